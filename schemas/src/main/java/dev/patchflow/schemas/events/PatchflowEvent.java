@@ -1,0 +1,13 @@
+package dev.patchflow.schemas.events;
+
+/** Every Patchflow event names its run, and its target if it is about one. */
+public sealed interface PatchflowEvent permits PatchRequested, InstanceScanned, ScanCompleted, RunRejected,
+        BackupCompleted, BackupFailed, PatchApplied, PatchFailed, ValidationPassed, ValidationFailed, RunCompleted {
+
+    String runId();
+
+    /** The target this event is about, or {@code null} for a run-level event. */
+    default String targetId() {
+        return null;
+    }
+}
