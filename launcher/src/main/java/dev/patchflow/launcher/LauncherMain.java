@@ -1,0 +1,149 @@
+package dev.patchflow.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar launcher/target/launcher.jar demo|up|benchmark}: Patchflow on one machine. */
+@Command(name = "patchflow", mixinStandardHelpOptions = true, subcommands = { LauncherMain.Demo.class,
+        LauncherMain.Up.class, PipelineBenchmark.class }, description = "Runs Patchflow on this machine.")
+public final class LauncherMain {
+
+    public static void main(String[] args) {
+        // Before anything touches java.util.logging: the embedded broker logs through JBoss LogManager,
+        // configured by logging.properties (libraries at WARN).
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        System.exit(new CommandLine(new LauncherMain()).execute(args));
+    }
+
+    /** Where the repository is: the launcher finds the packaged services and the examples there. */
+    static Path home() {
+        String configured = System.getProperty("patchflow.home", System.getenv("PATCHFLOW_HOME"));
+        return Path.of(configured == null ? "." : configured).toAbsolutePath().normalize();
+    }
+
+    static void say(String line) {
+        System.out.println("[patchflow] " + line);
+    }
+
+    @Command(name = "up", description = "Starts the embedded stack and the five services and keeps them running "
+            + "until Ctrl-C.")
+    static final class Up implements Callable<Integer> {
+
+        @Option(names = "--data-dir", description = "Where all state lives (default: ${DEFAULT-VALUE}).",
+                defaultValue = ".patchflow")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            PatchflowSystem system = PatchflowSystem.start(home(), dataDir.toAbsolutePath(), true, Map.of(),
+                    LauncherMain::say);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                say("stopping everything");
+                system.close();
+                stopped.countDown();
+            }));
+            say("dashboard: " + system.reportUrl() + "/   (Ctrl-C stops everything)");
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Starts everything, creates a demo fleet of local app installs and runs "
+            + "a demo patch through the whole pipeline.")
+    static final class Demo implements Callable<Integer> {
+
+        @Option(names = "--data-dir", description = "Where all state lives (default: ${DEFAULT-VALUE}).",
+                defaultValue = ".patchflow")
+        Path dataDir;
+
+        @Option(names = "--targets", description = "Installs in the demo fleet (default: ${DEFAULT-VALUE}).",
+                defaultValue = "6")
+        int targets;
+
+        @Option(names = "--exit-when-done", description = "Run the demo to completion, stop everything and exit 0; "
+                + "the last line printed is the folder holding the four report files.")
+        boolean exitWhenDone;
+
+        @Option(names = "--fresh", description = "Recreate the demo fleet at version 1.0.0 (otherwise an already "
+                + "patched fleet shows ALREADY_APPLIED, which is the ledger at work).")
+        boolean fresh;
+
+        @Override
+        public Integer call() throws Exception {
+            if (targets < 3) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--targets must be at least 3 (the demo marks one install broken and one unhealthy)");
+            }
+            Path data = dataDir.toAbsolutePath().normalize();
+            Path home = home();
+            PatchflowSystem system = PatchflowSystem.start(home, data, true, Map.of(), LauncherMain::say);
+            Thread stopper = new Thread(() -> {
+                say("stopping everything");
+                system.close();
+            });
+            Runtime.getRuntime().addShutdownHook(stopper);
+
+            DemoFleet fleet = new DemoFleet(home, data.resolve("demo-fleet"));
+            if (fresh) {
+                DemoFleet.delete(fleet.root());
+            }
+            if (!Files.isDirectory(fleet.root())) {
+                List<Path> installs = fleet.create("app", targets, "dev");
+                DemoFleet.markBroken(installs.get(1), "disk quota exceeded while writing conf/app.conf");
+                DemoFleet.markUnhealthy(installs.get(2), "listener did not come up on its port");
+                say("demo fleet: " + targets + " installs of demo-app 1.0.0 in " + fleet.root()
+                        + " (app-02 is broken and app-03 unhealthy on purpose, to show failures)");
+            } else {
+                say("demo fleet: reusing " + fleet.root() + " (use --fresh to start again at 1.0.0)");
+            }
+
+            String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path reports = data.resolve("reports");
+            say("publishing PatchRequested " + runId + " with patchctl; following it until RunCompleted");
+            int exit = new Patchctl(home).run(List.of("request",
+                    "--run-id", runId,
+                    "--bootstrap-servers", system.stack().kafkaBootstrapServers(),
+                    "--report-url", system.reportUrl(),
+                    "--inventory", fleet.root().toString(),
+                    "--environment", "dev",
+                    "--patch-id", "demo-app",
+                    "--patch-version", "1.1.0",
+                    "--command", home.resolve("examples/patches/demo-app/apply.sh").toString(),
+                    "--max-concurrency", "3",
+                    "--check", "version",
+                    "--check-command", "sh bin/health.sh",
+                    "--follow",
+                    "--output-dir", reports.toString()));
+            Path runReports = reports.resolve(runId);
+            // patchctl: 0 = every target succeeded, 3 = the run completed with failed targets (the demo
+            // fleet has two on purpose); anything else means the run did not complete.
+            boolean completed = exit == 0 || exit == 3;
+            say(completed ? "run " + runId + " completed" : "run " + runId + " did not complete (patchctl exit " + exit + ")");
+            say("dashboard:  " + system.reportUrl() + "/runs/" + runId);
+            say("S3 reports: " + system.stack().s3Endpoint() + "/" + system.stack().s3Bucket() + "/reports/" + runId
+                    + "/");
+            say("service logs: " + data.resolve("logs"));
+            if (exitWhenDone || !completed) {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+                system.close();
+                System.out.println(runReports);
+                return completed ? 0 : 1;
+            }
+            say("reports:    " + runReports);
+            say("everything keeps running so that you can look around; Ctrl-C stops it all");
+            new CountDownLatch(1).await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.patchflow.launcher;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import dev.patchflow.localstack.LocalStack;
+
+/**
+ * The whole of Patchflow on one machine: the embedded stack (Kafka, MongoDB-wire, S3) in this JVM and
+ * the five packaged services as child processes. The local run, the benchmark and the end-to-end test
+ * all start it the same way.
+ */
+public final class PatchflowSystem implements AutoCloseable {
+
+    private final Path home;
+    private final Path dataDir;
+    private final LocalStack stack;
+    private final Map<PatchflowService, ServiceProcess> services = new EnumMap<>(PatchflowService.class);
+    private final Map<String, String> extraProperties;
+
+    private PatchflowSystem(Path home, Path dataDir, LocalStack stack, Map<String, String> extraProperties) {
+        this.home = home;
+        this.dataDir = dataDir;
+        this.stack = stack;
+        this.extraProperties = extraProperties;
+    }
+
+    /**
+     * Starts the stack, then the five services in parallel, and waits until every one is ready.
+     *
+     * @param fixedPorts the local run's well-known ports; otherwise free random ones (tests)
+     * @param extraProperties more {@code -D} settings for every service (e.g. concurrency for a benchmark)
+     * @param progress one line per step, for the person watching
+     */
+    public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts, Map<String, String> extraProperties,
+            Consumer<String> progress) throws IOException, InterruptedException {
+        progress.accept("starting the embedded stack (Kafka, MongoDB-wire, S3) in " + dataDir);
+        LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve("stack")).persistentMongo(fixedPorts);
+        if (fixedPorts) {
+            builder.kafkaPort(19092).mongoPort(27027).s3Port(19000);
+        }
+        LocalStack stack = builder.build().start();
+        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(extraProperties));
+        try {
+            progress.accept("stack ready: kafka " + stack.kafkaBootstrapServers() + ", mongo "
+                    + stack.mongoConnectionString() + ", s3 " + stack.s3Endpoint());
+            system.startServices(fixedPorts, progress);
+            return system;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    private void startServices(boolean fixedPorts, Consumer<String> progress) throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.putAll(extraProperties);
+        for (PatchflowService service : PatchflowService.values()) {
+            int port = fixedPorts ? service.defaultPort() : freePort();
+            services.put(service, new ServiceProcess(service, home, dataDir.resolve("logs"), port, properties, Map.of())
+                    .start());
+        }
+        progress.accept("starting " + services.size() + " services: "
+                + String.join(", ", services.values().stream().map(s -> s.service().module() + " :" + s.httpPort())
+                        .toList()));
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (ServiceProcess process : services.values()) {
+            ready.add(CompletableFuture.runAsync(() -> {
+                try {
+                    process.awaitReady(Duration.ofMinutes(3));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }));
+        }
+        try {
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        progress.accept("all services ready");
+    }
+
+    /** Restarts one service (after {@link ServiceProcess#kill()}, say) on the same port. */
+    public ServiceProcess restart(PatchflowService service) throws IOException, InterruptedException {
+        ServiceProcess old = services.get(service);
+        old.close();
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.putAll(extraProperties);
+        ServiceProcess fresh = new ServiceProcess(service, home, dataDir.resolve("logs"), old.httpPort(), properties,
+                Map.of()).start();
+        services.put(service, fresh);
+        fresh.awaitReady(Duration.ofMinutes(3));
+        return fresh;
+    }
+
+    public LocalStack stack() {
+        return stack;
+    }
+
+    public ServiceProcess service(PatchflowService service) {
+        return services.get(service);
+    }
+
+    public String reportUrl() {
+        return services.get(PatchflowService.REPORT).baseUrl();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Stops the services (gracefully, in reverse pipeline order), then the stack. */
+    @Override
+    public void close() {
+        List<ServiceProcess> reversed = new ArrayList<>(services.values());
+        java.util.Collections.reverse(reversed);
+        reversed.parallelStream().forEach(ServiceProcess::close);
+        stack.close();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.patchflow.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.patchflow.schemas.EventJson;
+
+/** Reads a run's view from report-svc's API ({@code GET /api/runs/{id}}). */
+public final class RunWatcher {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String reportUrl;
+
+    public RunWatcher(String reportUrl) {
+        this.reportUrl = reportUrl;
+    }
+
+    /** The run view, or empty while report-svc has not seen the run yet (404). */
+    public Optional<JsonNode> run(String runId) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(reportUrl + "/api/runs/" + runId))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /api/runs/" + runId + " answered " + response.statusCode());
+        }
+        return Optional.of(EventJson.mapper().readTree(response.body()));
+    }
+
+    /** Waits until the run's state is COMPLETED and returns its view. */
+    public JsonNode awaitCompleted(String runId, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            Optional<JsonNode> run = run(runId);
+            if (run.isPresent()) {
+                last = run.get();
+                if ("COMPLETED".equals(last.path("state").asText())) {
+                    return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("run " + runId + " did not complete within " + timeout + "; last view: "
+                + (last == null ? "none" : last.path("counts")));
+    }
+}

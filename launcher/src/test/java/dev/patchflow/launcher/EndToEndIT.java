@@ -1,0 +1,327 @@
+package dev.patchflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import javax.xml.XMLConstants;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.patchflow.schemas.CloudEvent;
+import dev.patchflow.schemas.EventCodec;
+import dev.patchflow.schemas.Topics;
+import dev.patchflow.schemas.events.CheckSpec;
+import dev.patchflow.schemas.events.PatchRequested;
+import dev.patchflow.schemas.events.PatchSpec;
+import dev.patchflow.schemas.events.Phases;
+import dev.patchflow.schemas.events.RolloutPolicy;
+import dev.patchflow.schemas.events.RunOptions;
+import dev.patchflow.schemas.events.TargetSelector;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+
+/**
+ * The five packaged services as separate processes on the real embedded stack, driven only through
+ * Kafka (a plain producer with CloudEvents headers) and observed through the report API, S3 and the
+ * installs on disk.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndIT {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+
+    private final EventCodec codec = new EventCodec();
+    private final Map<String, List<ConsumerRecord<String, byte[]>>> deadLetters = new ConcurrentHashMap<>();
+    private Path home;
+    private Path work;
+    private PatchflowSystem system;
+    private RunWatcher runs;
+    private KafkaProducer<String, byte[]> producer;
+    private MinioClient s3;
+    private Thread deadLetterReader;
+    private volatile boolean stopping;
+
+    private List<Path> healthyFleet;
+    private List<Path> mixedFleet;
+    private List<Path> dryRunFleet;
+    private PatchRequested firstRequest;
+
+    @BeforeAll
+    void startEverything() throws Exception {
+        home = LauncherMain.home();
+        work = Files.createTempDirectory(home.resolve("launcher/target"), "e2e-");
+        system = PatchflowSystem.start(home, work, false, Map.of(), line -> System.out.println("[e2e] " + line));
+        runs = new RunWatcher(system.reportUrl());
+        producer = PipelineBenchmark.producer(system.stack().kafkaBootstrapServers());
+        s3 = MinioClient.builder().endpoint(system.stack().s3Endpoint())
+                .credentials(system.stack().s3AccessKey(), system.stack().s3SecretKey()).build();
+
+        healthyFleet = new DemoFleet(home, work.resolve("fleet-healthy")).create("ok", 4, "dev");
+        mixedFleet = new DemoFleet(home, work.resolve("fleet-mixed")).create("mix", 3, "dev");
+        DemoFleet.markBroken(mixedFleet.get(1), "disk quota exceeded");
+        DemoFleet.markUnhealthy(mixedFleet.get(2), "listener did not come up");
+        dryRunFleet = new DemoFleet(home, work.resolve("fleet-dry")).create("dry", 3, "dev");
+
+        startReadingDeadLetters();
+    }
+
+    @AfterAll
+    void stopEverything() throws InterruptedException {
+        stopping = true;
+        if (deadLetterReader != null) {
+            deadLetterReader.join(10_000);
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void malformedRecordOnEveryTopicLandsInItsDeadLetterTopicAndTheRunStillCompletes() throws Exception {
+        for (String topic : Topics.STAGES) {
+            // Not JSON, under a type that is legal on this topic: the consumer must dead-letter it, not die.
+            ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(topic, "garbage/" + topic,
+                    "{this is not json".getBytes(StandardCharsets.UTF_8));
+            garbage.headers().add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            garbage.headers().add("ce_source", "/e2e/garbage".getBytes(StandardCharsets.UTF_8));
+            garbage.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+            garbage.headers().add("ce_type", ("dev.patchflow." + typeOn(topic)).getBytes(StandardCharsets.UTF_8));
+            producer.send(garbage).get();
+        }
+
+        firstRequest = request(healthyFleet.get(0).getParent(), false);
+        JsonNode run = publishAndAwait(firstRequest);
+
+        assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+            for (String topic : Topics.STAGES) {
+                List<ConsumerRecord<String, byte[]>> dead = deadLetters.getOrDefault(Topics.deadLetter(topic),
+                        List.of());
+                assertThat(dead).as("dead letters of " + topic).isNotEmpty();
+                assertThat(header(dead.get(0), "dead-letter-reason")).as("reason on " + topic).isNotBlank();
+            }
+        });
+    }
+
+    @Test
+    @Order(2)
+    void healthyFleetIsBackedUpPatchedAndValidated() throws Exception {
+        JsonNode run = runs.run(firstRequest.runId()).orElseThrow();
+
+        assertThat(run.path("expectedTargets").asInt()).isEqualTo(4);
+        for (JsonNode target : run.path("targets")) {
+            assertThat(target.path("status").asText()).as(target.path("targetId").asText()).isEqualTo("SUCCEEDED");
+            assertThat(target.path("patch").path("status").asText()).isEqualTo("APPLIED");
+            assertThat(target.path("validation").path("status").asText()).isEqualTo("PASSED");
+            JsonNode backup = target.path("backup");
+            assertThat(backup.path("status").asText()).isEqualTo("COMPLETED");
+            String key = "backups/" + firstRequest.runId() + "/" + target.path("targetId").asText() + ".tar.gz";
+            assertThat(backup.path("location").asText()).endsWith(key);
+            assertThat(sha256(readObject(key))).isEqualTo(backup.path("sha256").asText());
+        }
+        for (Path install : healthyFleet) {
+            assertThat(Files.readString(install.resolve("VERSION")).trim()).isEqualTo("1.1.0");
+            assertThat(Files.readAllLines(install.resolve(".patch-history"))).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void sameRequestAgainEndsAlreadyAppliedWithoutRunningThePatch() throws Exception {
+        PatchRequested again = request(healthyFleet.get(0).getParent(), false);
+        JsonNode run = publishAndAwait(again);
+
+        assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.path("targets")).hasSize(4);
+        for (JsonNode target : run.path("targets")) {
+            assertThat(target.path("patch").path("status").asText()).as(target.path("targetId").asText())
+                    .isEqualTo("ALREADY_APPLIED");
+        }
+        for (Path install : healthyFleet) {
+            assertThat(Files.readAllLines(install.resolve(".patch-history"))).as("patch invocations of " + install)
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void failingPatchAndFailingValidationAreReportedWithTheirReasons() throws Exception {
+        JsonNode run = publishAndAwait(request(mixedFleet.get(0).getParent(), false));
+
+        assertThat(run.path("outcome").asText()).isEqualTo("FAILED");
+        Map<String, JsonNode> targets = byId(run);
+        assertThat(targets.get("mix-01").path("status").asText()).isEqualTo("SUCCEEDED");
+
+        JsonNode broken = targets.get("mix-02");
+        assertThat(broken.path("status").asText()).isEqualTo("FAILED");
+        assertThat(broken.path("patch").path("exitCode").asInt()).isEqualTo(3);
+        assertThat(broken.path("patch").path("outputTail").asText()).contains("disk quota exceeded");
+        assertThat(Files.readString(mixedFleet.get(1).resolve("VERSION")).trim()).isEqualTo("1.0.0");
+
+        JsonNode unhealthy = targets.get("mix-03");
+        assertThat(unhealthy.path("status").asText()).isEqualTo("FAILED");
+        assertThat(unhealthy.path("patch").path("status").asText()).isEqualTo("APPLIED");
+        assertThat(unhealthy.path("validation").path("status").asText()).isEqualTo("FAILED");
+        JsonNode failed = unhealthy.path("validation").path("failed");
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).path("name").asText()).isEqualTo("health");
+        assertThat(failed.get(0).path("detail").asText()).contains("listener did not come up");
+    }
+
+    @Test
+    @Order(5)
+    void dryRunLeavesEveryInstallByteIdentical() throws Exception {
+        Map<String, String> before = treeDigest(dryRunFleet.get(0).getParent());
+
+        JsonNode run = publishAndAwait(request(dryRunFleet.get(0).getParent(), true));
+
+        assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        for (JsonNode target : run.path("targets")) {
+            assertThat(target.path("patch").path("status").asText()).isEqualTo("DRY_RUN");
+        }
+        assertThat(treeDigest(dryRunFleet.get(0).getParent())).isEqualTo(before);
+    }
+
+    @Test
+    @Order(6)
+    void fourReportFilesAreInS3AndTheXmlValidatesAgainstItsXsd() throws Exception {
+        String prefix = "reports/" + firstRequest.runId() + "/";
+        for (String format : List.of("csv", "json", "html", "xml")) {
+            s3.statObject(StatObjectArgs.builder().bucket(system.stack().s3Bucket()).object(prefix + "report." + format)
+                    .build());
+        }
+        byte[] xml = readObject(prefix + "report.xml");
+        SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        try (InputStream xsd = Files.newInputStream(home.resolve("schemas/xsd/run-report.xsd"))) {
+            factory.newSchema(new StreamSource(xsd)).newValidator()
+                    .validate(new StreamSource(new ByteArrayInputStream(xml)));
+        }
+        assertThat(new String(readObject(prefix + "report.csv"), StandardCharsets.UTF_8)).contains("ok-01", "ok-04");
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private PatchRequested request(Path fleetRoot, boolean dryRun) {
+        String runId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        List<CheckSpec> checks = List.of(new CheckSpec("version", CheckSpec.VERSION, null, null, null, null, null),
+                new CheckSpec("health", CheckSpec.COMMAND, List.of("sh", "bin/health.sh"), null, null, null, 30));
+        return new PatchRequested(runId, Instant.now(), "e2e",
+                new PatchSpec("demo-app", "1.1.0", PatchSpec.EXECUTOR_PROCESS,
+                        List.of(home.resolve("examples/patches/demo-app/apply.sh").toString()), 60, Map.of()),
+                new TargetSelector("directory", fleetRoot.toString(), "dev", List.of(), Map.of()),
+                new RunOptions(dryRun, Phases.ALL, new RolloutPolicy(null, "2"), checks));
+    }
+
+    private JsonNode publishAndAwait(PatchRequested request) throws Exception {
+        producer.send(codec.toRecord(CloudEvent.of("/patchflow/e2e", request))).get();
+        return runs.awaitCompleted(request.runId(), RUN_TIMEOUT);
+    }
+
+    private static String typeOn(String topic) {
+        return switch (topic) {
+            case Topics.REQUESTS -> "PatchRequested";
+            case Topics.SCANS -> "InstanceScanned";
+            case Topics.BACKUPS -> "BackupCompleted";
+            case Topics.PATCHES -> "PatchApplied";
+            case Topics.VALIDATIONS -> "ValidationPassed";
+            default -> "RunCompleted";
+        };
+    }
+
+    private void startReadingDeadLetters() {
+        List<String> topics = Topics.STAGES.stream().map(Topics::deadLetter).toList();
+        deadLetterReader = new Thread(() -> {
+            try (KafkaConsumer<String, byte[]> consumer = PipelineBenchmark.consumer(
+                    system.stack().kafkaBootstrapServers(), "e2e-dead-letters")) {
+                consumer.subscribe(topics);
+                while (!stopping) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        deadLetters.computeIfAbsent(record.topic(), t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add(record);
+                    }
+                }
+            }
+        }, "dead-letter-reader");
+        deadLetterReader.start();
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private byte[] readObject(String key) throws Exception {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(system.stack().s3Bucket()).object(key)
+                .build())) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static Map<String, JsonNode> byId(JsonNode run) {
+        Map<String, JsonNode> targets = new HashMap<>();
+        run.path("targets").forEach(t -> targets.put(t.path("targetId").asText(), t));
+        return targets;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** Relative path → SHA-256 of content and POSIX mode, for every file and folder under root. */
+    private static Map<String, String> treeDigest(Path root) throws IOException {
+        Map<String, String> digest = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            List<Path> all = new ArrayList<>(paths.toList());
+            for (Path path : all) {
+                String mode = Files.getPosixFilePermissions(path).toString();
+                String content = Files.isRegularFile(path) ? sha256(Files.readAllBytes(path)) : "dir";
+                digest.put(root.relativize(path).toString(), content + " " + mode);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+        return digest;
+    }
+}
