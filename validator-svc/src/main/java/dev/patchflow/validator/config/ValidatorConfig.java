@@ -1,0 +1,23 @@
+package dev.patchflow.validator.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Service settings, {@code patchflow.validator.*}. */
+@ConfigMapping(prefix = "patchflow.validator")
+public interface ValidatorConfig {
+
+    /** Timeout of a command or http check whose spec has no {@code timeoutSeconds}. */
+    @WithDefault("30s")
+    Duration defaultTimeout();
+
+    /**
+     * How many targets are validated at the same time. It sizes the worker pool the consumer runs on
+     * ({@code smallrye.messaging.worker.validator-workers.max-concurrency} refers to this key), so one
+     * slow target does not hold up the others.
+     */
+    @WithDefault("8")
+    int workerConcurrency();
+}
