@@ -1,0 +1,34 @@
+package dev.patchflow.backup.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import jakarta.validation.constraints.Positive;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the backup service itself. */
+@ConfigMapping(prefix = "patchflow.backup")
+public interface BackupConfig {
+
+    /** Archives older than this are deleted by the retention sweeper. */
+    @WithDefault("7")
+    @Positive
+    int retentionDays();
+
+    /**
+     * How often the retention sweeper runs (a Quarkus scheduler {@code every} value, e.g. {@code 1h};
+     * {@code off} disables it). Read by the {@code @Scheduled} expression, declared here to be documented.
+     */
+    @WithDefault("1h")
+    String sweepEvery();
+
+    /** Records handled per query by the sweeper. */
+    @WithDefault("500")
+    @Positive
+    int sweepBatchSize();
+
+    /** Where archives are written before the upload; the JVM temp dir if unset. */
+    Optional<Path> workDir();
+}

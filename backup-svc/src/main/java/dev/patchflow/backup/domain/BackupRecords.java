@@ -1,0 +1,41 @@
+package dev.patchflow.backup.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The backup records (adapter: MongoDB collection {@code backups}). Every write is a single-document
+ * atomic operation keyed by {@code runId/targetId}, which is what makes the consumer idempotent.
+ */
+public interface BackupRecords {
+
+    /** The result of {@link #claim}: either go ahead with an attempt, or the outcome is already known. */
+    sealed interface Claim {
+    }
+
+    /** This consumer owns the attempt: no outcome is recorded yet. */
+    record Acquired(int attempt) implements Claim {
+    }
+
+    /** The outcome was recorded by an earlier delivery: re-emit it, do not redo the work. */
+    record Recorded(BackupRecord record) implements Claim {
+    }
+
+    /**
+     * Records the intent to back up {@code key}: inserts an IN_PROGRESS record, or takes over an
+     * IN_PROGRESS one left by a crashed attempt (attempt + 1), or returns the recorded outcome.
+     */
+    Claim claim(String key, String runId, String targetId, Instant now);
+
+    void completed(String key, String objectKey, String location, ArchiveDigest digest, Instant at);
+
+    void skipped(String key, String note, Instant at);
+
+    void failed(String key, String reason, Instant at);
+
+    /** COMPLETED records whose archive was made before {@code cutoff}, oldest first, at most {@code limit}. */
+    List<BackupRecord> completedBefore(Instant cutoff, int limit);
+
+    /** Marks a COMPLETED record EXPIRED; false if it was not COMPLETED any more. */
+    boolean expired(String key, Instant at);
+}
