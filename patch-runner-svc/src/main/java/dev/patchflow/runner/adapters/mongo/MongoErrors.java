@@ -1,0 +1,18 @@
+package dev.patchflow.runner.adapters.mongo;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
+
+final class MongoErrors {
+
+    private MongoErrors() {
+    }
+
+    static boolean isDuplicateKey(MongoException e) {
+        if (e instanceof MongoWriteException write) {
+            return write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        }
+        return e.getCode() == 11000;
+    }
+}

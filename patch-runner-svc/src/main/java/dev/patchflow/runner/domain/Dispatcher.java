@@ -1,0 +1,287 @@
+package dev.patchflow.runner.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.patchflow.schemas.events.RunContext;
+
+/**
+ * Releases READY targets to a pool of workers, never more than the run's max concurrency of one run at
+ * once, and never more than {@link RunnerSettings#workers()} in total.
+ * <p>
+ * MongoDB is the source of truth: a target is only executed after its {@code run_targets} record moved
+ * READY → RUNNING atomically (owner + lease). The in-memory queues are a fast path fed by the intake and
+ * refilled from MongoDB every poll interval, so READY targets are never lost: after a restart the first
+ * refill finds them, and RUNNING targets whose lease expired (their runner died) go back to READY.
+ * <p>
+ * The limit is enforced per runner instance (in-flight counters in memory); running several replicas
+ * multiplies it. The rollout-control work moves the counters into MongoDB.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    private static final int REFILL_BATCH = 1000;
+    private static final int SWEEP_BATCH = 500;
+
+    private final RunTargetStore store;
+    private final RunSizes runSizes;
+    private final PatchApplier applier;
+    private final OutcomeRecorder recorder;
+    private final RunnerSettings settings;
+    private final Clock clock;
+
+    // Guarded by "this".
+    private final Map<String, Deque<RunTargetStore.ReadyTarget>> pending = new HashMap<>();
+    private final Set<String> queued = new HashSet<>();
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final Map<String, Integer> targetCounts = new HashMap<>();
+    private int busyWorkers;
+    private boolean signalled;
+
+    private volatile boolean running;
+    private ExecutorService workers;
+    private Thread loop;
+
+    public Dispatcher(RunTargetStore store, RunSizes runSizes, PatchApplier applier, OutcomeRecorder recorder,
+            RunnerSettings settings, Clock clock) {
+        this.store = store;
+        this.runSizes = runSizes;
+        this.applier = applier;
+        this.recorder = recorder;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "runner-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        workers = Executors.newFixedThreadPool(settings.workers(), factory);
+        loop = new Thread(this::loop, "runner-dispatcher");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    public void stop() {
+        Thread current;
+        synchronized (this) {
+            running = false;
+            signalled = true;
+            notifyAll();
+            current = loop;
+        }
+        if (current != null) {
+            try {
+                current.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (workers != null) {
+            // Running executions are abandoned, not waited for: their leases expire and another runner
+            // (or this one after a restart) picks the targets up again.
+            workers.shutdownNow();
+        }
+    }
+
+    public boolean isAlive() {
+        Thread current = loop;
+        return running && current != null && current.isAlive();
+    }
+
+    /** Queues a READY target (from the intake) and wakes the dispatcher. */
+    public void offer(RunTargetStore.ReadyTarget target) {
+        synchronized (this) {
+            enqueue(target);
+            signalled = true;
+            notifyAll();
+        }
+    }
+
+    /** A run's scanned target count became known: percentages of it can now be resolved. */
+    public void targetCountKnown(String runId, int count) {
+        synchronized (this) {
+            targetCounts.put(runId, count);
+            signalled = true;
+            notifyAll();
+        }
+    }
+
+    /** Targets of {@code runId} this runner is executing right now. */
+    public synchronized int inFlight(String runId) {
+        return inFlight.getOrDefault(runId, 0);
+    }
+
+    public long leaseSeconds(RunContext run) {
+        return settings.leaseFor(run.patch()).toSeconds();
+    }
+
+    private void enqueue(RunTargetStore.ReadyTarget target) {
+        if (queued.add(target.id())) {
+            pending.computeIfAbsent(target.runId(), r -> new ArrayDeque<>()).add(target);
+        }
+    }
+
+    private void loop() {
+        Instant nextRefill = Instant.MIN;
+        Instant nextSweep = Instant.MIN;
+        while (running) {
+            try {
+                Instant now = clock.instant();
+                if (!now.isBefore(nextSweep)) {
+                    sweep(now);
+                    nextSweep = now.plus(settings.leaseCheckInterval());
+                }
+                if (!now.isBefore(nextRefill)) {
+                    refill(now);
+                    nextRefill = now.plus(settings.pollInterval());
+                }
+                dispatch();
+            } catch (RuntimeException e) {
+                LOG.warn("dispatcher pass failed; retrying", e);
+            }
+            awaitSignal();
+        }
+    }
+
+    private void awaitSignal() {
+        synchronized (this) {
+            if (!signalled && running) {
+                try {
+                    wait(settings.pollInterval().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            signalled = false;
+        }
+    }
+
+    /** Releases expired claims and re-sends recorded outcomes whose emission was never acknowledged. */
+    private void sweep(Instant now) {
+        long released = store.releaseExpired(now);
+        if (released > 0) {
+            LOG.infof("released %d targets whose claim expired", released);
+        }
+        // Outcomes recorded a while ago and still unemitted: their publisher died or the broker refused.
+        for (RunTarget done : store.findUnemitted(now.minus(settings.leaseGrace()), SWEEP_BATCH)) {
+            recorder.emit(done.id(), done.outcome());
+        }
+    }
+
+    private void refill(Instant now) {
+        List<RunTargetStore.ReadyTarget> ready = store.findReady(now, REFILL_BATCH);
+        Set<String> runsWithoutCount = new HashSet<>();
+        synchronized (this) {
+            for (RunTargetStore.ReadyTarget target : ready) {
+                enqueue(target);
+                if (target.maxConcurrency() != null && target.maxConcurrency().endsWith("%")
+                        && !targetCounts.containsKey(target.runId())) {
+                    runsWithoutCount.add(target.runId());
+                }
+            }
+        }
+        for (String runId : runsWithoutCount) {
+            Optional<Integer> count = runSizes.targetCount(runId);
+            count.ifPresent(c -> {
+                synchronized (this) {
+                    targetCounts.put(runId, c);
+                }
+            });
+        }
+    }
+
+    private void dispatch() {
+        List<RunTargetStore.ReadyTarget> reserved = new ArrayList<>();
+        synchronized (this) {
+            Iterator<Map.Entry<String, Deque<RunTargetStore.ReadyTarget>>> runs = pending.entrySet().iterator();
+            while (runs.hasNext() && busyWorkers < settings.workers()) {
+                Map.Entry<String, Deque<RunTargetStore.ReadyTarget>> entry = runs.next();
+                String runId = entry.getKey();
+                Deque<RunTargetStore.ReadyTarget> queue = entry.getValue();
+                while (!queue.isEmpty() && busyWorkers < settings.workers()
+                        && inFlight.getOrDefault(runId, 0) < limit(runId, queue.peek())) {
+                    RunTargetStore.ReadyTarget target = queue.poll();
+                    queued.remove(target.id());
+                    inFlight.merge(runId, 1, Integer::sum);
+                    busyWorkers++;
+                    reserved.add(target);
+                }
+                if (queue.isEmpty()) {
+                    runs.remove();
+                }
+            }
+        }
+        for (RunTargetStore.ReadyTarget target : reserved) {
+            Optional<RunTarget> claimed;
+            try {
+                claimed = store.claim(target.id(), settings.instanceId(),
+                        clock.instant().plusSeconds(target.leaseSeconds()));
+            } catch (RuntimeException e) {
+                release(target.runId());
+                throw e;
+            }
+            if (claimed.isEmpty()) {
+                // Someone else claimed it, or it is done: the queue entry was stale.
+                release(target.runId());
+                continue;
+            }
+            Runnable work = () -> {
+                try {
+                    applier.apply(claimed.get());
+                } catch (RuntimeException e) {
+                    // The claim stays RUNNING until its lease expires; then the target is retried.
+                    LOG.errorf(e, "applying %s failed; it will be retried after its lease expires", target.id());
+                } finally {
+                    release(target.runId());
+                }
+            };
+            try {
+                workers.execute(work);
+            } catch (RuntimeException e) {
+                // Shutting down: the claim expires and the target is picked up again after a restart.
+                release(target.runId());
+            }
+        }
+    }
+
+    private int limit(String runId, RunTargetStore.ReadyTarget target) {
+        return ConcurrencyLimit.resolve(target.maxConcurrency(), targetCounts.get(runId),
+                settings.defaultMaxConcurrency());
+    }
+
+    private synchronized void release(String runId) {
+        inFlight.computeIfPresent(runId, (r, n) -> n <= 1 ? null : n - 1);
+        busyWorkers--;
+        signalled = true;
+        notifyAll();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.patchflow.runner.domain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.patchflow.schemas.events.PatchApplied;
+import dev.patchflow.schemas.events.PatchFailed;
+import dev.patchflow.schemas.events.PatchSpec;
+import dev.patchflow.schemas.events.PatchStatus;
+import dev.patchflow.schemas.events.PatchflowEvent;
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.Target;
+
+/**
+ * Applies the patch to one claimed target: ledger claim, execution, output upload, ledger outcome, run
+ * outcome, emission. Runs on a dispatcher worker, never on the Kafka consumer thread.
+ */
+@ApplicationScoped
+public class PatchApplier {
+
+    private static final Logger LOG = Logger.getLogger(PatchApplier.class);
+
+    private final ExecutorRegistry executors;
+    private final PatchLedger ledger;
+    private final RunTargetStore store;
+    private final OutputStore outputs;
+    private final OutcomeRecorder recorder;
+    private final RunnerSettings settings;
+    private final Clock clock;
+
+    public PatchApplier(ExecutorRegistry executors, PatchLedger ledger, RunTargetStore store, OutputStore outputs,
+            OutcomeRecorder recorder, RunnerSettings settings, Clock clock) {
+        this.executors = executors;
+        this.ledger = ledger;
+        this.store = store;
+        this.outputs = outputs;
+        this.recorder = recorder;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Processes a target this runner claimed (RUNNING, owned by {@link RunnerSettings#instanceId()}). */
+    public void apply(RunTarget claimed) {
+        RunContext run = claimed.run();
+        Target target = claimed.target();
+        PatchSpec patch = run.patch();
+        Optional<PatchExecutor> executor = executors.find(patch.executor());
+        if (executor.isEmpty()) {
+            recorder.recordAndEmit(claimed.id(),
+                    new PatchFailed(run, target,
+                            "unknown executor '" + patch.executor() + "' (this runner has: "
+                                    + String.join(", ", executors.names()) + ")",
+                            null, null, null, null, Map.of("executor", patch.executor())));
+            return;
+        }
+        LedgerKey key = LedgerKey.of(target.id(), patch);
+        if (run.options().dryRun()) {
+            applyDryRun(claimed, executor.get(), key);
+            return;
+        }
+        Instant now = clock.instant();
+        LedgerClaim claim = ledger.claim(key, run.runId(), settings.instanceId(), now,
+                now.plus(settings.leaseFor(patch)));
+        if (claim instanceof LedgerClaim.AlreadyApplied applied) {
+            recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied));
+        } else if (claim instanceof LedgerClaim.Busy busy) {
+            // Another run holds this target × patch: never run it twice at once. Try again when its lease
+            // may have ended, but at least every busy-retry so that a finished holder is noticed quickly.
+            Instant retry = now.plus(settings.busyRetry());
+            if (busy.leaseUntil() != null && busy.leaseUntil().isBefore(retry)) {
+                retry = busy.leaseUntil().isAfter(now) ? busy.leaseUntil() : now.plusSeconds(1);
+            }
+            LOG.debugf("%s: ledger entry %s is held by run %s until %s; retrying at %s", claimed.id(), key.id(),
+                    busy.runId(), busy.leaseUntil(), retry);
+            store.retryLater(claimed.id(), settings.instanceId(), retry);
+        } else {
+            recorder.recordAndEmit(claimed.id(), execute(claimed, executor.get(), key));
+        }
+    }
+
+    private void applyDryRun(RunTarget claimed, PatchExecutor executor, LedgerKey key) {
+        // A dry run only reads the ledger: it never claims, so it can neither leave a claim behind nor
+        // block a real run of the same patch.
+        Optional<LedgerEntry> entry = ledger.find(key);
+        if (entry.isPresent() && entry.get().state() == LedgerState.APPLIED) {
+            LedgerEntry applied = entry.get();
+            recorder.recordAndEmit(claimed.id(), alreadyApplied(claimed.run(), claimed.target(),
+                    new LedgerClaim.AlreadyApplied(applied.runId(), applied.appliedAt(), applied.exitCode())));
+            return;
+        }
+        recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null));
+    }
+
+    private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied) {
+        Map<String, String> details = new TreeMap<>();
+        details.put("appliedByRun", String.valueOf(applied.runId()));
+        if (applied.appliedAt() != null) {
+            details.put("appliedAt", applied.appliedAt().toString());
+        }
+        if (run.runId().equals(applied.runId())) {
+            // This run applied it and crashed before recording the run outcome: report what happened.
+            details.put("recovered", "outcome taken from the ledger after an interrupted attempt");
+            return new PatchApplied(run, target, PatchStatus.APPLIED, applied.exitCode(), null, null, null,
+                    details);
+        }
+        return new PatchApplied(run, target, PatchStatus.ALREADY_APPLIED, null, null, null, null, details);
+    }
+
+    /**
+     * Runs the executor, stores its output, and records the attempt in the ledger when {@code key} is set
+     * (real runs only).
+     */
+    private PatchflowEvent execute(RunTarget claimed, PatchExecutor executor, LedgerKey key) {
+        RunContext run = claimed.run();
+        Target target = claimed.target();
+        boolean dryRun = run.options().dryRun();
+        Duration timeout = settings.timeoutFor(run.patch());
+        Path output;
+        try {
+            output = Files.createTempFile("patchflow-output-", ".log");
+        } catch (IOException e) {
+            if (key != null) {
+                ledger.markFailed(key, run.runId(), null, clock.instant());
+            }
+            return new PatchFailed(run, target, "cannot create an output file: " + e.getMessage(), null, null, null,
+                    null, Map.of("executor", executor.name()));
+        }
+        try {
+            long started = System.nanoTime();
+            ExecutionResult result;
+            try {
+                result = executor.execute(new ExecutionRequest(run, target, dryRun, timeout, output));
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "executor %s failed on %s", executor.name(), claimed.id());
+                result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
+                        Duration.ofNanos(System.nanoTime() - started), Map.of());
+            }
+            Map<String, String> details = new TreeMap<>(result.details());
+            details.put("executor", executor.name());
+            String tail = OutputTail.lastLines(output, settings.outputTailLines());
+            String location = null;
+            try {
+                location = outputs.store(run.runId(), target.id(), output);
+            } catch (RuntimeException e) {
+                // The patch ran: its outcome must be recorded even when the log cannot be kept.
+                LOG.warnf(e, "cannot store the output of %s", claimed.id());
+                details.put("outputStoreError", String.valueOf(e.getMessage()));
+            }
+            if (key != null) {
+                if (result.succeeded()) {
+                    ledger.markApplied(key, run.runId(), result.exitCode(), clock.instant());
+                } else {
+                    ledger.markFailed(key, run.runId(), result.exitCode(), clock.instant());
+                }
+            }
+            Long durationMs = result.duration() == null ? null : result.duration().toMillis();
+            if (result.succeeded()) {
+                return new PatchApplied(run, target, dryRun ? PatchStatus.DRY_RUN : PatchStatus.APPLIED,
+                        result.exitCode(), location, tail, durationMs, details);
+            }
+            String reason = result.failureReason() == null || result.failureReason().isBlank()
+                    ? "executor " + executor.name() + " reported a failure without a reason"
+                    : result.failureReason();
+            return new PatchFailed(run, target, reason, result.exitCode(), location, tail, durationMs, details);
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException e) {
+                LOG.debugf("cannot delete %s: %s", output, e.getMessage());
+            }
+        }
+    }
+}

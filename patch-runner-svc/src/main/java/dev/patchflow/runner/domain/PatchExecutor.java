@@ -1,0 +1,21 @@
+package dev.patchflow.runner.domain;
+
+/**
+ * One way of getting a patch onto a target. The runner picks the executor named by
+ * {@code PatchSpec.executor}; later executors (signed file package, Kubernetes Job, SSM Run Command, SQL
+ * schema, database-cluster rolling) plug in by being a bean of this type with their own {@link #name()}.
+ * <p>
+ * An executor does the work and writes the target's output to {@link ExecutionRequest#output()}; it does
+ * not touch the ledger, S3 or Kafka: the runner records, stores and emits around it.
+ */
+public interface PatchExecutor {
+
+    /** The value of {@code PatchSpec.executor} this executor answers to, e.g. {@code process}. */
+    String name();
+
+    /**
+     * Applies (or, in a dry run, rehearses) the patch on one target. Failures of the patch itself are
+     * returned, not thrown; a thrown exception counts as a failure of the executor.
+     */
+    ExecutionResult execute(ExecutionRequest request);
+}

@@ -1,0 +1,46 @@
+package dev.patchflow.runner.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.smallrye.common.annotation.Blocking;
+
+import dev.patchflow.runner.domain.Dispatcher;
+import dev.patchflow.runner.domain.RunSizes;
+import dev.patchflow.schemas.CloudEvent;
+import dev.patchflow.schemas.EventCodec;
+import dev.patchflow.schemas.Topics;
+import dev.patchflow.schemas.events.ScanCompleted;
+
+/**
+ * {@link Topics#SCANS}: only {@code ScanCompleted} matters here, its target count is the base of a
+ * percentage {@code maxConcurrency}. {@code InstanceScanned} and {@code RunRejected} are acknowledged and
+ * ignored; an undecodable record goes to {@code patchflow.scans.dlq}.
+ */
+@ApplicationScoped
+public class ScansConsumer {
+
+    /** Channel = topic. */
+    public static final String CHANNEL = Topics.SCANS;
+
+    private final EventCodec codec = new EventCodec();
+    private final RunSizes runSizes;
+    private final Dispatcher dispatcher;
+
+    public ScansConsumer(RunSizes runSizes, Dispatcher dispatcher) {
+        this.runSizes = runSizes;
+        this.dispatcher = dispatcher;
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        CloudEvent<?> event = codec.decode(record);
+        if (event.data() instanceof ScanCompleted completed) {
+            runSizes.record(completed.runId(), completed.targetCount());
+            dispatcher.targetCountKnown(completed.runId(), completed.targetCount());
+        }
+    }
+}
