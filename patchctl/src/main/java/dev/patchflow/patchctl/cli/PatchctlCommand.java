@@ -1,0 +1,26 @@
+package dev.patchflow.patchctl.cli;
+
+import java.util.concurrent.Callable;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@TopCommand
+@Command(name = "patchctl", mixinStandardHelpOptions = true, versionProvider = PatchctlVersion.class, description = "Patchflow operator CLI: request a patch run, follow it, fetch its reports.", subcommands = {
+        RequestCommand.class, RunsCommand.class, ReportCommand.class}, footer = {"",
+                "Exit codes: 0 ok, 1 Kafka or report-svc not reachable, 2 usage, 3 run FAILED, "
+                        + "4 run REJECTED, 5 follow timeout, 6 unknown run."})
+public class PatchctlCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.patchflow.patchctl.report;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Client of report-svc's run API ({@code /api/runs}, {@code /api/runs/{id}},
+ * {@code /api/runs/{id}/report.<format>}). The JDK's HttpClient and Jackson rather than the Quarkus REST
+ * client: patchctl's logic must work as a plain library (launcher, tests) without a CDI container,
+ * and three GETs do not need more.
+ */
+public final class ReportApi {
+
+    /** The four report files report-svc serves for a completed run. */
+    public static final List<String> REPORT_FILES = List.of("report.csv", "report.json", "report.html",
+            "report.xml");
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final String baseUrl;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    public ReportApi(String baseUrl) {
+        this(baseUrl, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    public ReportApi(String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The run's view, or empty while report-svc has not seen the run (404). */
+    public Optional<RunView> run(String runId) {
+        return runJson(runId).map(body -> parse(body, RunView.class, runPath(runId)));
+    }
+
+    /** The run's view as report-svc sent it, or empty on 404. */
+    public Optional<String> runJson(String runId) {
+        HttpResponse<String> response = get(runPath(runId), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(expectOk(response, runPath(runId)).body());
+    }
+
+    /** Every run report-svc knows, newest first. */
+    public List<RunView> runs() {
+        HttpResponse<String> response = expectOk(get("/api/runs", HttpResponse.BodyHandlers.ofString()), "/api/runs");
+        return parse(response.body(), new TypeReference<List<RunView>>() {
+        }, "/api/runs");
+    }
+
+    /**
+     * Downloads one report file into {@code dir}, via a temporary file so that a failed download
+     * never leaves half a report behind.
+     *
+     * @throws RunNotFoundException on 404 (unknown run, or the report is not written yet)
+     */
+    public Path download(String runId, String fileName, Path dir) {
+        String path = runPath(runId) + "/" + fileName;
+        try {
+            Files.createDirectories(dir);
+            Path partial = Files.createTempFile(dir, "." + fileName, ".part");
+            try {
+                HttpResponse<Path> response = get(path, HttpResponse.BodyHandlers.ofFile(partial));
+                if (response.statusCode() == 404) {
+                    throw new RunNotFoundException(
+                            "report-svc at " + baseUrl + " has no " + fileName + " for run " + runId);
+                }
+                if (response.statusCode() != 200) {
+                    throw new ReportApiException("GET " + baseUrl + path + " answered " + response.statusCode());
+                }
+                return Files.move(partial, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new ReportApiException("cannot write " + dir.resolve(fileName) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String runPath(String runId) {
+        return "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
+    }
+
+    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(requestTimeout)
+                .header("Accept", "application/json, */*")
+                .GET()
+                .build();
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw new ReportApiUnreachableException(baseUrl,
+                    "report-svc not reachable at " + baseUrl + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReportApiUnreachableException(baseUrl, "interrupted while calling " + baseUrl, e);
+        }
+    }
+
+    private <T> HttpResponse<T> expectOk(HttpResponse<T> response, String path) {
+        if (response.statusCode() != 200) {
+            throw new ReportApiException("GET " + baseUrl + path + " answered " + response.statusCode()
+                    + (response.body() instanceof String body && !body.isBlank() ? ": " + abbreviate(body) : ""));
+        }
+        return response;
+    }
+
+    private <T> T parse(String body, Class<T> type, String path) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new ReportApiException("GET " + baseUrl + path + " did not return a run: " + e.getOriginalMessage(),
+                    e);
+        }
+    }
+
+    private <T> T parse(String body, TypeReference<T> type, String path) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new ReportApiException("GET " + baseUrl + path + " did not return a run list: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message;
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,194 @@
+package dev.patchflow.patchctl.request;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.patchflow.schemas.EventJson;
+import dev.patchflow.schemas.EventSchemas;
+import dev.patchflow.schemas.EventType;
+import dev.patchflow.schemas.events.CheckSpec;
+import dev.patchflow.schemas.events.PatchRequested;
+import dev.patchflow.schemas.events.PatchSpec;
+import dev.patchflow.schemas.events.Phases;
+import dev.patchflow.schemas.events.RolloutPolicy;
+import dev.patchflow.schemas.events.RunOptions;
+import dev.patchflow.schemas.events.TargetSelector;
+
+/**
+ * Turns {@link RequestInput} into a {@link PatchRequested} that passes the contract's JSON Schema.
+ * Precedence: defaults, then the {@code --config} file, then flags; {@code --scanner-only} turns
+ * every phase after the scan off. Every rejection is a {@link UsageException} naming the flag.
+ */
+public final class RequestBuilder {
+
+    public static final String PROVIDER_STATIC = "static";
+    public static final String PROVIDER_DIRECTORY = "directory";
+
+    private final Clock clock;
+
+    public RequestBuilder(Clock clock) {
+        this.clock = clock;
+    }
+
+    public PatchRequested build(RequestInput in) {
+        WorkflowConfig config = in.config() == null ? WorkflowConfig.EMPTY : WorkflowConfig.load(in.config());
+        PatchRequested request = new PatchRequested(runId(in), clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                requestedBy(in), patch(in), targets(in), options(in, config));
+        validate(request);
+        return request;
+    }
+
+    private String runId(RequestInput in) {
+        return in.runId() == null ? RunIds.generate(clock) : in.runId();
+    }
+
+    private static String requestedBy(RequestInput in) {
+        if (in.requestedBy() != null) {
+            return in.requestedBy();
+        }
+        String user = System.getenv("USER");
+        return user == null || user.isBlank() ? System.getProperty("user.name") : user;
+    }
+
+    private static PatchSpec patch(RequestInput in) {
+        require(in.patchId(), "--patch-id");
+        require(in.patchVersion(), "--patch-version");
+        if (in.command() != null && !in.args().isEmpty()) {
+            throw new UsageException("--command and --arg are two ways to give the same thing: use one of them");
+        }
+        List<String> command = in.command() != null ? CommandSplitter.split(in.command()) : in.args();
+        if (in.command() != null && command.isEmpty()) {
+            throw new UsageException("--command is empty");
+        }
+        String executor = in.executor() == null ? PatchSpec.EXECUTOR_PROCESS : in.executor();
+        boolean patchPhase = !in.scannerOnly() && !Boolean.FALSE.equals(in.patch());
+        // The process executor has nothing to run without a command; other executors take
+        // their input from --param.
+        if (PatchSpec.EXECUTOR_PROCESS.equals(executor) && command.isEmpty() && patchPhase) {
+            throw new UsageException("--command (or --arg ...) is required for the process executor");
+        }
+        return new PatchSpec(in.patchId(), in.patchVersion(), executor, command, in.timeoutSeconds(),
+                in.parameters());
+    }
+
+    private static TargetSelector targets(RequestInput in) {
+        if (in.inventory() == null) {
+            throw new UsageException("--inventory is required (an inventory file or a folder of installs)");
+        }
+        Path source = in.inventory().toAbsolutePath().normalize();
+        String provider = in.provider();
+        if (provider == null) {
+            if (!Files.exists(source)) {
+                throw new UsageException("--inventory: no such file or folder: " + source
+                        + " (give --provider if the path only exists where the scanner runs)");
+            }
+            provider = Files.isDirectory(source) ? PROVIDER_DIRECTORY : PROVIDER_STATIC;
+        } else if (PROVIDER_DIRECTORY.equals(provider) && Files.isRegularFile(source)) {
+            throw new UsageException("--inventory " + source + " is a file but --provider directory wants a folder");
+        } else if (PROVIDER_STATIC.equals(provider) && Files.isDirectory(source)) {
+            throw new UsageException(
+                    "--inventory " + source + " is a folder but --provider static wants an inventory file");
+        }
+        return new TargetSelector(provider, source.toString(), in.environment(), in.landingZones(), in.labels());
+    }
+
+    private static RunOptions options(RequestInput in, WorkflowConfig config) {
+        Phases phases;
+        if (in.scannerOnly()) {
+            if (Boolean.TRUE.equals(in.backup()) || Boolean.TRUE.equals(in.patch())
+                    || Boolean.TRUE.equals(in.validation())) {
+                throw new UsageException("--scanner-only turns every phase off; it cannot be combined with "
+                        + "--backup, --patch or --validation");
+            }
+            phases = Phases.SCANNER_ONLY;
+        } else {
+            phases = new Phases(pick(in.backup(), config.backup()), pick(in.patch(), config.patch()),
+                    pick(in.validation(), config.validation()));
+        }
+        String maxConcurrency = in.maxConcurrency() != null ? in.maxConcurrency() : config.maxConcurrency();
+        RolloutPolicy rollout = new RolloutPolicy(config.rolloutStrategy(), maxConcurrency);
+        return new RunOptions(in.dryRun(), phases, rollout, checks(in, config));
+    }
+
+    /** Check flags replace the file's list as a whole: merging two lists would surprise. */
+    private static List<CheckSpec> checks(RequestInput in, WorkflowConfig config) {
+        boolean flagged = !in.checkTypes().isEmpty() || !in.checkCommands().isEmpty() || !in.checkHttp().isEmpty();
+        if (!flagged) {
+            return config.checks() == null ? List.of() : config.checks();
+        }
+        List<CheckSpec> checks = new ArrayList<>();
+        for (String type : in.checkTypes()) {
+            if (!CheckSpec.VERSION.equals(type)) {
+                throw new UsageException("--check " + type + ": unknown check; --check takes 'version' "
+                        + "(use --check-command or --check-http for the others)");
+            }
+            checks.add(new CheckSpec(CheckSpec.VERSION, CheckSpec.VERSION, null, null, null, null, null));
+        }
+        for (String commandLine : in.checkCommands()) {
+            List<String> argv = CommandSplitter.split(commandLine);
+            if (argv.isEmpty()) {
+                throw new UsageException("--check-command is empty");
+            }
+            // The command as typed is the name the report shows for this check.
+            checks.add(new CheckSpec(commandLine.strip(), CheckSpec.COMMAND, argv, null, null, null, null));
+        }
+        for (String url : in.checkHttp()) {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new UsageException("--check-http " + url + ": expected an http:// or https:// URL");
+            }
+            checks.add(new CheckSpec(url, CheckSpec.HTTP, null, url, null, null, null));
+        }
+        return checks;
+    }
+
+    private static boolean pick(Boolean flag, Boolean file) {
+        return flag != null ? flag : file == null || file;
+    }
+
+    private static void require(String value, String flag) {
+        if (value == null || value.isBlank()) {
+            throw new UsageException(flag + " is required");
+        }
+    }
+
+    /** The same schema every consumer checks: catch a bad value here, naming the flag, not in a DLQ. */
+    static void validate(PatchRequested request) {
+        JsonNode tree = EventJson.mapper().valueToTree(request);
+        List<String> errors = EventSchemas.instance().errors(EventType.PATCH_REQUESTED, tree);
+        if (!errors.isEmpty()) {
+            List<String> named = errors.stream().map(RequestBuilder::nameFlag).toList();
+            throw new UsageException(
+                    "the request does not pass the PatchRequested schema: " + String.join("; ", named));
+        }
+    }
+
+    /** JSON paths of the request, most specific first, and the flag that sets each. */
+    private static final List<Map.Entry<String, String>> FLAGS = List.of(Map.entry("$.runId", "--run-id"),
+            Map.entry("$.requestedBy", "--requested-by"), Map.entry("$.patch.id", "--patch-id"),
+            Map.entry("$.patch.version", "--patch-version"), Map.entry("$.patch.executor", "--executor"),
+            Map.entry("$.patch.command", "--command/--arg"), Map.entry("$.patch.timeoutSeconds", "--timeout-seconds"),
+            Map.entry("$.patch.parameters", "--param"), Map.entry("$.targets.provider", "--provider"),
+            Map.entry("$.targets.source", "--inventory"), Map.entry("$.targets.environment", "--environment"),
+            Map.entry("$.targets.landingZones", "--landing-zones"), Map.entry("$.targets.labels", "--label"),
+            Map.entry("$.options.rollout.maxConcurrency", "--max-concurrency (or rollout.max_concurrency in --config)"),
+            Map.entry("$.options.rollout.strategy", "rollout.strategy in --config"),
+            Map.entry("$.options.checks", "--check/--check-command/--check-http (or checks in --config)"),
+            Map.entry("$.options.phases", "workflow.phases in --config"));
+
+    private static String nameFlag(String error) {
+        for (Map.Entry<String, String> entry : FLAGS) {
+            String path = entry.getKey();
+            if (error.startsWith(path + ":") || error.startsWith(path + ".") || error.startsWith(path + "[")) {
+                return entry.getValue() + ": " + error;
+            }
+        }
+        return error;
+    }
+}

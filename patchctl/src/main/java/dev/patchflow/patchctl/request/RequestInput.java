@@ -1,0 +1,32 @@
+package dev.patchflow.patchctl.request;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operator typed for {@code patchctl request}, before defaults, the config file and the
+ * contract are applied. {@code null} means "not given". Plain data, so that the launcher or a test
+ * can build a request without going through the command line.
+ *
+ * @param command the patch command as one string, split into argv honouring quotes
+ * @param args the patch command as argv, one element per {@code --arg}
+ * @param backup {@code --backup} / {@code --no-backup}; likewise {@code patch}, {@code validation}
+ * @param checkTypes values of {@code --check} (only {@code version} takes no argument)
+ */
+public record RequestInput(Path inventory, String provider, String environment, List<String> landingZones,
+        Map<String, String> labels, String patchId, String patchVersion, String command, List<String> args,
+        String executor, Integer timeoutSeconds, Map<String, String> parameters, boolean dryRun, boolean scannerOnly,
+        Boolean backup, Boolean patch, Boolean validation, String maxConcurrency, List<String> checkTypes,
+        List<String> checkCommands, List<String> checkHttp, Path config, String runId, String requestedBy) {
+
+    public RequestInput {
+        landingZones = landingZones == null ? List.of() : List.copyOf(landingZones);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        args = args == null ? List.of() : List.copyOf(args);
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        checkTypes = checkTypes == null ? List.of() : List.copyOf(checkTypes);
+        checkCommands = checkCommands == null ? List.of() : List.copyOf(checkCommands);
+        checkHttp = checkHttp == null ? List.of() : List.copyOf(checkHttp);
+    }
+}
