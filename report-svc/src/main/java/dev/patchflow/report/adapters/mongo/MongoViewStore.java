@@ -1,0 +1,371 @@
+package dev.patchflow.report.adapters.mongo;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.inc;
+import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.setOnInsert;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+
+import dev.patchflow.report.config.ReportConfig;
+import dev.patchflow.report.domain.BackupView;
+import dev.patchflow.report.domain.PatchView;
+import dev.patchflow.report.domain.RunState;
+import dev.patchflow.report.domain.RunView;
+import dev.patchflow.report.domain.TargetView;
+import dev.patchflow.report.domain.ValidationView;
+import dev.patchflow.report.domain.ViewCounts;
+import dev.patchflow.report.domain.ViewStore;
+import dev.patchflow.schemas.EventJson;
+import dev.patchflow.schemas.events.CheckResult;
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.RunOutcome;
+import dev.patchflow.schemas.events.Target;
+
+/**
+ * Run and target views in MongoDB. Collection {@code runs}: {@code _id = runId}; collection
+ * {@code targets}: {@code _id = runId|targetId}, one sub-document per stage ({@code backup},
+ * {@code patch}, {@code validation}) and a {@code terminal} flag. Only single-document atomic operations
+ * (the wire server has no transactions).
+ */
+@ApplicationScoped
+public class MongoViewStore implements ViewStore {
+
+    static final String RUNS = "runs";
+    static final String TARGETS = "targets";
+
+    private static final Logger LOG = Logger.getLogger(MongoViewStore.class);
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+
+    private final MongoCollection<Document> runs;
+    private final MongoCollection<Document> targets;
+
+    public MongoViewStore(MongoClient client, ReportConfig config) {
+        var db = client.getDatabase(config.database());
+        this.runs = db.getCollection(RUNS);
+        this.targets = db.getCollection(TARGETS);
+        createIndexes();
+    }
+
+    private void createIndexes() {
+        try {
+            targets.createIndex(Indexes.ascending("runId", "targetId"));
+            runs.createIndex(Indexes.ascending("state", "updatedAt"));
+            runs.createIndex(Indexes.descending("createdAt"));
+        } catch (RuntimeException e) {
+            // Indexes only make queries faster; the service is correct without them.
+            LOG.warnf("could not create indexes: %s", e.getMessage());
+        }
+    }
+
+    @Override
+    public void touchRun(RunContext context, Instant now) {
+        upsertRun(context, now, set("updatedAt", date(now)));
+    }
+
+    @Override
+    public void markRequested(RunContext context, Instant now) {
+        upsertRun(context, now, set("requested", true), set("updatedAt", date(now)));
+    }
+
+    @Override
+    public void markScanCompleted(RunContext context, int targetCount, Instant now) {
+        upsertRun(context, now, set("scanCompleted", true), set("expectedTargets", targetCount),
+                set("updatedAt", date(now)));
+    }
+
+    @Override
+    public void markRejected(RunContext context, String reason, Instant now) {
+        upsertRun(context, now, set("rejected", true), set("reason", reason), set("updatedAt", date(now)));
+    }
+
+    @Override
+    public void markCompletionSeen(String runId, String eventId) {
+        runs.updateOne(eq("_id", runId), combine(set("completionSeen", true), set("completionEventId", eventId)));
+    }
+
+    /** The run's identity is set on insert only; whichever event of the run comes first creates it. */
+    private void upsertRun(RunContext context, Instant now, Bson... updates) {
+        List<Bson> all = new ArrayList<>(List.of(updates));
+        all.add(setOnInsert("state", RunState.RUNNING.name()));
+        all.add(setOnInsert("terminal", 0));
+        all.add(setOnInsert("createdAt", date(now)));
+        all.add(setOnInsert("context", json(context)));
+        all.add(setOnInsert("patchId", context.patch() == null ? null : context.patch().id()));
+        all.add(setOnInsert("patchVersion", context.patch() == null ? null : context.patch().version()));
+        all.add(setOnInsert("requestedBy", context.requestedBy()));
+        upsert(runs, eq("_id", context.runId()), combine(all));
+    }
+
+    @Override
+    public void recordTarget(String runId, Target target, Stage stage, Object fact, Instant now) {
+        List<Bson> updates = new ArrayList<>();
+        updates.add(set("runId", runId));
+        updates.add(set("targetId", target.id()));
+        updates.add(set("name", target.name()));
+        updates.add(set("kind", target.kind()));
+        updates.add(set("environment", target.environment()));
+        updates.add(set("landingZone", target.landingZone()));
+        updates.add(set("installedVersion", target.installedVersion()));
+        updates.add(set("updatedAt", date(now)));
+        updates.add(setOnInsert("terminal", false));
+        switch (stage) {
+            case SCAN -> updates.add(set("scanned", true));
+            case BACKUP -> updates.add(set("backup", backupDoc((BackupView) fact)));
+            case PATCH -> updates.add(set("patch", patchDoc((PatchView) fact)));
+            case VALIDATION -> updates.add(set("validation", validationDoc((ValidationView) fact)));
+        }
+        upsert(targets, eq("_id", targetKey(runId, target.id())), combine(updates));
+    }
+
+    @Override
+    public boolean markTerminal(String runId, String targetId) {
+        return targets.findOneAndUpdate(and(eq("_id", targetKey(runId, targetId)), eq("terminal", false)),
+                set("terminal", true)) != null;
+    }
+
+    @Override
+    public void incrementTerminal(String runId, Instant now) {
+        runs.updateOne(eq("_id", runId), combine(inc("terminal", 1), set("updatedAt", date(now))));
+    }
+
+    @Override
+    public int countTerminal(String runId) {
+        return (int) targets.countDocuments(and(eq("runId", runId), eq("terminal", true)));
+    }
+
+    @Override
+    public Optional<RunView> run(String runId) {
+        return Optional.ofNullable(runs.find(eq("_id", runId)).first()).map(MongoViewStore::runView);
+    }
+
+    @Override
+    public List<RunView> runs(int limit) {
+        return runs.find().sort(Sorts.descending("createdAt")).limit(limit).map(MongoViewStore::runView)
+                .into(new ArrayList<>());
+    }
+
+    @Override
+    public List<TargetView> targets(String runId) {
+        return targets.find(eq("runId", runId)).sort(Sorts.ascending("targetId")).map(MongoViewStore::targetView)
+                .into(new ArrayList<>());
+    }
+
+    @Override
+    public boolean claimCompletion(String runId, Instant now) {
+        return runs.findOneAndUpdate(and(eq("_id", runId), eq("state", RunState.RUNNING.name())),
+                combine(set("state", RunState.COMPLETING.name()), set("completingAt", date(now)),
+                        set("completedAt", date(now)))) != null;
+    }
+
+    @Override
+    public boolean reclaimCompletion(String runId, Instant staleBefore, Instant now) {
+        return runs.findOneAndUpdate(
+                and(eq("_id", runId), eq("state", RunState.COMPLETING.name()), lt("completingAt", date(staleBefore))),
+                set("completingAt", date(now))) != null;
+    }
+
+    @Override
+    public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation) {
+        runs.updateOne(eq("_id", runId), combine(set("state", RunState.COMPLETED.name()), set("outcome", outcome.name()),
+                set("counts", countsDoc(counts)), set("reportLocation", reportLocation)));
+    }
+
+    @Override
+    public List<String> idleRunningRuns(Instant idleBefore) {
+        List<String> ids = new ArrayList<>();
+        runs.find(and(eq("state", RunState.RUNNING.name()), lt("updatedAt", date(idleBefore))))
+                .projection(Projections.include("updatedAt", "reconciledAt"))
+                .forEach(d -> {
+                    Date updated = d.getDate("updatedAt");
+                    Date reconciled = d.getDate("reconciledAt");
+                    if (reconciled == null || reconciled.before(updated)) {
+                        ids.add(d.getString("_id"));
+                    }
+                });
+        return ids;
+    }
+
+    @Override
+    public int recountTerminal(String runId, Instant now) {
+        int count = countTerminal(runId);
+        runs.updateOne(eq("_id", runId), combine(set("terminal", count), set("reconciledAt", date(now))));
+        return count;
+    }
+
+    @Override
+    public List<String> staleCompletingRuns(Instant staleBefore) {
+        return runs.find(and(eq("state", RunState.COMPLETING.name()), lt("completingAt", date(staleBefore))))
+                .projection(Projections.include("_id")).map(d -> d.getString("_id")).into(new ArrayList<>());
+    }
+
+    /**
+     * Two first events of the same run or target racing on different topics can both try to insert; the
+     * loser retries and then finds the document.
+     */
+    private static void upsert(MongoCollection<Document> collection, Bson filter, Bson update) {
+        try {
+            collection.updateOne(filter, update, UPSERT);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            collection.updateOne(filter, update, UPSERT);
+        }
+    }
+
+    static String targetKey(String runId, String targetId) {
+        return runId + "|" + targetId;
+    }
+
+    // --- mapping -------------------------------------------------------------------------------------
+
+    private static RunView runView(Document d) {
+        return new RunView(d.getString("_id"), RunState.valueOf(d.getString("state")), context(d.getString("context")),
+                bool(d, "requested"), bool(d, "scanCompleted"), intOf(d, "expectedTargets"), bool(d, "rejected"),
+                d.getString("reason"), d.getInteger("terminal", 0),
+                d.getString("outcome") == null ? null : RunOutcome.valueOf(d.getString("outcome")),
+                counts(d.get("counts", Document.class)), instant(d.getDate("createdAt")),
+                instant(d.getDate("completedAt")), d.getString("reportLocation"));
+    }
+
+    private static TargetView targetView(Document d) {
+        return new TargetView(d.getString("targetId"), d.getString("name"), d.getString("kind"),
+                d.getString("environment"), d.getString("landingZone"), d.getString("installedVersion"),
+                bool(d, "scanned"), backup(d.get("backup", Document.class)), patch(d.get("patch", Document.class)),
+                validation(d.get("validation", Document.class)));
+    }
+
+    private static Document backupDoc(BackupView b) {
+        return new Document("status", b.status()).append("location", b.location()).append("sha256", b.sha256())
+                .append("sizeBytes", b.sizeBytes()).append("note", b.note()).append("reason", b.reason());
+    }
+
+    private static BackupView backup(Document d) {
+        return d == null ? null
+                : new BackupView(d.getString("status"), d.getString("location"), d.getString("sha256"),
+                        longOf(d, "sizeBytes"), d.getString("note"), d.getString("reason"));
+    }
+
+    private static Document patchDoc(PatchView p) {
+        return new Document("status", p.status()).append("exitCode", p.exitCode()).append("reason", p.reason())
+                .append("outputLocation", p.outputLocation()).append("outputTail", p.outputTail())
+                .append("durationMs", p.durationMs()).append("details", new Document(new LinkedHashMap<>(p.details())));
+    }
+
+    private static PatchView patch(Document d) {
+        if (d == null) {
+            return null;
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        Document detailDoc = d.get("details", Document.class);
+        if (detailDoc != null) {
+            detailDoc.forEach((k, v) -> details.put(k, String.valueOf(v)));
+        }
+        return new PatchView(d.getString("status"), intOf(d, "exitCode"), d.getString("reason"),
+                d.getString("outputLocation"), d.getString("outputTail"), longOf(d, "durationMs"), details);
+    }
+
+    private static Document validationDoc(ValidationView v) {
+        return new Document("status", v.status()).append("checks", checkDocs(v.checks())).append("failed",
+                checkDocs(v.failed()));
+    }
+
+    private static ValidationView validation(Document d) {
+        return d == null ? null
+                : new ValidationView(d.getString("status"), checks(d.getList("checks", Document.class)),
+                        checks(d.getList("failed", Document.class)));
+    }
+
+    private static List<Document> checkDocs(List<CheckResult> checks) {
+        return checks.stream().map(c -> new Document("name", c.name()).append("type", c.type())
+                .append("passed", c.passed()).append("detail", c.detail())).toList();
+    }
+
+    private static List<CheckResult> checks(List<Document> docs) {
+        return docs == null ? List.of()
+                : docs.stream().map(c -> new CheckResult(c.getString("name"), c.getString("type"),
+                        c.getBoolean("passed", false), c.getString("detail"))).toList();
+    }
+
+    private static Document countsDoc(ViewCounts c) {
+        return new Document("scanned", c.scanned()).append("backedUp", c.backedUp())
+                .append("backupSkipped", c.backupSkipped()).append("backupFailed", c.backupFailed())
+                .append("applied", c.applied()).append("alreadyApplied", c.alreadyApplied())
+                .append("dryRun", c.dryRun()).append("patchSkipped", c.patchSkipped())
+                .append("patchFailed", c.patchFailed()).append("validationPassed", c.validationPassed())
+                .append("validationSkipped", c.validationSkipped()).append("validationFailed", c.validationFailed())
+                .append("terminal", c.terminal()).append("succeeded", c.succeeded()).append("failed", c.failed());
+    }
+
+    private static ViewCounts counts(Document d) {
+        return d == null ? null
+                : new ViewCounts(d.getInteger("scanned", 0), d.getInteger("backedUp", 0),
+                        d.getInteger("backupSkipped", 0), d.getInteger("backupFailed", 0), d.getInteger("applied", 0),
+                        d.getInteger("alreadyApplied", 0), d.getInteger("dryRun", 0), d.getInteger("patchSkipped", 0),
+                        d.getInteger("patchFailed", 0), d.getInteger("validationPassed", 0),
+                        d.getInteger("validationSkipped", 0), d.getInteger("validationFailed", 0),
+                        d.getInteger("terminal", 0), d.getInteger("succeeded", 0), d.getInteger("failed", 0));
+    }
+
+    private static String json(RunContext context) {
+        try {
+            return EventJson.mapper().writeValueAsString(context);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the run context", e);
+        }
+    }
+
+    private static RunContext context(String json) {
+        try {
+            return json == null ? null : EventJson.mapper().readValue(json, RunContext.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored run context is not readable", e);
+        }
+    }
+
+    private static Long longOf(Document d, String key) {
+        return d.get(key) instanceof Number n ? n.longValue() : null;
+    }
+
+    private static Integer intOf(Document d, String key) {
+        return d.get(key) instanceof Number n ? n.intValue() : null;
+    }
+
+    private static boolean bool(Document d, String key) {
+        return Boolean.TRUE.equals(d.getBoolean(key));
+    }
+
+    private static Date date(Instant instant) {
+        return instant == null ? null : Date.from(instant);
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+}

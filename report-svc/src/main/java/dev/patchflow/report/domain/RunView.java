@@ -1,0 +1,21 @@
+package dev.patchflow.report.domain;
+
+import java.time.Instant;
+
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.RunOutcome;
+
+/**
+ * The stored view of one run.
+ *
+ * @param context the run context, as carried by the first event seen for the run
+ * @param expectedTargets {@code ScanCompleted.targetCount}, {@code null} until the scan is complete
+ * @param terminal how many targets have become terminal (an incremental counter, recounted by the
+ *        reconciler when a run is idle)
+ * @param counts the counts frozen at completion, {@code null} before
+ * @param completedAt fixed when the run is claimed for completion, so a re-emitted RunCompleted is identical
+ */
+public record RunView(String runId, RunState state, RunContext context, boolean requested, boolean scanCompleted,
+        Integer expectedTargets, boolean rejected, String reason, int terminal, RunOutcome outcome,
+        ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation) {
+}

@@ -1,0 +1,98 @@
+package dev.patchflow.report.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.patchflow.report.domain.ViewStore.Stage;
+import dev.patchflow.schemas.CloudEvent;
+import dev.patchflow.schemas.events.BackupCompleted;
+import dev.patchflow.schemas.events.BackupFailed;
+import dev.patchflow.schemas.events.InstanceScanned;
+import dev.patchflow.schemas.events.PatchApplied;
+import dev.patchflow.schemas.events.PatchFailed;
+import dev.patchflow.schemas.events.PatchRequested;
+import dev.patchflow.schemas.events.RunCompleted;
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.RunRejected;
+import dev.patchflow.schemas.events.ScanCompleted;
+import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.ValidationFailed;
+import dev.patchflow.schemas.events.ValidationPassed;
+
+/**
+ * Applies one event to the run and target views, then checks whether the run is complete.
+ * <p>
+ * Idempotent without an event log: each event sets one fact (a stage sub-document or a run flag), which a
+ * redelivery sets again to the same value; the only counter (terminal targets) moves only when this call
+ * flipped the target's terminal flag. Order-tolerant: every write is an upsert, and status is derived
+ * from the set of facts, not from the order they came in.
+ */
+@ApplicationScoped
+public class ViewProjector {
+
+    private static final Logger LOG = Logger.getLogger(ViewProjector.class);
+
+    private final ViewStore store;
+    private final RunFinisher finisher;
+    private final Clock clock;
+
+    public ViewProjector(ViewStore store, RunFinisher finisher, Clock clock) {
+        this.store = store;
+        this.finisher = finisher;
+        this.clock = clock;
+    }
+
+    public void apply(CloudEvent<?> event) {
+        Instant now = clock.instant();
+        Object data = event.data();
+        if (data instanceof PatchRequested e) {
+            store.markRequested(e.context(), now);
+        } else if (data instanceof InstanceScanned e) {
+            target(e.run(), e.target(), Stage.SCAN, null, false, now);
+        } else if (data instanceof ScanCompleted e) {
+            store.markScanCompleted(e.run(), e.targetCount(), now);
+        } else if (data instanceof RunRejected e) {
+            store.markRejected(e.run(), e.reason(), now);
+        } else if (data instanceof BackupCompleted e) {
+            target(e.run(), e.target(), Stage.BACKUP,
+                    new BackupView(e.status().name(), e.location(), e.sha256(), e.sizeBytes(), e.note(), null), false,
+                    now);
+        } else if (data instanceof BackupFailed e) {
+            target(e.run(), e.target(), Stage.BACKUP,
+                    new BackupView(BackupView.FAILED, null, null, null, null, e.reason()), false, now);
+        } else if (data instanceof PatchApplied e) {
+            target(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), e.exitCode(), null,
+                    e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), false, now);
+        } else if (data instanceof PatchFailed e) {
+            target(e.run(), e.target(), Stage.PATCH, new PatchView(PatchView.FAILED, e.exitCode(), e.reason(),
+                    e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), true, now);
+        } else if (data instanceof ValidationPassed e) {
+            target(e.run(), e.target(), Stage.VALIDATION,
+                    new ValidationView(e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null),
+                    true, now);
+        } else if (data instanceof ValidationFailed e) {
+            target(e.run(), e.target(), Stage.VALIDATION,
+                    new ValidationView(ValidationView.FAILED, e.checks(), e.failed()), true, now);
+        } else if (data instanceof RunCompleted e) {
+            // Our own event coming back: confirms the emission, changes nothing else.
+            store.markCompletionSeen(e.runId(), event.id());
+            return;
+        }
+        finisher.completeIfDone(event.runId());
+    }
+
+    private void target(RunContext run, Target target, Stage stage, Object fact, boolean terminal, Instant now) {
+        store.recordTarget(run.runId(), target, stage, fact, now);
+        // Touch the run before the terminal flip: if we crash between the flip and the increment, the run
+        // has changed since its last recount, so the reconciler recounts it.
+        store.touchRun(run, now);
+        if (terminal && store.markTerminal(run.runId(), target.id())) {
+            store.incrementTerminal(run.runId(), now);
+            LOG.debugf("run %s: target %s is terminal", run.runId(), target.id());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.patchflow.report.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.RunOutcome;
+import dev.patchflow.schemas.events.Target;
+
+/**
+ * Where run and target views live. Every write is a single-document atomic operation: facts are set
+ * (so re-applying one changes nothing), counters move only together with a guarded flip.
+ */
+public interface ViewStore {
+
+    /** Which fact of a target an event carries. */
+    enum Stage {
+        SCAN, BACKUP, PATCH, VALIDATION
+    }
+
+    /** Creates the run view if it does not exist yet and marks it as recently changed. */
+    void touchRun(RunContext context, Instant now);
+
+    void markRequested(RunContext context, Instant now);
+
+    void markScanCompleted(RunContext context, int targetCount, Instant now);
+
+    void markRejected(RunContext context, String reason, Instant now);
+
+    /** Our own RunCompleted came back on the runs topic: the emission is confirmed. */
+    void markCompletionSeen(String runId, String eventId);
+
+    /** Upserts the target view with its identity and the stage's fact ({@code null} for SCAN). */
+    void recordTarget(String runId, Target target, Stage stage, Object fact, Instant now);
+
+    /** Flips the target's terminal flag; {@code true} only for the call that flipped it. */
+    boolean markTerminal(String runId, String targetId);
+
+    void incrementTerminal(String runId, Instant now);
+
+    /** The number of terminal targets, counted from the target views (the truth behind the counter). */
+    int countTerminal(String runId);
+
+    Optional<RunView> run(String runId);
+
+    /** Newest first. */
+    List<RunView> runs(int limit);
+
+    /** Sorted by target id. */
+    List<TargetView> targets(String runId);
+
+    /** RUNNING → COMPLETING; {@code true} only for the caller that flipped it. */
+    boolean claimCompletion(String runId, Instant now);
+
+    /** Takes over a COMPLETING run whose claim is older than {@code staleBefore}. */
+    boolean reclaimCompletion(String runId, Instant staleBefore, Instant now);
+
+    void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation);
+
+    /** RUNNING runs unchanged since {@code idleBefore} and changed since they were last recounted. */
+    List<String> idleRunningRuns(Instant idleBefore);
+
+    /** Recounts the terminal targets of a run, stores the count and the time of the recount. */
+    int recountTerminal(String runId, Instant now);
+
+    /** COMPLETING runs claimed before {@code staleBefore}. */
+    List<String> staleCompletingRuns(Instant staleBefore);
+}

@@ -1,0 +1,109 @@
+package dev.patchflow.report.domain.format;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlElementWrapper;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlProperty;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlText;
+
+import dev.patchflow.report.domain.RunReport;
+import dev.patchflow.report.domain.TargetReport;
+import dev.patchflow.report.domain.ViewCounts;
+import dev.patchflow.schemas.events.CheckResult;
+
+/**
+ * The XML shape of a run report, described by {@code schemas/xsd/run-report.xsd}: identifying facts as
+ * attributes, free text as elements. Kept separate from the JSON view so that either can change without
+ * silently breaking the other's schema.
+ */
+@JacksonXmlRootElement(localName = "run")
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonPropertyOrder({ "runId", "state", "outcome", "dryRun", "reason", "patch", "requestedBy", "requestedAt",
+        "completedAt", "expectedTargets", "reportLocation", "counts", "targets" })
+record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
+        @JacksonXmlProperty(isAttribute = true) String state, @JacksonXmlProperty(isAttribute = true) String outcome,
+        @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
+        Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
+        @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") List<Target> targets) {
+
+    record Patch(@JacksonXmlProperty(isAttribute = true) String id,
+            @JacksonXmlProperty(isAttribute = true) String version) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({ "id", "status", "phase", "name", "kind", "environment", "landingZone", "installedVersion",
+            "reason", "backup", "patch", "validation" })
+    record Target(@JacksonXmlProperty(isAttribute = true) String id,
+            @JacksonXmlProperty(isAttribute = true) String status, @JacksonXmlProperty(isAttribute = true) String phase,
+            String name, String kind, String environment, String landingZone, String installedVersion, String reason,
+            Backup backup, PatchResult patch, Validation validation) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({ "status", "sizeBytes", "location", "sha256", "note", "reason" })
+    record Backup(@JacksonXmlProperty(isAttribute = true) String status,
+            @JacksonXmlProperty(isAttribute = true) Long sizeBytes, String location, String sha256, String note,
+            String reason) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({ "status", "exitCode", "durationMs", "reason", "outputLocation", "outputTail", "details" })
+    record PatchResult(@JacksonXmlProperty(isAttribute = true) String status,
+            @JacksonXmlProperty(isAttribute = true) Integer exitCode,
+            @JacksonXmlProperty(isAttribute = true) Long durationMs, String reason, String outputLocation,
+            String outputTail,
+            @JacksonXmlElementWrapper(localName = "details") @JacksonXmlProperty(localName = "detail") List<Detail> details) {
+    }
+
+    record Detail(@JacksonXmlProperty(isAttribute = true) String key, @JacksonXmlText String value) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({ "status", "checks", "failedChecks" })
+    record Validation(@JacksonXmlProperty(isAttribute = true) String status,
+            @JacksonXmlElementWrapper(localName = "checks") @JacksonXmlProperty(localName = "check") List<Check> checks,
+            @JacksonXmlElementWrapper(localName = "failedChecks") @JacksonXmlProperty(localName = "failedCheck") List<Check> failedChecks) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({ "name", "type", "passed", "detail" })
+    record Check(@JacksonXmlProperty(isAttribute = true) String name,
+            @JacksonXmlProperty(isAttribute = true) String type, @JacksonXmlProperty(isAttribute = true) boolean passed,
+            @JacksonXmlText String detail) {
+
+        static List<Check> of(List<CheckResult> results) {
+            return results.stream().map(c -> new Check(c.name(), c.type(), c.passed(), c.detail())).toList();
+        }
+    }
+
+    static XmlRun of(RunReport run) {
+        List<Target> targets = run.targets() == null ? List.of() : run.targets().stream().map(XmlRun::target).toList();
+        return new XmlRun(run.runId(), run.state().name(), run.outcome() == null ? null : run.outcome().name(),
+                run.dryRun(), run.reason(), run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
+                run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
+                run.counts(), targets);
+    }
+
+    private static Target target(TargetReport t) {
+        var b = t.backup();
+        var p = t.patch();
+        var v = t.validation();
+        return new Target(t.targetId(), t.status().name(), t.phase().name(), t.name(), t.kind(), t.environment(),
+                t.landingZone(), t.installedVersion(), t.reason(),
+                b == null ? null : new Backup(b.status(), b.sizeBytes(), b.location(), b.sha256(), b.note(), b.reason()),
+                p == null ? null
+                        : new PatchResult(p.status(), p.exitCode(), p.durationMs(), p.reason(), p.outputLocation(),
+                                p.outputTail(), details(p.details())),
+                v == null ? null : new Validation(v.status(), Check.of(v.checks()), Check.of(v.failed())));
+    }
+
+    private static List<Detail> details(Map<String, String> details) {
+        return new TreeMap<>(details).entrySet().stream().map(e -> new Detail(e.getKey(), e.getValue())).toList();
+    }
+}

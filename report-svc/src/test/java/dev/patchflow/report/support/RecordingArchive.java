@@ -1,0 +1,31 @@
+package dev.patchflow.report.support;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.patchflow.report.domain.ReportArchive;
+import dev.patchflow.report.domain.ReportFile;
+
+/** Keeps stored report files in memory, keyed like the S3 objects ({@code reports/<runId>/<name>}). */
+public class RecordingArchive implements ReportArchive {
+
+    public final Map<String, ReportFile> objects = new ConcurrentHashMap<>();
+    public final AtomicInteger stores = new AtomicInteger();
+    public volatile boolean failing;
+
+    @Override
+    public String location(String runId) {
+        return "s3://patchflow/reports/" + runId + "/";
+    }
+
+    @Override
+    public void store(String runId, List<ReportFile> files) {
+        if (failing) {
+            throw new IllegalStateException("S3 unavailable");
+        }
+        stores.incrementAndGet();
+        files.forEach(f -> objects.put("reports/" + runId + "/" + f.name(), f));
+    }
+}

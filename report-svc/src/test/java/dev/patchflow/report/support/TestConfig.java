@@ -1,0 +1,49 @@
+package dev.patchflow.report.support;
+
+import java.time.Duration;
+
+import dev.patchflow.report.config.ReportConfig;
+
+/** The defaults of {@link ReportConfig}, for tests that do not boot the application. */
+public class TestConfig implements ReportConfig {
+
+    @Override
+    public String database() {
+        return "report";
+    }
+
+    @Override
+    public String source() {
+        return "/patchflow/report-svc";
+    }
+
+    @Override
+    public Duration reconcileIdle() {
+        return Duration.ofSeconds(3);
+    }
+
+    @Override
+    public String reconcileInterval() {
+        return "2s";
+    }
+
+    @Override
+    public Duration completionTimeout() {
+        return Duration.ofSeconds(30);
+    }
+
+    @Override
+    public Duration publishTimeout() {
+        return Duration.ofSeconds(5);
+    }
+
+    @Override
+    public int dashboardRefreshSeconds() {
+        return 3;
+    }
+
+    @Override
+    public int listLimit() {
+        return 200;
+    }
+}

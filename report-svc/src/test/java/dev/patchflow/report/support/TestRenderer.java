@@ -1,0 +1,54 @@
+package dev.patchflow.report.support;
+
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import dev.patchflow.report.domain.format.ReportRenderer;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.HtmlEscaper;
+import io.quarkus.qute.ReflectionValueResolver;
+import io.quarkus.qute.TemplateLocator.TemplateLocation;
+import io.quarkus.qute.Variant;
+
+/**
+ * The production templates rendered by a plain Qute engine (HTML escaping on, as in Quarkus), so that
+ * format and projector tests run without booting the application.
+ */
+public final class TestRenderer {
+
+    private TestRenderer() {
+    }
+
+    public static ReportRenderer create() {
+        Engine engine = Engine.builder().addDefaults().addValueResolver(new ReflectionValueResolver())
+                .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML))).addLocator(TestRenderer::locate)
+                .build();
+        return new ReportRenderer(engine.getTemplate("report.html"));
+    }
+
+    private static Optional<TemplateLocation> locate(String id) {
+        String name = id.endsWith(".html") ? id : id + ".html";
+        var url = TestRenderer.class.getClassLoader().getResource("templates/" + name);
+        if (url == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TemplateLocation() {
+            @Override
+            public Reader read() {
+                try {
+                    return new InputStreamReader(url.openStream(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public Optional<Variant> getVariant() {
+                return Optional.of(Variant.forContentType(Variant.TEXT_HTML));
+            }
+        });
+    }
+}
