@@ -1,0 +1,53 @@
+package dev.patchflow.scanner.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The scanner's own settings ({@code patchflow.scanner.*}). */
+@ConfigMapping(prefix = "patchflow.scanner")
+public interface ScannerConfig {
+
+    /** Relative {@code targets.source} paths are resolved against this folder. */
+    @WithDefault(".")
+    Path baseDir();
+
+    /** Patch executors the runner has; a request naming another one is rejected. */
+    @WithDefault("process")
+    Set<String> executors();
+
+    /** Events sent without waiting for their acknowledgement; bounds memory for huge runs. */
+    @WithDefault("1000")
+    int maxInFlight();
+
+    /** How long one event may wait for the broker's acknowledgement before the request is retried. */
+    @WithDefault("PT1M")
+    Duration sendTimeout();
+
+    /** Target documents per insertMany. */
+    @WithDefault("1000")
+    int writeBatchSize();
+
+    /** Attempts at a request whose handling failed for a reason other than the request itself. */
+    @WithDefault("3")
+    int attempts();
+
+    /** Pause before the second attempt; doubled for each further one. */
+    @WithDefault("PT1S")
+    Duration retryBackoff();
+
+    Directory directory();
+
+    interface Directory {
+
+        /** Platform of directory targets without one in target.yaml (default: this machine's). */
+        Optional<String> platform();
+
+        /** Architecture of directory targets without one in target.yaml (default: this machine's). */
+        Optional<String> arch();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.patchflow.scanner.domain;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.patchflow.schemas.events.CheckSpec;
+import dev.patchflow.schemas.events.PatchRequested;
+import dev.patchflow.schemas.events.PatchSpec;
+import dev.patchflow.schemas.events.RunOptions;
+import dev.patchflow.schemas.events.TargetSelector;
+
+/**
+ * The checks of a request that every later service relies on, made once, here, before anything is
+ * discovered. The JSON Schema already guarantees the shapes (required fields, types, the
+ * {@code maxConcurrency} pattern {@code ^[1-9][0-9]*%?$}, the check type enum, positive timeouts);
+ * this class checks what a schema cannot: cross-field rules and what the other services can execute.
+ */
+public final class RunRequestValidator {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+    /** The placeholders the validator replaces in an http check's URL. */
+    private static final Set<String> URL_PLACEHOLDERS = Set.of("address", "id");
+
+    private final InventoryProviders providers;
+    private final Set<String> executors;
+
+    /**
+     * @param executors the patch executors the runner has (today {@code process})
+     */
+    public RunRequestValidator(InventoryProviders providers, Set<String> executors) {
+        this.providers = providers;
+        this.executors = Set.copyOf(executors);
+    }
+
+    /** Every problem of the request, each a sentence for the requester; empty when it can run. */
+    public List<String> problems(PatchRequested request) {
+        List<String> problems = new ArrayList<>();
+        Optional<InventoryProvider> provider = checkTargets(request.targets(), problems);
+        RunOptions options = request.options();
+        checkPatch(request.patch(), options, problems);
+        checkMaxConcurrency(options.rollout().maxConcurrency(), problems);
+        checkChecks(options.checks(), provider, problems);
+        return problems;
+    }
+
+    private Optional<InventoryProvider> checkTargets(TargetSelector targets, List<String> problems) {
+        if (targets == null) {
+            problems.add("no targets selector: the request must say which targets to patch");
+            return Optional.empty();
+        }
+        Optional<InventoryProvider> provider = providers.find(targets.provider());
+        if (provider.isEmpty()) {
+            problems.add("unknown inventory provider '" + targets.provider() + "' (known: " + providers.knownNames()
+                    + ")");
+        } else if (targets.source() == null || targets.source().isBlank()) {
+            problems.add("targets.source is missing: the " + provider.get().name() + " provider needs "
+                    + provider.get().sourceDescription());
+        }
+        return provider;
+    }
+
+    private void checkPatch(PatchSpec patch, RunOptions options, List<String> problems) {
+        if (!executors.contains(patch.executor())) {
+            problems.add("unknown patch executor '" + patch.executor() + "' (known: "
+                    + String.join(", ", executors.stream().sorted().toList()) + ")");
+        } else if (PatchSpec.EXECUTOR_PROCESS.equals(patch.executor()) && options.phases().patch()
+                && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
+            // A dry run still runs the command (with --dry-run), so it needs one too.
+            problems.add("patch.command is empty: the process executor needs the program and its arguments");
+        }
+    }
+
+    private static void checkMaxConcurrency(String maxConcurrency, List<String> problems) {
+        if (maxConcurrency == null) {
+            return;
+        }
+        boolean percent = maxConcurrency.endsWith("%");
+        String digits = percent ? maxConcurrency.substring(0, maxConcurrency.length() - 1) : maxConcurrency;
+        long value;
+        try {
+            value = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            problems.add("rollout.maxConcurrency '" + maxConcurrency + "' is not a number or a percentage");
+            return;
+        }
+        if (value < 1) {
+            problems.add("rollout.maxConcurrency '" + maxConcurrency + "' must be at least 1");
+        } else if (percent && value > 100) {
+            problems.add("rollout.maxConcurrency '" + maxConcurrency + "' is more than 100%");
+        } else if (!percent && value > Integer.MAX_VALUE) {
+            problems.add("rollout.maxConcurrency '" + maxConcurrency + "' is too large");
+        }
+    }
+
+    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider,
+            List<String> problems) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < checks.size(); i++) {
+            CheckSpec check = checks.get(i);
+            String where = "check " + i + " ('" + check.name() + "')";
+            if (!names.add(check.name())) {
+                problems.add(where + ": the name is used twice; the report tells checks apart by name");
+            }
+            switch (check.type()) {
+                case CheckSpec.COMMAND -> {
+                    if (check.command().isEmpty() || check.command().get(0).isBlank()) {
+                        problems.add(where + ": a command check needs a command (argv)");
+                    }
+                }
+                case CheckSpec.HTTP -> checkUrl(where, check.url(), problems);
+                case CheckSpec.VERSION -> {
+                    if (provider.isPresent() && !provider.get().providesInstallFolders()) {
+                        problems.add(where + ": a version check reads the install folder, which "
+                                + provider.get().name() + " targets do not have");
+                    }
+                    checkVersionFile(where, check.versionFile(), problems);
+                }
+                default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
+                        + "' (known: command, http, version)");
+            }
+        }
+    }
+
+    private static void checkUrl(String where, String url, List<String> problems) {
+        if (url == null || url.isBlank()) {
+            problems.add(where + ": an http check needs a url");
+            return;
+        }
+        Matcher placeholders = PLACEHOLDER.matcher(url);
+        StringBuilder sample = new StringBuilder();
+        while (placeholders.find()) {
+            if (!URL_PLACEHOLDERS.contains(placeholders.group(1))) {
+                problems.add(where + ": unknown placeholder ${" + placeholders.group(1) + "} in url (known: ${address},"
+                        + " ${id})");
+                return;
+            }
+            placeholders.appendReplacement(sample, "placeholder");
+        }
+        placeholders.appendTail(sample);
+        try {
+            URI uri = new URI(sample.toString());
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                problems.add(where + ": url '" + url + "' is not an http(s) URL");
+            } else if (uri.getHost() == null && uri.getAuthority() == null) {
+                problems.add(where + ": url '" + url + "' has no host");
+            }
+        } catch (URISyntaxException e) {
+            problems.add(where + ": url '" + url + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static void checkVersionFile(String where, String versionFile, List<String> problems) {
+        if (versionFile == null) {
+            return;
+        }
+        try {
+            Path path = Path.of(versionFile);
+            if (versionFile.isBlank() || path.isAbsolute() || path.normalize().startsWith("..")) {
+                problems.add(where + ": versionFile '" + versionFile + "' must be a path inside the install folder");
+            }
+        } catch (InvalidPathException e) {
+            problems.add(where + ": versionFile '" + versionFile + "' is not a path: " + e.getReason());
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.patchflow.scanner.adapters.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.patchflow.scanner.domain.RejectedRunException;
+import dev.patchflow.scanner.domain.TargetFilter;
+import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.TargetSelector;
+
+class StaticInventoryProviderTest {
+
+    @TempDir
+    Path dir;
+
+    private StaticInventoryProvider provider() {
+        return new StaticInventoryProvider(new SourcePaths(dir));
+    }
+
+    private List<Target> discover(String source) {
+        return provider().discover(new TargetSelector("static", source, null, null, null));
+    }
+
+    @Test
+    void readsEveryAttributeFromAYamlInventory() throws IOException {
+        Files.writeString(dir.resolve("inventory.yaml"), """
+                targets:
+                  - id: web-01
+                    name: Web 01
+                    environment: prod
+                    landingZone: lz-prod-a
+                    labels: {tier: web, team: blue}
+                    address: 10.0.0.1
+                    platform: linux
+                    arch: x86_64
+                    state: running
+                    clusterId: c1
+                    role: primary
+                  - id: web-02
+                """);
+
+        List<Target> targets = discover("inventory.yaml");
+
+        assertThat(targets).containsExactly(
+                new Target("web-01", "Web 01", "static", "prod", "lz-prod-a", Map.of("tier", "web", "team", "blue"),
+                        "10.0.0.1", "linux", "x86_64", "running", null, null, "c1", "primary"),
+                new Target("web-02", "web-02", "static", null, null, Map.of(), null, null, null, null, null, null,
+                        null, null));
+    }
+
+    @Test
+    void readsAJsonInventoryByAbsolutePath() throws IOException {
+        Path file = dir.resolve("fleet.json");
+        Files.writeString(file, """
+                {"targets": [{"id": "db-1", "environment": "dev", "labels": {"tier": "db"}}]}
+                """);
+
+        assertThat(discover(file.toString())).extracting(Target::id, Target::environment, Target::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("db-1", "dev", "static"));
+    }
+
+    @Test
+    void selectionAppliesToStaticTargets() throws IOException {
+        Files.writeString(dir.resolve("inventory.yml"), """
+                targets:
+                  - {id: a, environment: dev, landingZone: lz-1, labels: {tier: web}}
+                  - {id: b, environment: dev, landingZone: lz-2, labels: {tier: db}}
+                  - {id: c, environment: prod, landingZone: lz-1, labels: {tier: web}}
+                """);
+        TargetSelector selector = new TargetSelector("static", "inventory.yml", "Dev", List.of("lz-1", "lz-2"),
+                Map.of("tier", "web"));
+
+        assertThat(TargetFilter.select(selector, provider().discover(selector))).extracting(Target::id)
+                .containsExactly("a");
+    }
+
+    @Test
+    void rejectsAMissingFileNamingIt() {
+        assertThatThrownBy(() -> discover("nope.yaml")).isInstanceOf(RejectedRunException.class)
+                .hasMessage("inventory file " + dir.resolve("nope.yaml") + " does not exist");
+    }
+
+    @Test
+    void rejectsUnparsableYamlWithTheLine() throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                targets:
+                  - id: a
+                   name: [unclosed
+                """);
+
+        assertThatThrownBy(() -> discover("bad.yaml")).isInstanceOf(RejectedRunException.class)
+                .hasMessageStartingWith("inventory file " + dir.resolve("bad.yaml") + " is not valid YAML (line ");
+    }
+
+    @Test
+    void rejectsUnparsableJsonWithTheLine() throws IOException {
+        Files.writeString(dir.resolve("bad.json"), "{\"targets\": [\n{\"id\": \"a\",,}]}");
+
+        assertThatThrownBy(() -> discover("bad.json")).isInstanceOf(RejectedRunException.class)
+                .hasMessageStartingWith("inventory file " + dir.resolve("bad.json") + " is not valid JSON (line 2,");
+    }
+
+    @Test
+    void rejectsAnUnknownFieldNamingItAndItsLine() throws IOException {
+        Files.writeString(dir.resolve("typo.yaml"), """
+                targets:
+                  - id: a
+                    enviroment: dev
+                """);
+
+        assertThatThrownBy(() -> discover("typo.yaml")).isInstanceOf(RejectedRunException.class)
+                .hasMessageStartingWith("inventory file " + dir.resolve("typo.yaml")
+                        + ": unknown field 'targets[0].enviroment' (line 3)");
+    }
+
+    @Test
+    void rejectsAFieldOfTheWrongType() throws IOException {
+        Files.writeString(dir.resolve("labels.yaml"), """
+                targets:
+                  - id: a
+                    labels: [web]
+                """);
+
+        assertThatThrownBy(() -> discover("labels.yaml")).isInstanceOf(RejectedRunException.class)
+                .hasMessageStartingWith(
+                        "inventory file " + dir.resolve("labels.yaml")
+                                + ": field 'targets[0].labels' has the wrong type");
+    }
+
+    @Test
+    void rejectsAFileWithoutTargets() throws IOException {
+        Files.writeString(dir.resolve("empty.yaml"), "");
+
+        assertThatThrownBy(() -> discover("empty.yaml")).isInstanceOf(RejectedRunException.class)
+                .hasMessage("inventory file " + dir.resolve("empty.yaml") + " has no 'targets' list");
+    }
+
+    @Test
+    void rejectsATargetWithoutIdOrWithABadOrDuplicateId() throws IOException {
+        Files.writeString(dir.resolve("noid.yaml"), "targets:\n  - id: a\n  - name: b\n");
+        Files.writeString(dir.resolve("slash.yaml"), "targets:\n  - id: a/b\n");
+        Files.writeString(dir.resolve("dup.yaml"), "targets:\n  - id: a\n  - id: b\n  - id: a\n");
+
+        assertThatThrownBy(() -> discover("noid.yaml"))
+                .hasMessage("inventory file " + dir.resolve("noid.yaml") + ": targets[1] has no id");
+        assertThatThrownBy(() -> discover("slash.yaml"))
+                .hasMessageStartingWith("inventory file " + dir.resolve("slash.yaml") + ": targets[0].id 'a/b' is not a"
+                        + " valid target id");
+        assertThatThrownBy(() -> discover("dup.yaml")).hasMessage(
+                "inventory file " + dir.resolve("dup.yaml") + ": target id 'a' is used by targets[0] and targets[2]");
+    }
+
+    @Test
+    void acceptsAnEmptyTargetList() throws IOException {
+        Files.writeString(dir.resolve("none.yaml"), "targets: []\n");
+
+        assertThat(discover("none.yaml")).isEmpty();
+    }
+}
