@@ -179,7 +179,7 @@ public class RequestCommand implements Callable<Integer> {
     private int follow(String runId, PrintWriter out) {
         ReportApi api = new ReportApi(common.reportUrl);
         RunView run = new RunFollower(api, out, clock, pollInterval, unreachableTimeout).follow(runId, followTimeout);
-        Path folder;
+        Path folder = null;
         try {
             folder = new ReportDownloader(api, clock, pollInterval).downloadAll(runId, outputDir,
                     unreachableTimeout);
@@ -187,12 +187,13 @@ public class RequestCommand implements Callable<Integer> {
             if (!"REJECTED".equals(run.outcome())) {
                 throw e;
             }
-            // A rejected run may have nothing to report beyond its reason.
+            // A rejected run may have nothing to report beyond its reason: then there is no folder to print.
             spec.commandLine().getErr().println("patchctl: " + e.getMessage());
-            folder = outputDir.resolve(runId).toAbsolutePath().normalize();
         }
         RunSummary.print(run, out);
-        out.println(folder);
+        if (folder != null) {
+            out.println(folder);
+        }
         out.flush();
         return ExitCodes.ofOutcome(run.outcome());
     }

@@ -59,6 +59,7 @@ class ReportCommandsTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(run.err()).contains("nope", api.url());
+        assertThat(dir.resolve("nope")).as("no empty folder that looks like a report").doesNotExist();
     }
 
     @Test
