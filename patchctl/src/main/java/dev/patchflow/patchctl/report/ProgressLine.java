@@ -31,6 +31,9 @@ public final class ProgressLine {
             line.append(" (skipped ").append(c.patchSkipped()).append(')');
         }
         line.append("  validated ").append(c.validationPassed() + c.validationFailed());
+        if (c.validationSkipped() > 0) {
+            line.append(" (skipped ").append(c.validationSkipped()).append(')');
+        }
         line.append("  failed ").append(c.failed());
         return line.toString();
     }

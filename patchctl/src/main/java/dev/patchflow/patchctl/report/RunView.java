@@ -34,9 +34,9 @@ public record RunView(String runId, String state, String outcome, String reason,
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Counts(int scanned, int backedUp, int backupSkipped, int backupFailed, int applied,
             int alreadyApplied, int dryRun, int patchSkipped, int patchFailed, int validationPassed,
-            int validationFailed, int terminal, int succeeded, int failed) {
+            int validationSkipped, int validationFailed, int terminal, int succeeded, int failed) {
 
-        static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
