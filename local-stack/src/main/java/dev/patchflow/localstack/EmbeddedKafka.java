@@ -16,8 +16,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -46,8 +44,6 @@ final class EmbeddedKafka implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** Kafka and Scala loggers are chatty at INFO; strong references, or JUL may forget the levels. */
-    private static final List<Logger> QUIETED = new ArrayList<>();
 
     private final KafkaRaftServer server;
     private final int port;
@@ -58,7 +54,6 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     static EmbeddedKafka start(Path logDir, int requestedPort, int requestedControllerPort) {
-        quietLoggers();
         int port = Ports.orFree(requestedPort);
         int controllerPort = Ports.orFree(requestedControllerPort);
         while (controllerPort == port) {
@@ -204,19 +199,6 @@ final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static synchronized void quietLoggers() {
-        if (!QUIETED.isEmpty()) {
-            return;
-        }
-        for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger", "org.apache.zookeeper")) {
-            Logger logger = Logger.getLogger(name);
-            if (logger.getLevel() == null || logger.getLevel().intValue() < Level.WARNING.intValue()) {
-                logger.setLevel(Level.WARNING);
-            }
-            QUIETED.add(logger);
-        }
     }
 
     String bootstrapServers() {

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The Patchflow infrastructure in one process, on 127.0.0.1: a real KRaft Kafka broker, a MongoDB-wire server
@@ -42,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
     public static final int PARTITIONS = 3;
 
     private static final long START_TIMEOUT_SECONDS = 90;
+    /** Strong references: JUL holds loggers weakly and would forget the levels set on them. */
+    private static final List<Logger> QUIETED = new ArrayList<>();
 
     private final Builder config;
     private final Path dataDir;
@@ -106,6 +110,10 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
         started = true;
+        // JUL and JBoss LogManager initialise on this thread, before the servers start logging on several threads at
+        // once: initialised concurrently, LogManager and LogContext class initialisation can deadlock.
+        java.util.logging.LogManager.getLogManager();
+        quietServerLoggers();
         if (config.kafka) {
             Ports.requireFree("Kafka", config.kafkaPort);
             Ports.requireFree("Kafka controller", config.kafkaControllerPort);
@@ -160,6 +168,23 @@ public final class LocalStack implements AutoCloseable {
         mongoConnectionString = mongo == null ? null : mongo.connectionString();
         s3Endpoint = s3 == null ? null : s3.endpoint();
         return this;
+    }
+
+    /**
+     * Kafka (and its Scala side) and mongo-java-server log every connection and partition change at INFO, which buries
+     * a test's own output. A level already set to WARN or stricter (e.g. by the service's configuration) is kept.
+     */
+    private static synchronized void quietServerLoggers() {
+        if (!QUIETED.isEmpty()) {
+            return;
+        }
+        for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger", "de.bwaldvogel")) {
+            Logger logger = Logger.getLogger(name);
+            if (logger.getLevel() == null || logger.getLevel().intValue() < Level.WARNING.intValue()) {
+                logger.setLevel(Level.WARNING);
+            }
+            QUIETED.add(logger);
+        }
     }
 
     private static CompletableFuture<Void> async(String name, Runnable task) {

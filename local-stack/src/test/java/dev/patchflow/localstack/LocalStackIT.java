@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.mongodb.client.MongoClient;
@@ -39,11 +40,16 @@ import io.minio.PutObjectArgs;
 
 import dev.patchflow.schemas.Topics;
 
+/**
+ * The three servers against their real clients. The first test gets its stack from {@link LocalStackExtension} (one
+ * per class), so the others also prove that several stacks can run in one JVM.
+ */
+@ExtendWith(LocalStackExtension.class)
 class LocalStackIT {
 
     @Test
-    void startsKafkaMongoAndS3ThatRoundTripData() throws Exception {
-        try (LocalStack stack = LocalStack.builder().persistentMongo(false).start()) {
+    void startsKafkaMongoAndS3ThatRoundTripData(LocalStack stack) throws Exception {
+        {
             assertThat(stack.kafkaBootstrapServers()).startsWith("127.0.0.1:");
             assertThat(stack.mongoConnectionString()).startsWith("mongodb://127.0.0.1:");
             assertThat(stack.s3Endpoint()).startsWith("http://127.0.0.1:");
