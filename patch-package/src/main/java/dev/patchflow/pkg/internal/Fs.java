@@ -211,6 +211,9 @@ public final class Fs {
 
     /** Removes {@code dir} if it exists and is empty; true if it is gone. */
     public static boolean deleteIfEmptyDirectory(Path dir) throws IOException {
+        if (!isDirectory(dir)) {
+            return !exists(dir);
+        }
         try {
             return Files.deleteIfExists(dir) || !exists(dir);
         } catch (DirectoryNotEmptyException e) {

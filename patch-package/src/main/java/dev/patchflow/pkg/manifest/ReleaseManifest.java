@@ -26,6 +26,16 @@ public record ReleaseManifest(String version, LocalDate releaseDate, String note
         return Optional.ofNullable(patch).map(p -> p.forArch(arch));
     }
 
+    /**
+     * The package of this arch (patch or full) whose URL ends with {@code fileName}: how
+     * {@code patchctl package verify <file>} finds the manifest entry of a local file.
+     */
+    public Optional<PackageArtifact> artifactNamed(Arch arch, String fileName) {
+        return java.util.stream.Stream.<PackageArtifact>concat(patchFor(arch).stream(), fullFor(arch).stream())
+                .filter(a -> a.url().equals(fileName) || a.url().endsWith("/" + fileName))
+                .findFirst();
+    }
+
     public ReleaseManifest withFull(Arch arch, FullPackage p) {
         FullPackages current = full == null ? new FullPackages(null, null) : full;
         return new ReleaseManifest(version, releaseDate, notes, current.with(arch, p), patch);
