@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TreeArchiverTest {
+public class TreeArchiverTest {
 
     @TempDir
     Path temp;
@@ -148,14 +148,14 @@ class TreeArchiverTest {
         assertThat(Files.isSymbolicLink(link)).isTrue();
     }
 
-    record Extracted(boolean directory, int mode, String linkName, byte[] content, long modTime) {
+    public record Extracted(boolean directory, int mode, String linkName, byte[] content, long modTime) {
     }
 
-    static Map<String, Extracted> extract(Path archive) throws IOException {
+    public static Map<String, Extracted> extract(Path archive) throws IOException {
         return extract(Files.readAllBytes(archive));
     }
 
-    static Map<String, Extracted> extract(byte[] archive) throws IOException {
+    public static Map<String, Extracted> extract(byte[] archive) throws IOException {
         Map<String, Extracted> entries = new TreeMap<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
                 new GzipCompressorInputStream(new java.io.ByteArrayInputStream(archive)))) {
