@@ -123,7 +123,7 @@ public class RequestCommand implements Callable<Integer> {
     String requestedBy;
 
     // --- where
-    @Option(names = "--bootstrap-servers", paramLabel = "<host:port>", defaultValue = "${env:PATCHFLOW_KAFKA_BOOTSTRAP:-127.0.0.1:19092}", description = "Kafka bootstrap servers (env PATCHFLOW_KAFKA_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", paramLabel = "<host:port>", defaultValue = "${sys:kafka.bootstrap.servers:-${env:PATCHFLOW_KAFKA_BOOTSTRAP:-127.0.0.1:19092}}", description = "Kafka bootstrap servers (default: -Dkafka.bootstrap.servers, else env PATCHFLOW_KAFKA_BOOTSTRAP, else 127.0.0.1:19092; now: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--kafka-timeout", paramLabel = "<duration>", defaultValue = "10s", converter = DurationConverter.class, description = "Give up on Kafka after this long (default: ${DEFAULT-VALUE}).")

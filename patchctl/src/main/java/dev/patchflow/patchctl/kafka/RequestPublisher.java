@@ -73,7 +73,7 @@ public final class RequestPublisher implements AutoCloseable {
                     e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new KafkaUnreachableException(bootstrapServers, describe(cause), cause);
+            throw new KafkaUnreachableException(bootstrapServers, describe(cause, request.runId()), cause);
         }
     }
 
@@ -81,7 +81,7 @@ public final class RequestPublisher implements AutoCloseable {
      * Kafka reports "not present in metadata" both when no broker answers and when the topic is
      * missing; the producer's connection count tells the two apart.
      */
-    private String describe(Throwable cause) {
+    private String describe(Throwable cause, String runId) {
         if (connectionsCreated() == 0) {
             // Kafka's own message ("topic not present in metadata") would send the reader astray.
             return "Kafka not reachable at " + bootstrapServers + " (no broker answered within "
@@ -89,7 +89,10 @@ public final class RequestPublisher implements AutoCloseable {
         }
         return "Kafka at " + bootstrapServers + " did not acknowledge the request on topic "
                 + Topics.REQUESTS + " within " + timeout.toSeconds()
-                + "s (does the topic exist?): " + rootMessage(cause);
+                + "s (does the topic exist?): " + rootMessage(cause)
+                // The record may still have been written. The event id is derived from the run id, so
+                // sending again with the same run id is recognised downstream as the same request.
+                + "; publishing again with the same run id (" + runId + ") is safe";
     }
 
     private double connectionsCreated() {

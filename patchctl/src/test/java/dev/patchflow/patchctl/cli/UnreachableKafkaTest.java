@@ -32,4 +32,22 @@ class UnreachableKafkaTest {
         assertThat(run.out()).as("no run id: nothing was published").isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
     }
+
+    @Test
+    void takesTheBootstrapAddressFromTheKafkaSystemPropertyWhenNoFlagIsGiven() throws IOException {
+        String bootstrap;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            bootstrap = "127.0.0.1:" + socket.getLocalPort();
+        }
+        System.setProperty("kafka.bootstrap.servers", bootstrap);
+        try {
+            CliRun run = CliRun.of("request", "--kafka-timeout", "1s", "--inventory", fleet.toString(), "--patch-id",
+                    "demo-app", "--patch-version", "1.1.0", "--command", "true");
+
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(run.err()).contains("Kafka not reachable at " + bootstrap);
+        } finally {
+            System.clearProperty("kafka.bootstrap.servers");
+        }
+    }
 }
