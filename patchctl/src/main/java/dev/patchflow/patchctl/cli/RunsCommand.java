@@ -87,7 +87,7 @@ public class RunsCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            RunView run = api.run(runId).orElseThrow();
+            RunView run = api.parseRun(body);
             out.println("run        " + run.runId());
             out.println("state      " + run.state() + (run.outcome() == null ? "" : " (" + run.outcome() + ")"));
             if (run.patch() != null) {

@@ -56,7 +56,12 @@ public final class ReportApi {
 
     /** The run's view, or empty while report-svc has not seen the run (404). */
     public Optional<RunView> run(String runId) {
-        return runJson(runId).map(body -> parse(body, RunView.class, runPath(runId)));
+        return runJson(runId).map(body -> parseRun(body));
+    }
+
+    /** A run view from the JSON of {@link #runJson(String)}. */
+    public RunView parseRun(String body) {
+        return parse(body, RunView.class, "/api/runs/{id}");
     }
 
     /** The run's view as report-svc sent it, or empty on 404. */
