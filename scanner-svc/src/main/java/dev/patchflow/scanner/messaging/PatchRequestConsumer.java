@@ -1,5 +1,7 @@
 package dev.patchflow.scanner.messaging;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -62,11 +64,15 @@ public class PatchRequestConsumer {
             LOG.debugf("ignoring %s %s on %s", event.type().simpleName(), event.id(), CHANNEL);
             return;
         }
+        long start = System.nanoTime();
         ScanResult result = scanWithRetries(request);
+        long tookNanos = System.nanoTime() - start;
+        metrics.timer("patchflow.scanner.scan.duration").record(tookNanos, TimeUnit.NANOSECONDS);
         metrics.counter("patchflow.scanner.requests", "outcome",
                 result.replayed() ? "replayed" : result.state().name().toLowerCase()).increment();
         metrics.counter("patchflow.scanner.targets.emitted").increment(result.targetCount());
-        LOG.infof("run %s: %s, %d targets%s%s", result.runId(), result.state(), result.targetCount(),
+        LOG.infof("run %s: %s, %d targets in %d ms%s%s", result.runId(), result.state(), result.targetCount(),
+                TimeUnit.NANOSECONDS.toMillis(tookNanos),
                 result.replayed() ? " (recorded earlier, re-emitted)" : "",
                 result.reason() == null ? "" : ": " + result.reason());
     }
