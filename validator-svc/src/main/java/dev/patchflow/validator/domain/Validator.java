@@ -69,6 +69,8 @@ public final class Validator {
         }
         try {
             return check.get().run(spec, target, run);
+        } catch (ValidationInterruptedException e) {
+            throw e;
         } catch (RuntimeException e) {
             // A bug in one check must not hide the other results nor send a valid event to the DLQ:
             // the target is reported as not validated, with the error as the reason.

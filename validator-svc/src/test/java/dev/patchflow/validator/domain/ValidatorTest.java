@@ -37,6 +37,9 @@ class ValidatorTest {
         @Override
         public CheckResult run(CheckSpec spec, Target target, RunContext run) {
             runs.incrementAndGet();
+            if (spec.name().startsWith("shutdown")) {
+                throw new ValidationInterruptedException("interrupted", new InterruptedException());
+            }
             if (spec.name().startsWith("boom")) {
                 throw new IllegalArgumentException("bad spec");
             }
@@ -134,6 +137,14 @@ class ValidatorTest {
         assertThat(outcome.failed()).singleElement()
                 .satisfies(failed -> assertThat(failed.detail())
                         .isEqualTo("check failed with java.lang.IllegalArgumentException: bad spec"));
+    }
+
+    @Test
+    void letsAShutdownInterruptionThroughInsteadOfReportingAFailedCheck() {
+        RunContext run = run("r1", List.of(spec("ok-1"), spec("shutdown")));
+
+        assertThatThrownBy(() -> validator.validate(applied(run, target, PatchStatus.APPLIED)))
+                .isInstanceOf(ValidationInterruptedException.class);
     }
 
     @Test

@@ -23,12 +23,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
@@ -157,7 +159,9 @@ class ValidatorComponentTest {
         for (Header header : produced.headers()) {
             record.headers().add(header);
         }
-        connector.source(Topics.PATCHES).send(record);
+        connector.source(Topics.PATCHES)
+                .send(Message.of(record.value(),
+                        Metadata.of(new IncomingKafkaRecordMetadata<>(record, Topics.PATCHES))));
     }
 
     /** Waits for the outcome keyed {@code runId/targetId} and checks its envelope on the way. */

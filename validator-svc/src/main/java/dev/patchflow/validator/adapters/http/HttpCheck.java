@@ -20,6 +20,7 @@ import dev.patchflow.schemas.events.Target;
 import dev.patchflow.validator.config.ValidatorConfig;
 import dev.patchflow.validator.domain.CheckTimeouts;
 import dev.patchflow.validator.domain.HealthCheck;
+import dev.patchflow.validator.domain.ValidationInterruptedException;
 
 /**
  * {@code http}: one GET; passes when the status equals {@code expectStatus} (default 200). Redirects
@@ -87,7 +88,7 @@ public class HttpCheck implements HealthCheck {
             return failed(spec, "invalid URL " + url + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running an http check", e);
+            throw new ValidationInterruptedException("interrupted while running an http check", e);
         }
     }
 

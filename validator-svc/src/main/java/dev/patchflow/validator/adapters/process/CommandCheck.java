@@ -19,6 +19,7 @@ import dev.patchflow.validator.config.ValidatorConfig;
 import dev.patchflow.validator.domain.CheckTimeouts;
 import dev.patchflow.validator.domain.HealthCheck;
 import dev.patchflow.validator.domain.TargetEnvironment;
+import dev.patchflow.validator.domain.ValidationInterruptedException;
 
 /**
  * {@code command}: runs argv (no shell) like the process executor does (same working directory and
@@ -106,8 +107,7 @@ public class CommandCheck implements HealthCheck {
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
-            // Shutting down: no outcome is known, so none is reported; the record is not acknowledged.
-            throw new IllegalStateException("interrupted while running a command check", e);
+            throw new ValidationInterruptedException("interrupted while running a command check", e);
         }
     }
 

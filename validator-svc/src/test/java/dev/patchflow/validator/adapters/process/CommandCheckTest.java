@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.validator.domain.ValidationInterruptedException;
 
 class CommandCheckTest {
 
@@ -61,6 +64,33 @@ class CommandCheckTest {
 
         assertThat(result).isEqualTo(new CheckResult("slow", "command", false, "timed out after 1s"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void anInterruptionKillsTheCommandAndReportsNoOutcome() throws Exception {
+        Path marker = install.resolve("still-running");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                check.run(command("slow", 30, "sh", "-c", "sleep 30; touch " + marker),
+                        directoryTarget("app-01", install),
+                        run);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        worker.start();
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.current().descendants().anyMatch(p -> p.info().commandLine()
+                        .map(line -> line.contains("sleep 30")).orElse(false)));
+
+        worker.interrupt();
+        worker.join(10_000);
+
+        assertThat(thrown.get()).isInstanceOf(ValidationInterruptedException.class);
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine()
+                .map(line -> line.contains(marker.toString())).orElse(false))).isEmpty();
         assertThat(marker).doesNotExist();
     }
 
