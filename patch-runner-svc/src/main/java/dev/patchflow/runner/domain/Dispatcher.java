@@ -240,25 +240,17 @@ public class Dispatcher {
                 }
             }
         }
+        // The claim is made on the worker, not here: one slow MongoDB round trip per target on this thread
+        // would serialize the whole fleet.
         for (RunTargetStore.ReadyTarget target : reserved) {
-            Optional<RunTarget> claimed;
-            try {
-                claimed = store.claim(target.id(), settings.instanceId(),
-                        clock.instant().plusSeconds(target.leaseSeconds()));
-            } catch (RuntimeException e) {
-                release(target.runId());
-                throw e;
-            }
-            if (claimed.isEmpty()) {
-                // Someone else claimed it, or it is done: the queue entry was stale.
-                release(target.runId());
-                continue;
-            }
             Runnable work = () -> {
                 try {
-                    applier.apply(claimed.get());
+                    Optional<RunTarget> claimed = store.claim(target.id(), settings.instanceId(),
+                            clock.instant().plusSeconds(target.leaseSeconds()));
+                    // Empty: someone else claimed it, or it is done; the queue entry was stale.
+                    claimed.ifPresent(applier::apply);
                 } catch (RuntimeException e) {
-                    // The claim stays RUNNING until its lease expires; then the target is retried.
+                    // A claimed target stays RUNNING until its lease expires; then it is retried.
                     LOG.errorf(e, "applying %s failed; it will be retried after its lease expires", target.id());
                 } finally {
                     release(target.runId());
@@ -267,7 +259,7 @@ public class Dispatcher {
             try {
                 workers.execute(work);
             } catch (RuntimeException e) {
-                // Shutting down: the claim expires and the target is picked up again after a restart.
+                // Shutting down: the target stays READY and is picked up again after a restart.
                 release(target.runId());
             }
         }

@@ -6,7 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 
 import dev.patchflow.runner.domain.BackupIntake;
 import dev.patchflow.schemas.CloudEvent;
@@ -28,6 +28,9 @@ public class BackupsConsumer {
     /** Channel = topic. */
     public static final String CHANNEL = Topics.BACKUPS;
 
+    /** Worker pool of the intake; its size is {@code smallrye.messaging.worker.runner-intake.max-concurrency}. */
+    public static final String INTAKE_POOL = "runner-intake";
+
     private static final Logger LOG = Logger.getLogger(BackupsConsumer.class);
 
     private final EventCodec codec = new EventCodec();
@@ -37,8 +40,13 @@ public class BackupsConsumer {
         this.intake = intake;
     }
 
+    /**
+     * Unordered on a bounded pool: the intake is idempotent per {@code runId/targetId} and commutative, so
+     * records need not wait for each other; the connector still commits offsets only up to the oldest
+     * unacknowledged record.
+     */
     @Incoming(CHANNEL)
-    @Blocking
+    @Blocking(value = INTAKE_POOL, ordered = false)
     public void consume(ConsumerRecord<String, byte[]> record) {
         CloudEvent<?> event = codec.decode(record);
         if (event.data() instanceof BackupCompleted completed) {

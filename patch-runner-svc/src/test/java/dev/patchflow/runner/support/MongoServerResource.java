@@ -1,0 +1,31 @@
+package dev.patchflow.runner.support;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/** mongo-java-server in memory on a random loopback port, for the fast component tests. */
+public class MongoServerResource implements QuarkusTestResourceLifecycleManager {
+
+    private MongoServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new MongoServer(new MemoryBackend());
+        // bind() listens on a free loopback port.
+        InetSocketAddress address = server.bind();
+        return Map.of("quarkus.mongodb.connection-string",
+                "mongodb://" + address.getHostString() + ":" + address.getPort());
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.shutdownNow();
+        }
+    }
+}
