@@ -43,6 +43,7 @@ import kafka.tools.StorageTool;
 final class EmbeddedKafka implements AutoCloseable {
 
     private static final int NODE_ID = 1;
+    private static final String OVERRIDE_PREFIX = "patchflow.localstack.kafka.";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaRaftServer server;
@@ -110,6 +111,10 @@ final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         // Consumers of a fresh group get their partitions at once instead of after 3 s.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Experiments and special cases: -Dpatchflow.localstack.kafka.<property>=<value> overrides any of the above.
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith(OVERRIDE_PREFIX))
+                .forEach(name -> p.put(name.substring(OVERRIDE_PREFIX.length()), System.getProperty(name)));
         return p;
     }
 

@@ -46,6 +46,9 @@ public final class LocalStack implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 90;
     /** Strong references: JUL holds loggers weakly and would forget the levels set on them. */
     private static final List<Logger> QUIETED = new ArrayList<>();
+    private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
+
+    private final List<String> timings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Builder config;
     private final Path dataDir;
@@ -124,6 +127,7 @@ public final class LocalStack implements AutoCloseable {
         if (config.s3) {
             Ports.requireFree("S3", config.s3Port);
         }
+        long startedAt = System.nanoTime();
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (config.kafka) {
             starting.add(async("kafka", () -> kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), config.kafkaPort,
@@ -167,6 +171,9 @@ public final class LocalStack implements AutoCloseable {
         kafkaBootstrapServers = kafka == null ? null : kafka.bootstrapServers();
         mongoConnectionString = mongo == null ? null : mongo.connectionString();
         s3Endpoint = s3 == null ? null : s3.endpoint();
+        long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;
+        LOG.info(() -> "Local stack started in " + elapsedMs + " ms " + String.join(" ", timings) + ": "
+                + serviceProperties().keySet() + ", data in " + dataDir);
         return this;
     }
 
@@ -187,11 +194,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<Void> async(String name, Runnable task) {
+    private CompletableFuture<Void> async(String name, Runnable task) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
+                long begin = System.nanoTime();
                 task.run();
+                timings.add("(" + name + " " + (System.nanoTime() - begin) / 1_000_000 + " ms)");
                 future.complete(null);
             } catch (Throwable t) {
                 future.completeExceptionally(t);
