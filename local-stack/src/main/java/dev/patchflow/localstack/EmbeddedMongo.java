@@ -13,12 +13,10 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 final class EmbeddedMongo implements AutoCloseable {
 
     private final MongoServer server;
-    private final MongoBackend backend;
     private final int port;
 
-    private EmbeddedMongo(MongoServer server, MongoBackend backend, int port) {
+    private EmbeddedMongo(MongoServer server, int port) {
         this.server = server;
-        this.backend = backend;
         this.port = port;
     }
 
@@ -35,7 +33,7 @@ final class EmbeddedMongo implements AutoCloseable {
             }
             throw e;
         }
-        return new EmbeddedMongo(server, backend, server.getLocalAddress().getPort());
+        return new EmbeddedMongo(server, server.getLocalAddress().getPort());
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -53,11 +51,7 @@ final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.shutdownNow();
-        } finally {
-            // Closes the MVStore: the file is complete and consistent for the next start.
-            backend.close();
-        }
+        // Also closes the backend, i.e. the MVStore: the file is complete and consistent for the next start.
+        server.shutdownNow();
     }
 }

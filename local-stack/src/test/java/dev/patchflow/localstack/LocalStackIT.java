@@ -9,11 +9,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -91,7 +93,8 @@ class LocalStackIT {
             writeDoc(stack, "kept");
             putObject(stack, "reports/run-9/report.json", "{\"ok\":true}");
         }
-        assertThat(dataDir.resolve("kafka/meta.properties")).exists();
+        String clusterId = clusterId(dataDir);
+        assertThat(clusterId).isNotBlank();
         assertThat(dataDir.resolve("mongo.mv")).exists();
         assertThat(dataDir.resolve("s3").resolve(LocalStack.BUCKET)).isDirectory();
         assertThat(dataDir.resolve("s3proxy.log")).exists();
@@ -102,6 +105,15 @@ class LocalStackIT {
             assertThat(readDoc(stack, "kept")).isEqualTo("kept-value");
             assertThat(getObject(stack, "reports/run-9/report.json")).isEqualTo("{\"ok\":true}");
         }
+        assertThat(clusterId(dataDir)).as("the storage is not formatted again").isEqualTo(clusterId);
+    }
+
+    private static String clusterId(Path dataDir) throws Exception {
+        Properties meta = new Properties();
+        try (InputStream in = Files.newInputStream(dataDir.resolve("kafka/meta.properties"))) {
+            meta.load(in);
+        }
+        return meta.getProperty("cluster.id");
     }
 
     @Test
