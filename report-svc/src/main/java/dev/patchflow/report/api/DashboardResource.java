@@ -11,12 +11,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.patchflow.report.config.ReportConfig;
-import dev.patchflow.report.domain.RunQueries;
-import dev.patchflow.report.domain.RunReport;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
+
+import dev.patchflow.report.config.ReportConfig;
+import dev.patchflow.report.domain.RunQueries;
+import dev.patchflow.report.domain.RunReport;
 
 /** The live dashboard: server-rendered Qute pages, no external assets, meta refresh while a run is open. */
 @Path("/")

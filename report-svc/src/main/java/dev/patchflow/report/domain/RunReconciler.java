@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.patchflow.report.config.ReportConfig;
 import io.quarkus.scheduler.Scheduled;
+
+import dev.patchflow.report.config.ReportConfig;
 
 /**
  * Repairs what a crash can leave behind, so that no run stalls: a terminal counter that missed an

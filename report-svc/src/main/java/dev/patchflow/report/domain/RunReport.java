@@ -12,11 +12,12 @@ import dev.patchflow.schemas.events.RunOutcome;
  * A run as the API ({@code GET /api/runs/{id}}) and the four report formats show it. In the run list
  * {@code targets} is {@code null} and left out of the JSON.
  */
-@JsonPropertyOrder({ "runId", "state", "outcome", "reason", "patch", "requestedBy", "requestedAt", "completedAt",
-        "dryRun", "expectedTargets", "counts", "reportLocation", "targets" })
+@JsonPropertyOrder({"runId", "state", "outcome", "reason", "patch", "requestedBy", "requestedAt", "completedAt",
+        "dryRun", "expectedTargets", "counts", "reportLocation", "targets"})
 public record RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
         String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
-        ViewCounts counts, String reportLocation, @JsonInclude(JsonInclude.Include.NON_NULL) List<TargetReport> targets) {
+        ViewCounts counts, String reportLocation,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TargetReport> targets) {
 
     /** The patch of the run, by its ledger identity. */
     public record PatchRef(String id, String version) {

@@ -66,7 +66,8 @@ public final class RunRules {
     /** As {@link #report} but with given counts and targets (a summary passes {@code null} targets). */
     public static RunReport summary(RunView run, ViewCounts counts, List<TargetReport> targets) {
         var ctx = run.context();
-        var patch = ctx == null || ctx.patch() == null ? null
+        var patch = ctx == null || ctx.patch() == null
+                ? null
                 : new RunReport.PatchRef(ctx.patch().id(), ctx.patch().version());
         return new RunReport(run.runId(), run.state(), run.outcome(), run.reason(), patch,
                 ctx == null ? null : ctx.requestedBy(), ctx == null ? null : ctx.requestedAt(), run.completedAt(),

@@ -3,8 +3,8 @@ package dev.patchflow.report.domain;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** One target as the API and the reports show it: the facts plus the derived status, phase and reason. */
-@JsonPropertyOrder({ "targetId", "name", "kind", "environment", "landingZone", "installedVersion", "status", "phase",
-        "reason", "backup", "patch", "validation" })
+@JsonPropertyOrder({"targetId", "name", "kind", "environment", "landingZone", "installedVersion", "status", "phase",
+        "reason", "backup", "patch", "validation"})
 public record TargetReport(String targetId, String name, String kind, String environment, String landingZone,
         String installedVersion, TargetStatus status, TargetPhase phase, String reason, BackupView backup,
         PatchView patch, ValidationView validation) {

@@ -5,8 +5,6 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.patchflow.report.domain.ViewStore.Stage;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.events.BackupCompleted;
@@ -34,8 +32,6 @@ import dev.patchflow.schemas.events.ValidationPassed;
 @ApplicationScoped
 public class ViewProjector {
 
-    private static final Logger LOG = Logger.getLogger(ViewProjector.class);
-
     private final ViewStore store;
     private final RunFinisher finisher;
     private final Clock clock;
@@ -49,50 +45,64 @@ public class ViewProjector {
     public void apply(CloudEvent<?> event) {
         Instant now = clock.instant();
         Object data = event.data();
+        // Only a terminal flip, ScanCompleted or RunRejected can make a run complete; other events skip
+        // the completion check (one read less per event on a 10,000-target run).
+        boolean mayComplete;
         if (data instanceof PatchRequested e) {
             store.markRequested(e.context(), now);
+            mayComplete = false;
         } else if (data instanceof InstanceScanned e) {
-            target(e.run(), e.target(), Stage.SCAN, null, false, now);
+            mayComplete = target(e.run(), e.target(), Stage.SCAN, null, false, now);
         } else if (data instanceof ScanCompleted e) {
             store.markScanCompleted(e.run(), e.targetCount(), now);
+            mayComplete = true;
         } else if (data instanceof RunRejected e) {
             store.markRejected(e.run(), e.reason(), now);
+            mayComplete = true;
         } else if (data instanceof BackupCompleted e) {
-            target(e.run(), e.target(), Stage.BACKUP,
+            mayComplete = target(e.run(), e.target(), Stage.BACKUP,
                     new BackupView(e.status().name(), e.location(), e.sha256(), e.sizeBytes(), e.note(), null), false,
                     now);
         } else if (data instanceof BackupFailed e) {
-            target(e.run(), e.target(), Stage.BACKUP,
+            mayComplete = target(e.run(), e.target(), Stage.BACKUP,
                     new BackupView(BackupView.FAILED, null, null, null, null, e.reason()), false, now);
         } else if (data instanceof PatchApplied e) {
-            target(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), e.exitCode(), null,
-                    e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), false, now);
+            mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), e.exitCode(),
+                    null, e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), false, now);
         } else if (data instanceof PatchFailed e) {
-            target(e.run(), e.target(), Stage.PATCH, new PatchView(PatchView.FAILED, e.exitCode(), e.reason(),
-                    e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), true, now);
+            mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(PatchView.FAILED, e.exitCode(),
+                    e.reason(), e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), true, now);
         } else if (data instanceof ValidationPassed e) {
-            target(e.run(), e.target(), Stage.VALIDATION,
+            mayComplete = target(e.run(), e.target(), Stage.VALIDATION,
                     new ValidationView(e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null),
                     true, now);
         } else if (data instanceof ValidationFailed e) {
-            target(e.run(), e.target(), Stage.VALIDATION,
+            mayComplete = target(e.run(), e.target(), Stage.VALIDATION,
                     new ValidationView(ValidationView.FAILED, e.checks(), e.failed()), true, now);
         } else if (data instanceof RunCompleted e) {
             // Our own event coming back: confirms the emission, changes nothing else.
             store.markCompletionSeen(e.runId(), event.id());
-            return;
+            mayComplete = false;
+        } else {
+            throw new IllegalArgumentException("unhandled event type " + event.type());
         }
-        finisher.completeIfDone(event.runId());
+        if (mayComplete) {
+            finisher.completeIfDone(event.runId());
+        }
     }
 
-    private void target(RunContext run, Target target, Stage stage, Object fact, boolean terminal, Instant now) {
+    /**
+     * Records a target fact; returns whether it was a terminal event. A redelivered terminal event still
+     * checks completion: the first delivery may have crashed after the increment, before the check.
+     */
+    private boolean target(RunContext run, Target target, Stage stage, Object fact, boolean terminal, Instant now) {
         store.recordTarget(run.runId(), target, stage, fact, now);
         // Touch the run before the terminal flip: if we crash between the flip and the increment, the run
         // has changed since its last recount, so the reconciler recounts it.
         store.touchRun(run, now);
         if (terminal && store.markTerminal(run.runId(), target.id())) {
             store.incrementTerminal(run.runId(), now);
-            LOG.debugf("run %s: target %s is terminal", run.runId(), target.id());
         }
+        return terminal;
     }
 }

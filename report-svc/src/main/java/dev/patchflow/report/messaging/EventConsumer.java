@@ -5,13 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+
 import dev.patchflow.report.domain.ViewProjector;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.InvalidEventException;
 import dev.patchflow.schemas.Topics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.common.annotation.Blocking;
 
 /**
  * One thin adapter per topic: decode the record with the contract's codec and hand the event to the

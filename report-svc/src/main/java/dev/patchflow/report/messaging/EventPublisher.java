@@ -13,12 +13,13 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
 import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.CompletionPublisher;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.events.RunCompleted;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes RunCompleted on {@code patchflow.runs} through the outgoing channel {@value #CHANNEL}. The
@@ -46,7 +47,7 @@ public class EventPublisher implements CompletionPublisher {
         CloudEvent<RunCompleted> event = CloudEvent.of(config.source(), data);
         RecordHeaders headers = new RecordHeaders();
         codec.headers(event).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        var metadata = OutgoingKafkaRecordMetadata.<String> builder().withKey(event.key()).withHeaders(headers).build();
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).withHeaders(headers).build();
         var acked = new CompletableFuture<Void>();
         emitter.send(Message.of(codec.body(data)).addMetadata(metadata).withAck(() -> {
             acked.complete(null);

@@ -23,6 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
 import dev.patchflow.report.support.Fixtures;
@@ -35,11 +41,6 @@ import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunCompleted;
 import dev.patchflow.schemas.events.RunCounts;
 import dev.patchflow.schemas.events.RunOutcome;
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.StatObjectArgs;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * report-svc against a real Kafka broker, MongoDB-wire server and S3 (local-stack): events in as the

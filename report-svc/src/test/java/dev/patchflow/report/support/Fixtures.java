@@ -118,7 +118,8 @@ public final class Fixtures {
                 events.add(patchFailed(runId, id, "exit code 3: disk full"));
             } else {
                 events.add(applied(runId, id, PatchStatus.APPLIED));
-                events.add(i == ok + 2 ? validationFailed(runId, id, "exit code 1: not listening")
+                events.add(i == ok + 2
+                        ? validationFailed(runId, id, "exit code 1: not listening")
                         : validated(runId, id));
             }
         }

@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
-import dev.patchflow.report.domain.format.ReportRenderer;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.HtmlEscaper;
 import io.quarkus.qute.ReflectionValueResolver;
 import io.quarkus.qute.TemplateLocator.TemplateLocation;
 import io.quarkus.qute.Variant;
+
+import dev.patchflow.report.domain.format.ReportRenderer;
 
 /**
  * The production templates rendered by a plain Qute engine (HTML escaping on, as in Quarkus), so that
@@ -36,6 +37,7 @@ public final class TestRenderer {
             return Optional.empty();
         }
         return Optional.of(new TemplateLocation() {
+
             @Override
             public Reader read() {
                 try {

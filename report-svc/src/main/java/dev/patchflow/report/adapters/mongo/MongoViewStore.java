@@ -192,8 +192,9 @@ public class MongoViewStore implements ViewStore {
 
     @Override
     public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation) {
-        runs.updateOne(eq("_id", runId), combine(set("state", RunState.COMPLETED.name()), set("outcome", outcome.name()),
-                set("counts", countsDoc(counts)), set("reportLocation", reportLocation)));
+        runs.updateOne(eq("_id", runId),
+                combine(set("state", RunState.COMPLETED.name()), set("outcome", outcome.name()),
+                        set("counts", countsDoc(counts)), set("reportLocation", reportLocation)));
     }
 
     @Override
@@ -267,7 +268,8 @@ public class MongoViewStore implements ViewStore {
     }
 
     private static BackupView backup(Document d) {
-        return d == null ? null
+        return d == null
+                ? null
                 : new BackupView(d.getString("status"), d.getString("location"), d.getString("sha256"),
                         longOf(d, "sizeBytes"), d.getString("note"), d.getString("reason"));
     }
@@ -297,7 +299,8 @@ public class MongoViewStore implements ViewStore {
     }
 
     private static ValidationView validation(Document d) {
-        return d == null ? null
+        return d == null
+                ? null
                 : new ValidationView(d.getString("status"), checks(d.getList("checks", Document.class)),
                         checks(d.getList("failed", Document.class)));
     }
@@ -308,7 +311,8 @@ public class MongoViewStore implements ViewStore {
     }
 
     private static List<CheckResult> checks(List<Document> docs) {
-        return docs == null ? List.of()
+        return docs == null
+                ? List.of()
                 : docs.stream().map(c -> new CheckResult(c.getString("name"), c.getString("type"),
                         c.getBoolean("passed", false), c.getString("detail"))).toList();
     }
@@ -324,7 +328,8 @@ public class MongoViewStore implements ViewStore {
     }
 
     private static ViewCounts counts(Document d) {
-        return d == null ? null
+        return d == null
+                ? null
                 : new ViewCounts(d.getInteger("scanned", 0), d.getInteger("backedUp", 0),
                         d.getInteger("backupSkipped", 0), d.getInteger("backupFailed", 0), d.getInteger("applied", 0),
                         d.getInteger("alreadyApplied", 0), d.getInteger("dryRun", 0), d.getInteger("patchSkipped", 0),

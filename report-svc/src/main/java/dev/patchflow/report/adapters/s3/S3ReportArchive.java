@@ -5,13 +5,14 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.patchflow.report.config.S3Config;
-import dev.patchflow.report.domain.ReportArchive;
-import dev.patchflow.report.domain.ReportFile;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+
+import dev.patchflow.report.config.S3Config;
+import dev.patchflow.report.domain.ReportArchive;
+import dev.patchflow.report.domain.ReportFile;
 
 /** Report files in S3/MinIO under {@code reports/<runId>/}. */
 @ApplicationScoped

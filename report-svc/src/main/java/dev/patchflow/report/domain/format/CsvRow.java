@@ -9,9 +9,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.patchflow.report.domain.TargetReport;
 
 /** One CSV row per target; the property order is the column order. */
-@JsonPropertyOrder({ "targetId", "name", "kind", "environment", "landingZone", "installedVersion", "status", "phase",
+@JsonPropertyOrder({"targetId", "name", "kind", "environment", "landingZone", "installedVersion", "status", "phase",
         "backupStatus", "backupLocation", "backupSha256", "backupSizeBytes", "patchStatus", "patchExitCode",
-        "patchDurationMs", "patchOutputLocation", "validationStatus", "failedChecks", "reason", "details" })
+        "patchDurationMs", "patchOutputLocation", "validationStatus", "failedChecks", "reason", "details"})
 record CsvRow(String targetId, String name, String kind, String environment, String landingZone,
         String installedVersion, String status, String phase, String backupStatus, String backupLocation,
         String backupSha256, Long backupSizeBytes, String patchStatus, Integer patchExitCode, Long patchDurationMs,

@@ -14,11 +14,12 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+
 import dev.patchflow.report.domain.ReportFile;
 import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.schemas.EventJson;
-import io.quarkus.qute.Location;
-import io.quarkus.qute.Template;
 
 /**
  * The four report formats of a run, all from the same {@link RunReport}: CSV (one row per target), JSON

@@ -24,8 +24,8 @@ import dev.patchflow.schemas.events.CheckResult;
  */
 @JacksonXmlRootElement(localName = "run")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({ "runId", "state", "outcome", "dryRun", "reason", "patch", "requestedBy", "requestedAt",
-        "completedAt", "expectedTargets", "reportLocation", "counts", "targets" })
+@JsonPropertyOrder({"runId", "state", "outcome", "dryRun", "reason", "patch", "requestedBy", "requestedAt",
+        "completedAt", "expectedTargets", "reportLocation", "counts", "targets"})
 record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         @JacksonXmlProperty(isAttribute = true) String state, @JacksonXmlProperty(isAttribute = true) String outcome,
         @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
@@ -37,8 +37,8 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({ "id", "status", "phase", "name", "kind", "environment", "landingZone", "installedVersion",
-            "reason", "backup", "patch", "validation" })
+    @JsonPropertyOrder({"id", "status", "phase", "name", "kind", "environment", "landingZone", "installedVersion",
+            "reason", "backup", "patch", "validation"})
     record Target(@JacksonXmlProperty(isAttribute = true) String id,
             @JacksonXmlProperty(isAttribute = true) String status, @JacksonXmlProperty(isAttribute = true) String phase,
             String name, String kind, String environment, String landingZone, String installedVersion, String reason,
@@ -46,14 +46,14 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({ "status", "sizeBytes", "location", "sha256", "note", "reason" })
+    @JsonPropertyOrder({"status", "sizeBytes", "location", "sha256", "note", "reason"})
     record Backup(@JacksonXmlProperty(isAttribute = true) String status,
             @JacksonXmlProperty(isAttribute = true) Long sizeBytes, String location, String sha256, String note,
             String reason) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({ "status", "exitCode", "durationMs", "reason", "outputLocation", "outputTail", "details" })
+    @JsonPropertyOrder({"status", "exitCode", "durationMs", "reason", "outputLocation", "outputTail", "details"})
     record PatchResult(@JacksonXmlProperty(isAttribute = true) String status,
             @JacksonXmlProperty(isAttribute = true) Integer exitCode,
             @JacksonXmlProperty(isAttribute = true) Long durationMs, String reason, String outputLocation,
@@ -65,14 +65,14 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({ "status", "checks", "failedChecks" })
+    @JsonPropertyOrder({"status", "checks", "failedChecks"})
     record Validation(@JacksonXmlProperty(isAttribute = true) String status,
             @JacksonXmlElementWrapper(localName = "checks") @JacksonXmlProperty(localName = "check") List<Check> checks,
             @JacksonXmlElementWrapper(localName = "failedChecks") @JacksonXmlProperty(localName = "failedCheck") List<Check> failedChecks) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({ "name", "type", "passed", "detail" })
+    @JsonPropertyOrder({"name", "type", "passed", "detail"})
     record Check(@JacksonXmlProperty(isAttribute = true) String name,
             @JacksonXmlProperty(isAttribute = true) String type, @JacksonXmlProperty(isAttribute = true) boolean passed,
             @JacksonXmlText String detail) {
@@ -85,7 +85,8 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
     static XmlRun of(RunReport run) {
         List<Target> targets = run.targets() == null ? List.of() : run.targets().stream().map(XmlRun::target).toList();
         return new XmlRun(run.runId(), run.state().name(), run.outcome() == null ? null : run.outcome().name(),
-                run.dryRun(), run.reason(), run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
+                run.dryRun(), run.reason(),
+                run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
                 run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
                 run.counts(), targets);
     }
@@ -96,8 +97,11 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         var v = t.validation();
         return new Target(t.targetId(), t.status().name(), t.phase().name(), t.name(), t.kind(), t.environment(),
                 t.landingZone(), t.installedVersion(), t.reason(),
-                b == null ? null : new Backup(b.status(), b.sizeBytes(), b.location(), b.sha256(), b.note(), b.reason()),
-                p == null ? null
+                b == null
+                        ? null
+                        : new Backup(b.status(), b.sizeBytes(), b.location(), b.sha256(), b.note(), b.reason()),
+                p == null
+                        ? null
                         : new PatchResult(p.status(), p.exitCode(), p.durationMs(), p.reason(), p.outputLocation(),
                                 p.outputTail(), details(p.details())),
                 v == null ? null : new Validation(v.status(), Check.of(v.checks()), Check.of(v.failed())));

@@ -1,0 +1,80 @@
+package dev.patchflow.report.domain;
+
+import static dev.patchflow.report.support.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.patchflow.report.adapters.mongo.MongoViewStore;
+import dev.patchflow.report.support.EmbeddedMongo;
+import dev.patchflow.report.support.MutableClock;
+import dev.patchflow.report.support.RecordingArchive;
+import dev.patchflow.report.support.RecordingPublisher;
+import dev.patchflow.report.support.TestConfig;
+import dev.patchflow.report.support.TestRenderer;
+import dev.patchflow.schemas.events.PatchStatus;
+import dev.patchflow.schemas.events.PatchflowEvent;
+import dev.patchflow.schemas.events.RunCounts;
+
+/**
+ * A run the size of a real fleet: the per-event cost must not grow with the number of targets (no
+ * recount per event), so 10,000 targets complete in one pass and the reports hold every target.
+ */
+class LargeRunTest {
+
+    static final Logger LOG = Logger.getLogger(LargeRunTest.class);
+    static final int TARGETS = Integer.getInteger("report.large-run.targets", 10_000);
+
+    EmbeddedMongo mongo;
+    RecordingArchive archive = new RecordingArchive();
+    RecordingPublisher publisher = new RecordingPublisher();
+    ViewProjector projector;
+
+    @BeforeEach
+    void setUp() {
+        mongo = new EmbeddedMongo();
+        MutableClock clock = new MutableClock();
+        MongoViewStore store = new MongoViewStore(mongo.client(), new TestConfig());
+        projector = new ViewProjector(store, new RunFinisher(store, TestRenderer.create(), archive, publisher, clock),
+                clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        mongo.close();
+    }
+
+    @Test
+    void tenThousandTargetRunCompletesOnceWithEveryTargetInTheReports() {
+        String runId = "big";
+        List<PatchflowEvent> events = new ArrayList<>();
+        for (int i = 0; i < TARGETS; i++) {
+            String id = String.format("t-%05d", i);
+            events.add(scanned(runId, id));
+            events.add(backedUp(runId, id));
+            events.add(applied(runId, id, PatchStatus.APPLIED));
+            events.add(validated(runId, id));
+        }
+        Collections.shuffle(events, new Random(1));
+        events.add(scanCompleted(runId, TARGETS));
+
+        long start = System.nanoTime();
+        events.forEach(e -> projector.apply(event(e)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        LOG.infof("%d events of a %d-target run applied in %d ms (%.0f events/s)", events.size(), TARGETS, millis,
+                events.size() * 1000.0 / Math.max(1, millis));
+
+        assertThat(publisher.sent).singleElement().satisfies(e -> assertThat(e.data().counts())
+                .isEqualTo(new RunCounts(TARGETS, TARGETS, 0, 0, 0, 0)));
+        assertThat(new String(archive.objects.get("reports/big/report.csv").content()).lines())
+                .hasSize(TARGETS + 1);
+    }
+}
