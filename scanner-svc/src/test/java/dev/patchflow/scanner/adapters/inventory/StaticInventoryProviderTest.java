@@ -165,4 +165,16 @@ class StaticInventoryProviderTest {
 
         assertThat(discover("none.yaml")).isEmpty();
     }
+
+    @Test
+    void readsTheRepositoryExampleInventory() {
+        // The example that the README and patchctl point at must stay readable by the provider.
+        Path example = Path.of("..", "examples", "inventory", "static-inventory.yaml").toAbsolutePath();
+
+        List<Target> targets = discover(example.toString());
+
+        assertThat(targets).extracting(Target::id).contains("web-01", "db-01", "web-prod-01");
+        assertThat(targets).filteredOn(t -> t.id().equals("db-01")).singleElement()
+                .extracting(Target::clusterId, Target::role).containsExactly("orders-db", "primary");
+    }
 }
