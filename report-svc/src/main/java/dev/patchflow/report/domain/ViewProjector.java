@@ -84,7 +84,9 @@ public class ViewProjector {
             store.markCompletionSeen(e.runId(), event.id());
             mayComplete = false;
         } else {
-            throw new IllegalArgumentException("unhandled event type " + event.type());
+            // A contract type the report does not know yet (added to a shared topic later): not an error,
+            // acknowledge it and go on.
+            return;
         }
         if (mayComplete) {
             finisher.completeIfDone(event.runId());
