@@ -117,6 +117,8 @@ class ReportRendererTest {
 
         assertThatCode(() -> schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml))))
                 .doesNotThrowAnyException();
+        // Left in target/ so that `xmllint --schema ../schemas/xsd/run-report.xsd target/report-sample.xml` can check it too.
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "report-sample.xml"), xml);
         String text = new String(xml, StandardCharsets.UTF_8);
         assertThat(text).contains("<run runId=\"r1\" state=\"COMPLETED\" outcome=\"FAILED\"")
                 .contains("<target id=\"app-03\" status=\"FAILED\" phase=\"FAILED\">");
