@@ -36,13 +36,23 @@ final class Journal implements AutoCloseable {
         return new Journal(ch);
     }
 
+    /** Appends and makes durable. */
     void append(JournalEntry entry) throws IOException {
+        write(entry);
+        sync();
+    }
+
+    /** Appends without waiting for the device; {@link #sync} before acting on the line. */
+    void write(JournalEntry entry) throws IOException {
         byte[] line = (MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.wrap(line);
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
-        channel.force(true);
+    }
+
+    void sync() throws IOException {
+        channel.force(false); // fdatasync: content and size, which is all a reader needs
     }
 
     static List<JournalEntry> read(Path file) throws IOException {

@@ -380,26 +380,29 @@ public final class PackageEngine {
         Fs.setMode(work.versionFile, mode);
     }
 
+    /** Steps per journal batch: one fsync of the journal and of the backups per batch, not per step. */
+    private static final int BATCH = 512;
+
+    /**
+     * Runs the steps in batches. For each batch: its journal lines are written and fsync'd, then the
+     * backups of its paths are taken and made durable, then its changes are made (each an atomic
+     * rename), then the directories it changed are fsync'd. So every step is journaled and backed
+     * up before it happens, and rollback (idempotent per step) can undo a batch in any state. The
+     * VERSION marker is a batch of its own, after every other change is durable; COMMIT follows it.
+     */
     private void execute(WorkArea work, Path install, Plan plan, PackageVerifier.Verified verified,
             List<Planned> steps) throws IOException {
         Files.createDirectories(work.backup);
+        Fs.fsyncTree(work.staging); // staged content is renamed into the install: make it durable first
         Journal journal = Journal.create(work.journal);
         try {
             journal.append(JournalEntry.begin(plan.targetVersion(), plan.installedVersion(),
                     plan.strategy().getClass().getSimpleName(), verified.sha256()));
-            for (int n = 0; n < steps.size(); n++) {
-                Planned step = steps.get(n);
-                Path target = step.kind() == StepKind.CREATE_INSTALL ? install : install.resolve(step.path());
-                boolean existed = Fs.exists(target);
-                List<String> createdDirs = step.kind() == StepKind.CREATE_INSTALL
-                        ? List.of()
-                        : missingParents(install, step.path());
-                journal.append(JournalEntry.step(n, step.kind(), step.path(), existed, createdDirs));
-                hooks.beforeStep(n, step.kind(), step.path());
-                backup(work, n, target);
-                perform(step, target, install, createdDirs);
-                hooks.afterStep(n, step.kind(), step.path());
+            int last = steps.size() - 1; // the VERSION marker
+            for (int from = 0; from < last; from += BATCH) {
+                runBatch(journal, work, install, steps, from, Math.min(from + BATCH, last));
             }
+            runBatch(journal, work, install, steps, last, last + 1);
             journal.append(JournalEntry.commit());
             journal.close();
         } catch (IOException | RuntimeException | Error e) {
@@ -417,6 +420,43 @@ public final class PackageEngine {
         }
         hooks.afterCommit();
         finishCommitted(work, install);
+    }
+
+    private void runBatch(Journal journal, WorkArea work, Path install, List<Planned> steps, int from, int to)
+            throws IOException {
+        List<Path> targets = new ArrayList<>();
+        List<List<String>> created = new ArrayList<>();
+        Set<String> willCreate = new HashSet<>();
+        for (int n = from; n < to; n++) {
+            Planned step = steps.get(n);
+            Path target = step.kind() == StepKind.CREATE_INSTALL ? install : install.resolve(step.path());
+            List<String> createdDirs = step.kind() == StepKind.CREATE_INSTALL
+                    ? List.of()
+                    : missingParents(install, step.path());
+            createdDirs = createdDirs.stream().filter(willCreate::add).toList();
+            targets.add(target);
+            created.add(createdDirs);
+            journal.write(JournalEntry.step(n, step.kind(), step.path(), Fs.exists(target), createdDirs));
+        }
+        journal.sync();
+        boolean backedUp = false;
+        for (int n = from; n < to; n++) {
+            backedUp |= backup(work, n, targets.get(n - from));
+        }
+        if (backedUp) {
+            Fs.fsyncDirectory(work.backup);
+        }
+        Set<Path> changedDirs = new java.util.LinkedHashSet<>();
+        for (int n = from; n < to; n++) {
+            Planned step = steps.get(n);
+            Path target = targets.get(n - from);
+            hooks.beforeStep(n, step.kind(), step.path());
+            perform(step, target, install, created.get(n - from));
+            changedDirs.add(target.getParent());
+            created.get(n - from).forEach(d -> changedDirs.add(install.resolve(d).getParent()));
+            hooks.afterStep(n, step.kind(), step.path());
+        }
+        Fs.fsyncAll(changedDirs);
     }
 
     private static void closeQuietly(Journal journal) {
@@ -445,15 +485,15 @@ public final class PackageEngine {
     }
 
     /** Copies (hard-links where possible) whatever is at {@code target} to backup/n, atomically complete. */
-    private static void backup(WorkArea work, int n, Path target) throws IOException {
+    private static boolean backup(WorkArea work, int n, Path target) throws IOException {
         if (!Fs.exists(target)) {
-            return;
+            return false;
         }
         Path partial = work.backup.resolve(n + ".partial");
         Fs.deleteRecursively(partial);
         Fs.copyTree(target, partial, true);
         Files.move(partial, work.backupOf(n), StandardCopyOption.ATOMIC_MOVE);
-        Fs.fsyncDirectory(work.backup);
+        return true;
     }
 
     private static void perform(Planned step, Path target, Path install, List<String> createdDirs) throws IOException {
@@ -480,34 +520,30 @@ public final class PackageEngine {
         } else {
             if (keepStaged) {
                 Files.copy(staged, tmp, StandardCopyOption.COPY_ATTRIBUTES);
+                Fs.fsync(tmp);
             } else {
-                moveOrCopy(staged, tmp);
+                moveOrCopy(staged, tmp); // staged content was fsync'd; a cross-device copy is fsync'd by copyTree
             }
-            Fs.fsync(tmp); // modes travel with the rename or the copy
 
         }
         if (Fs.isDirectory(target)) {
             moveAway(target); // a directory becomes a file; its backup is taken
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        Fs.fsyncDirectory(target.getParent());
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // the batch fsyncs the directory
     }
 
     private static void replaceDirectory(Path staged, Path target) throws IOException {
         Path fresh = sibling(target, NEW);
         Fs.deleteRecursively(fresh);
         moveOrCopy(staged, fresh);
-        fsyncTree(fresh);
         if (Fs.exists(target)) {
             Path old = sibling(target, OLD);
             Fs.deleteRecursively(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            Fs.fsyncDirectory(target.getParent());
             Fs.deleteRecursively(old);
         } else {
             Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            Fs.fsyncDirectory(target.getParent());
         }
     }
 
@@ -519,7 +555,6 @@ public final class PackageEngine {
             moveAway(target);
         } else {
             Files.delete(target);
-            Fs.fsyncDirectory(target.getParent());
         }
     }
 
@@ -528,7 +563,6 @@ public final class PackageEngine {
         Path old = sibling(dir, OLD);
         Fs.deleteRecursively(old);
         Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-        Fs.fsyncDirectory(dir.getParent());
         Fs.deleteRecursively(old);
     }
 
@@ -542,18 +576,6 @@ public final class PackageEngine {
                 Fs.copyTree(from, to, false);
             } else {
                 throw e;
-            }
-        }
-    }
-
-    private static void fsyncTree(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                if (Files.isRegularFile(p, Fs.NOFOLLOW)) {
-                    Fs.fsync(p);
-                } else if (Fs.isDirectory(p)) {
-                    Fs.fsyncDirectory(p);
-                }
             }
         }
     }
@@ -602,17 +624,21 @@ public final class PackageEngine {
                 .stream()
                 .filter(e -> JournalEntry.STEP.equals(e.type()))
                 .toList();
+        Set<Path> changedDirs = new java.util.LinkedHashSet<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
-            undo(work, install, steps.get(i));
+            undo(work, install, steps.get(i), changedDirs);
         }
+        Fs.fsyncAll(changedDirs.stream().filter(Fs::isDirectory).toList());
         Files.delete(work.journal);
         Fs.fsyncDirectory(work.dir);
         work.clearScratch();
     }
 
-    private static void undo(WorkArea work, Path install, JournalEntry step) throws IOException {
+    private static void undo(WorkArea work, Path install, JournalEntry step, Set<Path> changedDirs)
+            throws IOException {
         if (step.op() == StepKind.CREATE_INSTALL) {
             Fs.deleteRecursively(install);
+            changedDirs.add(install.getParent());
             return;
         }
         Path target = PackagePaths.resolve(install, step.path());
@@ -634,18 +660,23 @@ public final class PackageEngine {
                 Fs.deleteIfEmptyDirectory(install.resolve(created.get(i)));
             }
         }
-        if (Fs.exists(target.getParent())) {
-            Fs.fsyncDirectory(target.getParent());
+        changedDirs.add(target.getParent());
+        if (step.createdDirs() != null) {
+            step.createdDirs().forEach(d -> changedDirs.add(install.resolve(d).getParent()));
         }
     }
 
     /** Puts the backup back in one rename (a copy/link of it is staged beside the target first). */
     private static void restore(Path backup, Path target) throws IOException {
+        if (Fs.exists(target) && !Fs.isDirectory(target) && !Files.isSymbolicLink(target)
+                && Files.isSameFile(target, backup)) {
+            return; // still the original inode (the backup is a hard link to it): never changed in place
+        }
         Path staged = sibling(target, RESTORE);
         Fs.deleteRecursively(staged);
         Fs.copyTree(backup, staged, true);
         if (Fs.isDirectory(staged)) {
-            fsyncTree(staged);
+            Fs.fsyncTree(staged);
         }
         if (Fs.isDirectory(target) || Fs.isDirectory(staged) && Fs.exists(target)) {
             Path old = sibling(target, OLD);

@@ -52,6 +52,69 @@ public final class Fs {
         }
     }
 
+    /**
+     * fsyncs many files or directories from several threads: each fsync waits for the device, and
+     * concurrent ones share its journal commits (ext4/xfs group commit), so this is many times
+     * faster than a loop for thousands of small files.
+     */
+    public static void fsyncAll(java.util.Collection<Path> paths) throws IOException {
+        if (paths.size() < 8) {
+            for (Path p : paths) {
+                fsyncAny(p);
+            }
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(FSYNC_THREADS,
+                r -> {
+                    Thread t = new Thread(r, "pf-fsync");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (Path p : paths) {
+                futures.add(pool.submit(() -> {
+                    fsyncAny(p);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted during fsync");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static final int FSYNC_THREADS = 16;
+
+    private static void fsyncAny(Path p) throws IOException {
+        if (Files.isSymbolicLink(p)) {
+            return; // a symlink's target string lives in its directory entry's inode; the directory fsync covers it
+        }
+        if (isDirectory(p)) {
+            fsyncDirectory(p);
+        } else {
+            fsync(p);
+        }
+    }
+
+    /** Every file and directory below (and including) {@code root}. */
+    public static void fsyncTree(Path root) throws IOException {
+        List<Path> all = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            s.forEach(all::add);
+        }
+        fsyncAll(all);
+    }
+
     /** Writes {@code bytes} to a temp file beside {@code target}, fsyncs, renames over it, fsyncs the directory. */
     public static void writeAtomically(Path target, byte[] bytes, Set<PosixFilePermission> mode) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
