@@ -42,6 +42,7 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int REFILL_BATCH = 1000;
     private static final int SWEEP_BATCH = 500;
+    private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final RunTargetStore store;
     private final RunSizes runSizes;
@@ -105,9 +106,17 @@ public class Dispatcher {
             }
         }
         if (workers != null) {
-            // Running executions are abandoned, not waited for: their leases expire and another runner
-            // (or this one after a restart) picks the targets up again.
-            workers.shutdownNow();
+            // Short executions may finish; longer ones are interrupted (their process tree killed), record
+            // nothing, and are picked up again when their lease expires.
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    workers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                workers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -249,6 +258,8 @@ public class Dispatcher {
                             clock.instant().plusSeconds(target.leaseSeconds()));
                     // Empty: someone else claimed it, or it is done; the queue entry was stale.
                     claimed.ifPresent(applier::apply);
+                } catch (PatchApplier.RunnerStoppingException e) {
+                    LOG.info(e.getMessage());
                 } catch (RuntimeException e) {
                     // A claimed target stays RUNNING until its lease expires; then it is retried.
                     LOG.errorf(e, "applying %s failed; it will be retried after its lease expires", target.id());

@@ -146,6 +146,11 @@ public class PatchApplier {
                 result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
                         Duration.ofNanos(System.nanoTime() - started), Map.of());
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // The runner is stopping: an execution cut short is not the patch's failure. Nothing is
+                // recorded; the claim expires and the target is executed again (same run re-claims the ledger).
+                throw new RunnerStoppingException(claimed.id());
+            }
             Map<String, String> details = new TreeMap<>(result.details());
             details.put("executor", executor.name());
             String tail = OutputTail.lastLines(output, settings.outputTailLines());
@@ -179,6 +184,14 @@ public class PatchApplier {
             } catch (IOException e) {
                 LOG.debugf("cannot delete %s: %s", output, e.getMessage());
             }
+        }
+    }
+
+    /** Thrown when an execution was interrupted by the runner's shutdown; the target stays claimed. */
+    public static final class RunnerStoppingException extends RuntimeException {
+
+        RunnerStoppingException(String runTargetId) {
+            super("the runner stopped while executing " + runTargetId + "; it resumes after its lease expires");
         }
     }
 }
