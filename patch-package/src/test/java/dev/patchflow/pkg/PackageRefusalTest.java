@@ -138,6 +138,14 @@ class PackageRefusalTest {
         assertThat(allowed.signedBy()).isNull();
     }
 
+    @Test
+    void manifestBuiltInCodeWithAnEscapingPathIsRefusedBeforeAnyDownload() throws Exception {
+        ReleaseManifest m = withPatch(good(), p -> new PatchPackage(p.url(), p.sha256(), p.size(), p.signature(),
+                p.keyId(), p.fromRange(), Fixture.replaceFiles("../outside"), p.notes()));
+        assertRefused(m, Reason.INVALID_MANIFEST, "replaceFiles");
+        assertThat(work).doesNotExist();
+    }
+
     // ------------------------------------------------------------------ archive safety
 
     private void assertArchiveRefused(TarFixtures archive, Operations ops, Reason reason, String detail) {

@@ -24,6 +24,7 @@ import dev.patchflow.pkg.archive.SafeExtractor;
 import dev.patchflow.pkg.crypto.PackageVerifier;
 import dev.patchflow.pkg.crypto.TrustedKeys;
 import dev.patchflow.pkg.internal.Fs;
+import dev.patchflow.pkg.manifest.ManifestCodec;
 import dev.patchflow.pkg.manifest.Operations;
 import dev.patchflow.pkg.manifest.PackageArtifact;
 import dev.patchflow.pkg.source.Downloader;
@@ -127,6 +128,7 @@ public final class PackageEngine {
 
     /** The dry run: what {@link #apply} would do. Reads the install's marker; writes nothing anywhere. */
     public Plan plan(ApplyRequest req) throws IOException {
+        ManifestCodec.requireValid(req.manifest()); // also when built in code rather than parsed
         Path install = req.installDir();
         boolean present = Fs.isDirectory(install);
         Optional<String> markerText = present ? readMarker(install) : Optional.empty();
@@ -187,7 +189,11 @@ public final class PackageEngine {
         }
         try (AutoCloseable lock = work.lock()) {
             requireNoJournal(work);
-            return applyLocked(req, work, plan);
+            Plan current = plan(req); // another process may have applied between our first look and the lock
+            if (current.outcome() != ApplyResult.Status.APPLIED) {
+                return new ApplyResult(current.outcome(), current, null, describe(current));
+            }
+            return applyLocked(req, work, current);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -232,7 +238,12 @@ public final class PackageEngine {
     }
 
     private static URI resolve(URI manifestLocation, String url) {
-        URI uri = URI.create(url);
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new PackageRefusedException(Reason.INVALID_MANIFEST, "package URL '" + url + "' is not a URI", e);
+        }
         if (uri.isAbsolute()) {
             return uri;
         }
@@ -439,13 +450,13 @@ public final class PackageEngine {
             journal.write(JournalEntry.step(n, step.kind(), step.path(), Fs.exists(target), createdDirs));
         }
         journal.sync();
-        boolean backedUp = false;
+        // backups are independent of each other: take them in parallel (hard links, or copies)
+        java.util.Map<Path, Integer> stepOf = new java.util.LinkedHashMap<>();
         for (int n = from; n < to; n++) {
-            backedUp |= backup(work, n, targets.get(n - from));
+            stepOf.put(targets.get(n - from), n);
         }
-        if (backedUp) {
-            Fs.fsyncDirectory(work.backup);
-        }
+        Fs.forEachParallel(stepOf.keySet(), target -> backup(work, stepOf.get(target), target));
+        Fs.fsyncDirectory(work.backup);
         Set<Path> changedDirs = new java.util.LinkedHashSet<>();
         for (int n = from; n < to; n++) {
             Planned step = steps.get(n);

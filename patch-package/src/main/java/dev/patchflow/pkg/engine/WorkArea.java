@@ -77,8 +77,8 @@ final class WorkArea {
     /** Removes download, staging, backups and the staged marker (never the journal). */
     void clearScratch() throws IOException {
         Fs.deleteRecursively(download);
-        Fs.deleteRecursively(staging);
-        Fs.deleteRecursively(backup);
+        Fs.deleteTreeInParallel(staging);
+        Fs.deleteTreeInParallel(backup);
         Fs.deleteRecursively(versionFile);
     }
 }

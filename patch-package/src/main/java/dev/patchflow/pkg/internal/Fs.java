@@ -58,15 +58,31 @@ public final class Fs {
      * faster than a loop for thousands of small files.
      */
     public static void fsyncAll(java.util.Collection<Path> paths) throws IOException {
-        if (paths.size() < 8) {
+        forEachParallel(paths, Fs::fsyncAny);
+    }
+
+    /** An I/O action on one path. */
+    @FunctionalInterface
+    public interface PathAction {
+
+        void run(Path p) throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on every path from several threads. For fsync and unlink the time is spent
+     * waiting for the device, and concurrent requests share its journal commits, so for thousands of
+     * small files this is an order of magnitude faster than a loop.
+     */
+    public static void forEachParallel(java.util.Collection<Path> paths, PathAction action) throws IOException {
+        if (paths.size() < 16) {
             for (Path p : paths) {
-                fsyncAny(p);
+                action.run(p);
             }
             return;
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(FSYNC_THREADS,
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(IO_THREADS,
                 r -> {
-                    Thread t = new Thread(r, "pf-fsync");
+                    Thread t = new Thread(r, "pf-io");
                     t.setDaemon(true);
                     return t;
                 });
@@ -74,7 +90,7 @@ public final class Fs {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
             for (Path p : paths) {
                 futures.add(pool.submit(() -> {
-                    fsyncAny(p);
+                    action.run(p);
                     return null;
                 }));
             }
@@ -85,7 +101,7 @@ public final class Fs {
                     throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted during fsync");
+                    throw new java.io.InterruptedIOException("interrupted during parallel I/O");
                 }
             }
         } finally {
@@ -93,7 +109,21 @@ public final class Fs {
         }
     }
 
-    private static final int FSYNC_THREADS = 16;
+    /** As {@link #deleteRecursively}, unlinking the files of the tree in parallel (large backup trees). */
+    public static void deleteTreeInParallel(Path root) throws IOException {
+        if (!isDirectory(root)) {
+            deleteRecursively(root);
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            s.filter(p -> !isDirectory(p)).forEach(files::add);
+        }
+        forEachParallel(files, Files::deleteIfExists);
+        deleteRecursively(root);
+    }
+
+    private static final int IO_THREADS = 16;
 
     private static void fsyncAny(Path p) throws IOException {
         if (Files.isSymbolicLink(p)) {

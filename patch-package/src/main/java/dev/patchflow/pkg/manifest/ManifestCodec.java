@@ -97,6 +97,23 @@ public final class ManifestCodec {
         }
     }
 
+    /**
+     * Checks a manifest built in code (not parsed) by the same rules; the engine calls this before
+     * it trusts any path in it. Throws {@link PackageRefusedException} ({@code INVALID_MANIFEST}).
+     */
+    public static void requireValid(ReleaseManifest manifest) {
+        String json;
+        try {
+            json = MAPPER.writeValueAsString(manifest);
+        } catch (JsonProcessingException e) {
+            throw new PackageRefusedException(Reason.INVALID_MANIFEST, e.getOriginalMessage(), e);
+        }
+        List<String> errors = errors(json);
+        if (!errors.isEmpty()) {
+            throw new PackageRefusedException(Reason.INVALID_MANIFEST, String.join("; ", errors));
+        }
+    }
+
     public static ReleaseManifest read(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8));
     }
