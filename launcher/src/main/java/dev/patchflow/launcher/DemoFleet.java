@@ -90,6 +90,7 @@ public final class DemoFleet {
             throw new IllegalStateException("demo app template " + from + " is missing");
         }
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
+
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 Files.createDirectories(to.resolve(from.relativize(dir).toString()));

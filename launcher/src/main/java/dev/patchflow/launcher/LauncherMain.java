@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar launcher/target/launcher.jar demo|up|benchmark}: Patchflow on one machine. */
-@Command(name = "patchflow", mixinStandardHelpOptions = true, subcommands = { LauncherMain.Demo.class,
-        LauncherMain.Up.class, PipelineBenchmark.class }, description = "Runs Patchflow on this machine.")
+@Command(name = "patchflow", mixinStandardHelpOptions = true, subcommands = {LauncherMain.Demo.class,
+        LauncherMain.Up.class, PipelineBenchmark.class}, description = "Runs Patchflow on this machine.")
 public final class LauncherMain {
 
     public static void main(String[] args) {
@@ -39,8 +39,7 @@ public final class LauncherMain {
             + "until Ctrl-C.")
     static final class Up implements Callable<Integer> {
 
-        @Option(names = "--data-dir", description = "Where all state lives (default: ${DEFAULT-VALUE}).",
-                defaultValue = ".patchflow")
+        @Option(names = "--data-dir", description = "Where all state lives (default: ${DEFAULT-VALUE}).", defaultValue = ".patchflow")
         Path dataDir;
 
         @Override
@@ -63,12 +62,10 @@ public final class LauncherMain {
             + "a demo patch through the whole pipeline.")
     static final class Demo implements Callable<Integer> {
 
-        @Option(names = "--data-dir", description = "Where all state lives (default: ${DEFAULT-VALUE}).",
-                defaultValue = ".patchflow")
+        @Option(names = "--data-dir", description = "Where all state lives (default: ${DEFAULT-VALUE}).", defaultValue = ".patchflow")
         Path dataDir;
 
-        @Option(names = "--targets", description = "Installs in the demo fleet (default: ${DEFAULT-VALUE}).",
-                defaultValue = "6")
+        @Option(names = "--targets", description = "Installs in the demo fleet (default: ${DEFAULT-VALUE}).", defaultValue = "6")
         int targets;
 
         @Option(names = "--exit-when-done", description = "Run the demo to completion, stop everything and exit 0; "
@@ -129,7 +126,9 @@ public final class LauncherMain {
             // patchctl: 0 = every target succeeded, 3 = the run completed with failed targets (the demo
             // fleet has two on purpose); anything else means the run did not complete.
             boolean completed = exit == 0 || exit == 3;
-            say(completed ? "run " + runId + " completed" : "run " + runId + " did not complete (patchctl exit " + exit + ")");
+            say(completed
+                    ? "run " + runId + " completed"
+                    : "run " + runId + " did not complete (patchctl exit " + exit + ")");
             say("dashboard:  " + system.reportUrl() + "/runs/" + runId);
             say("S3 reports: " + system.stack().s3Endpoint() + "/" + system.stack().s3Bucket() + "/reports/" + runId
                     + "/");

@@ -41,7 +41,8 @@ public final class PatchflowSystem implements AutoCloseable {
      * @param extraProperties more {@code -D} settings for every service (e.g. concurrency for a benchmark)
      * @param progress one line per step, for the person watching
      */
-    public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts, Map<String, String> extraProperties,
+    public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts,
+            Map<String, String> extraProperties,
             Consumer<String> progress) throws IOException, InterruptedException {
         progress.accept("starting the embedded stack (Kafka, MongoDB-wire, S3) in " + dataDir);
         LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve("stack")).persistentMongo(fixedPorts);

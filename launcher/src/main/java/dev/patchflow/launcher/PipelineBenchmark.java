@@ -1,6 +1,5 @@
 package dev.patchflow.launcher;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +41,7 @@ import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RolloutPolicy;
 import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.TargetSelector;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,8 +58,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--targets", defaultValue = "10000", description = "Dry-run targets (default: ${DEFAULT-VALUE}).")
     int targets;
 
-    @Option(names = "--max-concurrency", defaultValue = "32",
-            description = "Runner concurrency for the run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-concurrency", defaultValue = "32", description = "Runner concurrency for the run (default: ${DEFAULT-VALUE}).")
     String maxConcurrency;
 
     @Option(names = "--data-dir", description = "Scratch folder (default: a new temporary folder).")

@@ -30,7 +30,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private Process process;
 
-    public ServiceProcess(PatchflowService service, Path home, Path logDir, int httpPort, Map<String, String> properties,
+    public ServiceProcess(PatchflowService service, Path home, Path logDir, int httpPort,
+            Map<String, String> properties,
             Map<String, String> environment) {
         this.service = service;
         this.jar = home.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");

@@ -41,6 +41,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.Topics;
@@ -51,9 +55,6 @@ import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RolloutPolicy;
 import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.TargetSelector;
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.StatObjectArgs;
 
 /**
  * The five packaged services as separate processes on the real embedded stack, driven only through
@@ -276,7 +277,8 @@ class EndToEndIT {
                 consumer.subscribe(topics);
                 while (!stopping) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        deadLetters.computeIfAbsent(record.topic(), t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        deadLetters
+                                .computeIfAbsent(record.topic(), t -> new java.util.concurrent.CopyOnWriteArrayList<>())
                                 .add(record);
                     }
                 }
