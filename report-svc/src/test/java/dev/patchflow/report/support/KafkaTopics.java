@@ -44,6 +44,15 @@ public final class KafkaTopics implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting for each acknowledgement; {@link #flush()} waits for all of them. */
+    public void sendAsync(ProducerRecord<String, byte[]> record) {
+        producer.send(record);
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     /** Every record currently on the topic, read from the beginning of every partition. */
     public List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
