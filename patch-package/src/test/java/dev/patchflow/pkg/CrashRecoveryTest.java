@@ -1,6 +1,7 @@
 package dev.patchflow.pkg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,11 +62,8 @@ class CrashRecoveryTest {
         assertThat(newTree).isNotEqualTo(oldTree);
     }
 
-    @ParameterizedTest(name = "killed at {0} → {1}")
-    @CsvSource({"before:0, ROLLED_BACK", "after:0, ROLLED_BACK", "after:2, ROLLED_BACK", "after:4, ROLLED_BACK",
-            "before:6, ROLLED_BACK", "after:6, ROLLED_BACK", "commit, COMPLETED"})
-    void killedApplyIsRecoveredToTheOldOrTheNewTree(String pausePoint, RecoveryResult.Outcome expected)
-            throws Exception {
+    /** Starts the apply in a child JVM and returns once it is parked at {@code pausePoint}. */
+    private Process startParkedAt(String pausePoint) throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), ApplyInChildProcess.class.getName(), install.toString(),
                 work.toString(), manifestFile.toString(), publicKey.toString(), pausePoint)
@@ -86,10 +85,24 @@ class CrashRecoveryTest {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> output.contains("PAUSED") || !child.isAlive());
             assertThat(output).as("child output").contains("PAUSED");
-        } finally {
-            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } catch (AssertionError | RuntimeException e) {
+            kill(child);
+            throw e;
         }
+        return child;
+    }
+
+    private static void kill(Process child) throws InterruptedException {
+        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @ParameterizedTest(name = "killed at {0} → {1}")
+    @CsvSource({"before:0, ROLLED_BACK", "after:0, ROLLED_BACK", "after:2, ROLLED_BACK", "after:4, ROLLED_BACK",
+            "before:6, ROLLED_BACK", "after:6, ROLLED_BACK", "commit, COMPLETED"})
+    void killedApplyIsRecoveredToTheOldOrTheNewTree(String pausePoint, RecoveryResult.Outcome expected)
+            throws Exception {
+        kill(startParkedAt(pausePoint));
         Map<String, String> atCrash = Trees.digest(install);
         if (!pausePoint.equals("before:0")) {
             assertThat(atCrash).as("the kill happened mid-apply").isNotEqualTo(oldTree);
@@ -109,5 +122,36 @@ class CrashRecoveryTest {
                 ? ApplyResult.Status.ALREADY_APPLIED
                 : ApplyResult.Status.APPLIED);
         assertThat(Trees.digest(install)).isEqualTo(newTree);
+    }
+
+    @Test
+    void recoveryRefusesToRollBackUnderALiveApply() throws Exception {
+        Process child = startParkedAt("after:2");
+        try {
+            Map<String, String> midway = Trees.digest(install);
+            assertThatThrownBy(() -> fixture.engine().recover(install, work))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another apply or recovery is running");
+            assertThat(Trees.digest(install)).isEqualTo(midway);
+        } finally {
+            kill(child);
+        }
+        assertThat(fixture.engine().recover(install, work).outcome()).isEqualTo(RecoveryResult.Outcome.ROLLED_BACK);
+        assertThat(Trees.digest(install)).isEqualTo(oldTree);
+    }
+
+    @Test
+    void aJournalLineTornByTheKillIsIgnored() throws Exception {
+        kill(startParkedAt("after:3"));
+        Path journal;
+        try (var s = Files.walk(work)) {
+            journal = s.filter(p -> p.getFileName().toString().equals("journal.jsonl")).findFirst().orElseThrow();
+        }
+        Files.writeString(journal, "{\"type\":\"STEP\",\"n\":7,\"op\":\"DEL", java.nio.file.StandardOpenOption.APPEND);
+
+        RecoveryResult recovery = fixture.engine().recover(install, work);
+
+        assertThat(recovery.outcome()).isEqualTo(RecoveryResult.Outcome.ROLLED_BACK);
+        assertThat(Trees.digest(install)).isEqualTo(oldTree);
     }
 }
