@@ -1,5 +1,9 @@
 package dev.patchflow.runner.config;
 
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -10,21 +14,56 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.patchflow.runner.adapters.mongo.RunnerDatabase;
 import dev.patchflow.runner.domain.Dispatcher;
+import dev.patchflow.runner.domain.ExecutorRegistry;
+import dev.patchflow.runner.domain.RunTarget;
+import dev.patchflow.runner.domain.RunTargetStore;
 
-/** Starts the dispatcher with the application: its first pass resumes READY and expired RUNNING targets. */
+/**
+ * Starts the dispatcher with the application, after the executors have recovered what a stopped runner left
+ * half done: its first pass resumes READY and expired RUNNING targets.
+ */
 @ApplicationScoped
 public class DispatcherLifecycle {
 
     private static final Logger LOG = Logger.getLogger(DispatcherLifecycle.class);
 
-    void onStart(@Observes StartupEvent event, RunnerDatabase database, Dispatcher dispatcher) {
+    /** RUNNING targets handed to their executors' recovery at start, at most. */
+    private static final int RECOVERY_BATCH = 10_000;
+
+    void onStart(@Observes StartupEvent event, RunnerDatabase database, RunTargetStore store,
+            ExecutorRegistry executors, Dispatcher dispatcher) {
         try {
             database.ensureIndexes();
         } catch (RuntimeException e) {
             // Indexes only speed queries up; the runner works (slower) without them.
             LOG.warn("cannot create the run_targets indexes", e);
         }
+        recoverInterrupted(store, executors);
         dispatcher.start();
+    }
+
+    /**
+     * Before anything is dispatched: executors that can repair an execution a dead runner left half done
+     * (the package executor's journaled apply) do it now, instead of leaving the install half-patched until
+     * the target's lease expires and it is executed again.
+     */
+    private static void recoverInterrupted(RunTargetStore store, ExecutorRegistry executors) {
+        List<RunTarget> running;
+        try {
+            running = store.findRunning(RECOVERY_BATCH);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look up RUNNING targets for recovery; they are recovered when executed again", e);
+            return;
+        }
+        Map<String, List<RunTarget>> byExecutor = running.stream()
+                .collect(Collectors.groupingBy(t -> t.run().patch().executor()));
+        byExecutor.forEach((name, targets) -> executors.find(name).ifPresent(executor -> {
+            try {
+                executor.recoverInterrupted(targets);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "executor %s could not recover %d interrupted target(s)", name, targets.size());
+            }
+        }));
     }
 
     void onStop(@Observes ShutdownEvent event, Dispatcher dispatcher) {

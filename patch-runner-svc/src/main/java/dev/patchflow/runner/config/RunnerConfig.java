@@ -2,10 +2,12 @@ package dev.patchflow.runner.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** {@code patchflow.runner.*}: how this runner executes targets. */
 @ConfigMapping(prefix = "patchflow.runner")
@@ -48,4 +50,61 @@ public interface RunnerConfig {
 
     /** This runner's name in claims; default: host name and process id. */
     Optional<String> instanceId();
+
+    /** {@code patchflow.runner.package.*}: the {@code package} executor. */
+    @WithName("package")
+    PackageExecutorConfig packageExecutor();
+
+    /** The {@code package} executor: signed release packages from the patch catalog. */
+    interface PackageExecutorConfig {
+
+        /** The S3 bucket of release manifests and packages; {@code s3://} URLs elsewhere are refused. */
+        @WithDefault("patchflow-catalog")
+        String catalogBucket();
+
+        /**
+         * Journals, downloads, staging and backups, one area per install. Must survive restarts (crash
+         * recovery reads it) and should be on the installs' file system. Default: {@code <work-dir>/package-work}.
+         */
+        Optional<Path> workDir();
+
+        /** A directory of trusted Ed25519 public keys ({@code *.pub.pem}, as {@code patchctl package keygen} writes). */
+        Optional<Path> trustedKeysDir();
+
+        /** Trusted Ed25519 public keys inline: PEM, base64 DER or base64 raw 32 bytes. */
+        Optional<List<String>> trustedKeys();
+
+        /**
+         * Whether a patch may ask for unsigned packages ({@code parameters.allowUnsigned=true}). Local demos
+         * only; when false such a request fails.
+         */
+        @WithDefault("false")
+        boolean allowUnsigned();
+
+        /** Largest package download, in bytes (on top of the manifest's exact size). */
+        @WithDefault("2147483648")
+        long maxPackageBytes();
+
+        /** Most archive entries in a package (decompression bombs). */
+        @WithDefault("200000")
+        int maxEntries();
+
+        /** Most uncompressed bytes in a package (decompression bombs). */
+        @WithDefault("8589934592")
+        long maxUncompressedBytes();
+
+        /** Largest release manifest, in bytes. */
+        @WithDefault("1048576")
+        int maxManifestBytes();
+
+        /**
+         * TEST ONLY, off by default: {@code step:N} parks every apply after its step N is durable,
+         * {@code commit} after its COMMIT line, so that a test can kill the process mid-apply. Never set it in
+         * a deployment: the apply never finishes.
+         */
+        Optional<String> testOnlyPauseAt();
+
+        /** TEST ONLY: file created when an apply is parked by {@link #testOnlyPauseAt()}. */
+        Optional<Path> testOnlyPauseSignal();
+    }
 }

@@ -8,6 +8,10 @@ import java.time.Clock;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.patchflow.runner.adapters.pkg.PackageExecutorFactory;
+import dev.patchflow.runner.adapters.pkg.PackagePatchExecutor;
+import dev.patchflow.runner.adapters.s3.S3Clients;
+import dev.patchflow.runner.adapters.s3.S3PackageSource;
 import dev.patchflow.runner.domain.RunnerSettings;
 
 /** Turns configuration into the plain values the domain uses. */
@@ -25,6 +29,15 @@ public class RunnerProducers {
                 config.workDir().orElse(Path.of("").toAbsolutePath()), config.instanceId().orElseGet(
                         RunnerProducers::defaultInstanceId),
                 SOURCE);
+    }
+
+    /** The {@code package} executor (a bean of {@code PatchExecutor}, so the registry finds it). */
+    @Produces
+    @Singleton
+    PackagePatchExecutor packageExecutor(RunnerConfig config, S3Config s3, RunnerSettings settings) {
+        return PackageExecutorFactory.create(config.packageExecutor(),
+                new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()),
+                settings.workDir());
     }
 
     @Produces

@@ -73,7 +73,7 @@ public class PatchApplier {
         LedgerClaim claim = ledger.claim(key, run.runId(), settings.instanceId(), now,
                 now.plus(settings.leaseFor(patch)));
         if (claim instanceof LedgerClaim.AlreadyApplied applied) {
-            recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied));
+            recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied, executor.get()));
         } else if (claim instanceof LedgerClaim.Busy busy) {
             // Another run holds this target × patch: never run it twice at once. Try again when its lease
             // may have ended, but at least every busy-retry so that a finished holder is noticed quickly.
@@ -96,14 +96,22 @@ public class PatchApplier {
         if (entry.isPresent() && entry.get().state() == LedgerState.APPLIED) {
             LedgerEntry applied = entry.get();
             recorder.recordAndEmit(claimed.id(), alreadyApplied(claimed.run(), claimed.target(),
-                    new LedgerClaim.AlreadyApplied(applied.runId(), applied.appliedAt(), applied.exitCode())));
+                    new LedgerClaim.AlreadyApplied(applied.runId(), applied.appliedAt(), applied.exitCode()),
+                    executor));
             return;
         }
         recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null));
     }
 
-    private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied) {
+    private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied,
+            PatchExecutor executor) {
         Map<String, String> details = new TreeMap<>();
+        try {
+            details.putAll(executor.describe(run, target));
+        } catch (RuntimeException e) {
+            // Only decoration of an outcome the ledger already decided.
+            LOG.debugf(e, "executor %s cannot describe %s", executor.name(), target.id());
+        }
         details.put("appliedByRun", String.valueOf(applied.runId()));
         if (applied.appliedAt() != null) {
             details.put("appliedAt", applied.appliedAt().toString());
@@ -162,8 +170,14 @@ public class PatchApplier {
                 LOG.warnf(e, "cannot store the output of %s", claimed.id());
                 details.put("outputStoreError", String.valueOf(e.getMessage()));
             }
+            PatchStatus status = result.status() != null
+                    ? result.status()
+                    : dryRun ? PatchStatus.DRY_RUN : PatchStatus.APPLIED;
             if (key != null) {
-                if (result.succeeded()) {
+                if (result.succeeded() && status == PatchStatus.SKIPPED) {
+                    // Nothing applied (e.g. the install is newer than the patch): the ledger must not say APPLIED.
+                    ledger.release(key, run.runId());
+                } else if (result.succeeded()) {
                     ledger.markApplied(key, run.runId(), result.exitCode(), clock.instant());
                 } else {
                     ledger.markFailed(key, run.runId(), result.exitCode(), clock.instant());
@@ -171,8 +185,7 @@ public class PatchApplier {
             }
             Long durationMs = result.duration() == null ? null : result.duration().toMillis();
             if (result.succeeded()) {
-                return new PatchApplied(run, target, dryRun ? PatchStatus.DRY_RUN : PatchStatus.APPLIED,
-                        result.exitCode(), location, tail, durationMs, details);
+                return new PatchApplied(run, target, status, result.exitCode(), location, tail, durationMs, details);
             }
             String reason = result.failureReason() == null || result.failureReason().isBlank()
                     ? "executor " + executor.name() + " reported a failure without a reason"

@@ -1,5 +1,11 @@
 package dev.patchflow.runner.domain;
 
+import java.util.Collection;
+import java.util.Map;
+
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.Target;
+
 /**
  * One way of getting a patch onto a target. The runner picks the executor named by
  * {@code PatchSpec.executor}; later executors (signed file package, Kubernetes Job, SSM Run Command, SQL
@@ -18,4 +24,20 @@ public interface PatchExecutor {
      * returned, not thrown; a thrown exception counts as a failure of the executor.
      */
     ExecutionResult execute(ExecutionRequest request);
+
+    /**
+     * Facts for an outcome decided without executing (the ledger says an earlier run applied it); must not
+     * change anything. Default: none.
+     */
+    default Map<String, String> describe(RunContext run, Target target) {
+        return Map.of();
+    }
+
+    /**
+     * Called once at service start, before the dispatcher runs, with the targets of this executor that were
+     * RUNNING when a runner stopped (this one or another): an executor that can repair an interrupted
+     * execution does it here. Must not throw for one target's sake. Default: nothing.
+     */
+    default void recoverInterrupted(Collection<RunTarget> interrupted) {
+    }
 }

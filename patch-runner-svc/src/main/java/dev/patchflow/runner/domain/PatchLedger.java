@@ -23,5 +23,11 @@ public interface PatchLedger {
     /** Records failure of the holder's attempt; a later run may claim again. */
     void markFailed(LedgerKey key, String runId, Integer exitCode, Instant failedAt);
 
+    /**
+     * Gives up the holder's claim without an outcome (nothing was applied and nothing failed, e.g. the install
+     * is newer than the patch): the entry disappears, a later run claims afresh.
+     */
+    void release(LedgerKey key, String runId);
+
     Optional<LedgerEntry> find(LedgerKey key);
 }

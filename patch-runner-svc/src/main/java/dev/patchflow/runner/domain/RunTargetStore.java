@@ -34,6 +34,9 @@ public interface RunTargetStore {
 
     List<RunTarget> findByRun(String runId);
 
+    /** RUNNING targets (any owner, lease expired or not): what executors may have to repair at start. */
+    List<RunTarget> findRunning(int limit);
+
     /** Just what the dispatcher needs to queue a READY target. */
     record ReadyTarget(String id, String runId, String maxConcurrency, long leaseSeconds) {
     }

@@ -42,6 +42,7 @@ class PatchApplierTest {
     private final AtomicInteger executions = new AtomicInteger();
     private LedgerClaim claim = new LedgerClaim.Claimed(1);
     private boolean interruptDuringExecution;
+    private ExecutionResult scriptedResult = ExecutionResult.success(0, Duration.ofMillis(12), Map.of());
 
     private PatchApplier applier() {
         RunnerSettings settings = new RunnerSettings(4, 4, Duration.ofMinutes(10), Duration.ofSeconds(5),
@@ -67,7 +68,7 @@ class PatchApplierTest {
                     Thread.currentThread().interrupt();
                     return ExecutionResult.failure("interrupted", null, Duration.ZERO, Map.of());
                 }
-                return ExecutionResult.success(0, Duration.ofMillis(12), Map.of());
+                return scriptedResult;
             }
         };
         RunTargetStore store = new FakeStore();
@@ -90,6 +91,31 @@ class PatchApplierTest {
             assertThat(a.durationMs()).isEqualTo(12);
         });
         assertThat(recorded).containsEntry("run-2/db-1", published.get(0));
+    }
+
+    @Test
+    void anExecutorThatFindsTheReleaseInstalledReportsAlreadyAppliedAndTheLedgerRecordsIt() {
+        scriptedResult = ExecutionResult.success(PatchStatus.ALREADY_APPLIED, Duration.ofMillis(3),
+                Map.of("strategy", "NoUpgrade"));
+
+        applier().apply(target);
+
+        assertThat(ledgerWrites).containsExactly("applied db-1|demo-app|1.1.0 run-2 null");
+        assertThat(published).singleElement().isInstanceOfSatisfying(PatchApplied.class, a -> {
+            assertThat(a.status()).isEqualTo(PatchStatus.ALREADY_APPLIED);
+            assertThat(a.details()).containsEntry("strategy", "NoUpgrade").containsEntry("executor", "fake");
+        });
+    }
+
+    @Test
+    void anExecutorThatSkipsANewerInstallReleasesTheLedgerClaimInsteadOfMarkingItApplied() {
+        scriptedResult = ExecutionResult.success(PatchStatus.SKIPPED, Duration.ofMillis(3), Map.of());
+
+        applier().apply(target);
+
+        assertThat(ledgerWrites).containsExactly("released db-1|demo-app|1.1.0 run-2");
+        assertThat(published).singleElement()
+                .isInstanceOfSatisfying(PatchApplied.class, a -> assertThat(a.status()).isEqualTo(PatchStatus.SKIPPED));
     }
 
     @Test
@@ -164,6 +190,11 @@ class PatchApplierTest {
         }
 
         @Override
+        public void release(LedgerKey key, String runId) {
+            ledgerWrites.add("released " + key.id() + " " + runId);
+        }
+
+        @Override
         public Optional<LedgerEntry> find(LedgerKey key) {
             return Optional.empty();
         }
@@ -212,6 +243,11 @@ class PatchApplierTest {
 
         @Override
         public List<RunTarget> findByRun(String runId) {
+            return List.of();
+        }
+
+        @Override
+        public List<RunTarget> findRunning(int limit) {
             return List.of();
         }
     }

@@ -112,6 +112,11 @@ public class MongoPatchLedger implements PatchLedger {
     }
 
     @Override
+    public void release(LedgerKey key, String runId) {
+        ledger.deleteOne(and(eq("_id", key.id()), eq("runId", runId), eq("state", LedgerState.APPLYING.name())));
+    }
+
+    @Override
     public Optional<LedgerEntry> find(LedgerKey key) {
         Document d = ledger.find(eq("_id", key.id())).first();
         if (d == null) {

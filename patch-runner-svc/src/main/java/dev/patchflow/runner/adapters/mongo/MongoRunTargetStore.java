@@ -149,6 +149,13 @@ public class MongoRunTargetStore implements RunTargetStore {
         return all;
     }
 
+    @Override
+    public List<RunTarget> findRunning(int limit) {
+        List<RunTarget> all = new ArrayList<>();
+        targets.find(eq("state", TargetState.RUNNING.name())).limit(limit).forEach(d -> all.add(toRunTarget(d)));
+        return all;
+    }
+
     private long leaseSeconds(Document d) {
         Number seconds = d.get("leaseSeconds", Number.class);
         return seconds == null ? settings.leaseFor(null).toSeconds() : seconds.longValue();
