@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int FOLLOW_TIMEOUT = 5;
     /** report-svc does not know the run, or has no reports for it. */
     public static final int NOT_FOUND = 6;
+    /** {@code package verify} (or {@code publish}): the package does not match its manifest or signature. */
+    public static final int REFUSED = 7;
 
     private ExitCodes() {
     }

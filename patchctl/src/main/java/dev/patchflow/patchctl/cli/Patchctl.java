@@ -3,11 +3,13 @@ package dev.patchflow.patchctl.cli;
 import java.io.PrintWriter;
 
 import dev.patchflow.patchctl.kafka.KafkaUnreachableException;
+import dev.patchflow.patchctl.pkg.S3UnreachableException;
 import dev.patchflow.patchctl.report.FollowTimeoutException;
 import dev.patchflow.patchctl.report.ReportApiException;
 import dev.patchflow.patchctl.report.ReportApiUnreachableException;
 import dev.patchflow.patchctl.report.RunNotFoundException;
 import dev.patchflow.patchctl.request.UsageException;
+import dev.patchflow.pkg.PackageRefusedException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -62,7 +64,7 @@ public final class Patchctl {
             return ExitCodes.USAGE;
         }
         if (e instanceof KafkaUnreachableException || e instanceof ReportApiUnreachableException
-                || e instanceof ReportApiException) {
+                || e instanceof ReportApiException || e instanceof S3UnreachableException) {
             return ExitCodes.UNREACHABLE;
         }
         if (e instanceof FollowTimeoutException) {
@@ -70,6 +72,9 @@ public final class Patchctl {
         }
         if (e instanceof RunNotFoundException) {
             return ExitCodes.NOT_FOUND;
+        }
+        if (e instanceof PackageRefusedException) {
+            return ExitCodes.REFUSED;
         }
         return -1;
     }

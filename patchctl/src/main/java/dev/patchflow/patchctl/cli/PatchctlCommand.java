@@ -9,10 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @TopCommand
-@Command(name = "patchctl", mixinStandardHelpOptions = true, versionProvider = PatchctlVersion.class, description = "Patchflow operator CLI: request a patch run, follow it, fetch its reports.", subcommands = {
-        RequestCommand.class, RunsCommand.class, ReportCommand.class}, footer = {"",
-                "Exit codes: 0 ok, 1 Kafka or report-svc not reachable, 2 usage, 3 run FAILED, "
-                        + "4 run REJECTED, 5 follow timeout, 6 unknown run."})
+@Command(name = "patchctl", mixinStandardHelpOptions = true, versionProvider = PatchctlVersion.class, description = "Patchflow operator CLI: request a patch run, follow it, fetch its reports; build and publish signed packages.", subcommands = {
+        RequestCommand.class, RunsCommand.class, ReportCommand.class, PackageCommand.class}, footer = {"",
+                "Exit codes: 0 ok, 1 Kafka, report-svc or S3 not reachable, 2 usage, 3 run FAILED, "
+                        + "4 run REJECTED, 5 follow timeout, 6 unknown run, 7 package refused."})
 public class PatchctlCommand implements Callable<Integer> {
 
     @Spec

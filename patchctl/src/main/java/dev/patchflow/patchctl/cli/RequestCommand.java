@@ -76,11 +76,21 @@ public class RequestCommand implements Callable<Integer> {
     @Option(names = "--arg", paramLabel = "<arg>", description = "Patch command as argv, one --arg per element (instead of --command).")
     List<String> args = new ArrayList<>();
 
-    @Option(names = "--executor", paramLabel = "<name>", defaultValue = "process", description = "Executor (default: ${DEFAULT-VALUE}).")
+    // No picocli default: --package-manifest must be able to tell "--executor process" from nothing.
+    @Option(names = "--executor", paramLabel = "<name>", description = "Executor (default: process; package with --package-manifest).")
     String executor;
 
     @Option(names = "--param", paramLabel = "<key=value>", description = "Executor parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--package-manifest", paramLabel = "<uri>", description = "Signed-package patch: the release manifest (s3://, http(s)://, file:), as printed by 'package publish'. Same as --executor package --param manifest=<uri>.")
+    String packageManifest;
+
+    @Option(names = "--force-full", description = "Package executor: install the full package even where the patch package applies (--param forceFull=true).")
+    boolean forceFull;
+
+    @Option(names = "--allow-unsigned", description = "Package executor: accept unsigned packages, local demos only (--param allowUnsigned=true).")
+    boolean allowUnsigned;
 
     @Option(names = "--timeout-seconds", paramLabel = "<n>", description = "Per-target patch timeout.")
     Integer timeoutSeconds;
@@ -151,7 +161,8 @@ public class RequestCommand implements Callable<Integer> {
     public RequestInput input() {
         return new RequestInput(inventory, provider, environment, landingZones, labels, patchId, patchVersion, command,
                 args, executor, timeoutSeconds, parameters, dryRun, scannerOnly, backup, patch, validation,
-                maxConcurrency, checkTypes, checkCommands, checkHttp, config, runId, requestedBy);
+                maxConcurrency, checkTypes, checkCommands, checkHttp, config, runId, requestedBy, packageManifest,
+                forceFull, allowUnsigned);
     }
 
     /** The request these flags describe, validated against the contract. */

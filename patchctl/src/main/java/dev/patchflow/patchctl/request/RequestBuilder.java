@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +32,12 @@ public final class RequestBuilder {
 
     public static final String PROVIDER_STATIC = "static";
     public static final String PROVIDER_DIRECTORY = "directory";
+
+    /** The signed-package executor of patch-runner-svc and its parameters. */
+    public static final String EXECUTOR_PACKAGE = "package";
+    public static final String PARAM_MANIFEST = "manifest";
+    public static final String PARAM_FORCE_FULL = "forceFull";
+    public static final String PARAM_ALLOW_UNSIGNED = "allowUnsigned";
 
     private final Clock clock;
 
@@ -67,15 +75,82 @@ public final class RequestBuilder {
         if (in.command() != null && command.isEmpty()) {
             throw new UsageException("--command is empty");
         }
-        String executor = in.executor() == null ? PatchSpec.EXECUTOR_PROCESS : in.executor();
         boolean patchPhase = !in.scannerOnly() && !Boolean.FALSE.equals(in.patch());
+        Map<String, String> parameters = new LinkedHashMap<>(in.parameters());
+        String executor = packageExecutor(in, command, parameters, patchPhase);
         // The process executor has nothing to run without a command; other executors take
         // their input from --param.
         if (PatchSpec.EXECUTOR_PROCESS.equals(executor) && command.isEmpty() && patchPhase) {
             throw new UsageException("--command (or --arg ...) is required for the process executor");
         }
-        return new PatchSpec(in.patchId(), in.patchVersion(), executor, command, in.timeoutSeconds(),
-                in.parameters());
+        return new PatchSpec(in.patchId(), in.patchVersion(), executor, command, in.timeoutSeconds(), parameters);
+    }
+
+    /**
+     * {@code --package-manifest}, {@code --force-full} and {@code --allow-unsigned} are shorthands for
+     * the package executor and its parameters; they add to {@code parameters} and return the executor.
+     */
+    private static String packageExecutor(RequestInput in, List<String> command, Map<String, String> parameters,
+            boolean patchPhase) {
+        String executor = in.executor();
+        if (in.packageManifest() != null) {
+            if (executor != null && !EXECUTOR_PACKAGE.equals(executor)) {
+                throw new UsageException("--package-manifest selects the " + EXECUTOR_PACKAGE
+                        + " executor; it cannot be combined with --executor " + executor);
+            }
+            if (!command.isEmpty()) {
+                throw new UsageException("--package-manifest: the " + EXECUTOR_PACKAGE
+                        + " executor runs no command; drop --command/--arg");
+            }
+            String uri = manifestUri(in.packageManifest());
+            String given = parameters.get(PARAM_MANIFEST);
+            if (given != null && !given.equals(uri)) {
+                throw new UsageException("--package-manifest " + uri + " and --param " + PARAM_MANIFEST + "=" + given
+                        + " disagree: give the manifest once");
+            }
+            executor = EXECUTOR_PACKAGE;
+            parameters.put(PARAM_MANIFEST, uri);
+        }
+        if (in.forceFull() || in.allowUnsigned()) {
+            if (!EXECUTOR_PACKAGE.equals(executor)) {
+                throw new UsageException((in.forceFull() ? "--force-full" : "--allow-unsigned")
+                        + " applies to the " + EXECUTOR_PACKAGE + " executor only (use --package-manifest <uri>)");
+            }
+            if (in.forceFull()) {
+                parameters.put(PARAM_FORCE_FULL, "true");
+            }
+            if (in.allowUnsigned()) {
+                parameters.put(PARAM_ALLOW_UNSIGNED, "true");
+            }
+        }
+        if (EXECUTOR_PACKAGE.equals(executor) && patchPhase && !parameters.containsKey(PARAM_MANIFEST)) {
+            throw new UsageException("--executor " + EXECUTOR_PACKAGE
+                    + " needs the release manifest: --package-manifest <uri>");
+        }
+        return executor == null ? PatchSpec.EXECUTOR_PROCESS : executor;
+    }
+
+    /**
+     * The manifest as the runner will fetch it: an s3://, http(s):// or file: URI as given; a plain
+     * path (for a runner on this machine) must exist and becomes an absolute file: URI.
+     */
+    private static String manifestUri(String text) {
+        if (text.isBlank()) {
+            throw new UsageException("--package-manifest is empty");
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("s3://") || lower.startsWith("http://") || lower.startsWith("https://")
+                || lower.startsWith("file:")) {
+            return text;
+        }
+        if (text.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new UsageException("--package-manifest " + text + ": unsupported scheme (s3://, http(s)://, file:)");
+        }
+        Path file = Path.of(text);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--package-manifest: no such file: " + text);
+        }
+        return file.toAbsolutePath().normalize().toUri().toString();
     }
 
     private static TargetSelector targets(RequestInput in) {

@@ -13,12 +13,17 @@ import java.util.Map;
  * @param args the patch command as argv, one element per {@code --arg}
  * @param backup {@code --backup} / {@code --no-backup}; likewise {@code patch}, {@code validation}
  * @param checkTypes values of {@code --check} (only {@code version} takes no argument)
+ * @param packageManifest {@code --package-manifest}: shorthand for the {@code package} executor with
+ *        parameter {@code manifest}
+ * @param forceFull {@code --force-full}: package executor parameter {@code forceFull=true}
+ * @param allowUnsigned {@code --allow-unsigned}: package executor parameter {@code allowUnsigned=true}
  */
 public record RequestInput(Path inventory, String provider, String environment, List<String> landingZones,
         Map<String, String> labels, String patchId, String patchVersion, String command, List<String> args,
         String executor, Integer timeoutSeconds, Map<String, String> parameters, boolean dryRun, boolean scannerOnly,
         Boolean backup, Boolean patch, Boolean validation, String maxConcurrency, List<String> checkTypes,
-        List<String> checkCommands, List<String> checkHttp, Path config, String runId, String requestedBy) {
+        List<String> checkCommands, List<String> checkHttp, Path config, String runId, String requestedBy,
+        String packageManifest, boolean forceFull, boolean allowUnsigned) {
 
     public RequestInput {
         landingZones = landingZones == null ? List.of() : List.copyOf(landingZones);

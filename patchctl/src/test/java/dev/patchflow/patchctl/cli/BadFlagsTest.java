@@ -162,4 +162,28 @@ class BadFlagsTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("request", "runs", "report");
     }
+
+    @Test
+    void refusesPackageManifestWithAnotherExecutorOrACommand() {
+        assertUsageError(request("--package-manifest", "s3://b/m.json", "--executor", "process"),
+                "--package-manifest", "--executor process");
+        assertUsageError(request("--package-manifest", "s3://b/m.json", "--command", "true"), "--package-manifest",
+                "--command");
+        assertUsageError(request("--package-manifest", "s3://b/m.json", "--param", "manifest=s3://b/other.json"),
+                "--package-manifest", "--param manifest=s3://b/other.json");
+    }
+
+    @Test
+    void refusesPackageFlagsWithoutThePackageExecutor() {
+        assertUsageError(request("--command", "true", "--force-full"), "--force-full", "--package-manifest");
+        assertUsageError(request("--command", "true", "--allow-unsigned"), "--allow-unsigned");
+        assertUsageError(request("--executor", "package"), "--package-manifest");
+    }
+
+    @Test
+    void refusesAPackageManifestThatIsNeitherAUriNorAnExistingFile() {
+        assertUsageError(request("--package-manifest", dir.resolve("nowhere.json").toString()),
+                "--package-manifest", "nowhere.json");
+        assertUsageError(request("--package-manifest", "ftp://host/m.json"), "--package-manifest", "scheme");
+    }
 }

@@ -209,4 +209,47 @@ class RequestMappingTest {
 
         assertThat(request.options().phases()).isEqualTo(Phases.SCANNER_ONLY);
     }
+
+    @Test
+    void packageManifestSelectsThePackageExecutorWithTheManifestParameter() {
+        PatchRequested request = request("--inventory", fleet.toString(), "--package-manifest",
+                "s3://releases/demo-app/1.1.0/manifest.json");
+
+        assertThat(request.patch().executor()).isEqualTo("package");
+        assertThat(request.patch().parameters())
+                .containsExactlyEntriesOf(Map.of("manifest", "s3://releases/demo-app/1.1.0/manifest.json"));
+        assertThat(request.patch().command()).isEmpty();
+    }
+
+    @Test
+    void forceFullAndAllowUnsignedBecomePackageParametersNextToOtherParams() {
+        PatchRequested request = request("--inventory", fleet.toString(), "--package-manifest",
+                "https://downloads.example.com/demo-app/manifest.json", "--force-full", "--allow-unsigned", "--param",
+                "note=x");
+
+        assertThat(request.patch().executor()).isEqualTo("package");
+        assertThat(request.patch().parameters()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("manifest", "https://downloads.example.com/demo-app/manifest.json", "forceFull", "true",
+                        "allowUnsigned", "true", "note", "x"));
+    }
+
+    @Test
+    void packageManifestGivenAsALocalPathBecomesAnAbsoluteFileUri() throws IOException {
+        Path manifest = Files.writeString(dir.resolve("manifest.json"), "{}");
+
+        PatchRequested request = request("--inventory", fleet.toString(), "--package-manifest", manifest.toString());
+
+        assertThat(request.patch().parameters()).containsEntry("manifest",
+                manifest.toAbsolutePath().toUri().toString());
+    }
+
+    @Test
+    void theLongFormWithExecutorAndParamStillWorks() {
+        PatchRequested request = request("--inventory", fleet.toString(), "--executor", "package", "--param",
+                "manifest=s3://releases/m.json", "--force-full");
+
+        assertThat(request.patch().executor()).isEqualTo("package");
+        assertThat(request.patch().parameters())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("manifest", "s3://releases/m.json", "forceFull", "true"));
+    }
 }
