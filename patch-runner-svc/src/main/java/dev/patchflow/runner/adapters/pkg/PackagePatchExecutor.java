@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import dev.patchflow.pkg.Arch;
 import dev.patchflow.pkg.PackageRefusedException;
 import dev.patchflow.pkg.PackageRefusedException.Reason;
+import dev.patchflow.pkg.SemVer;
 import dev.patchflow.pkg.engine.ApplyFailedException;
 import dev.patchflow.pkg.engine.ApplyRequest;
 import dev.patchflow.pkg.engine.ApplyResult;
@@ -129,6 +130,7 @@ public final class PackagePatchExecutor implements PatchExecutor {
             ReleaseManifest manifest = fetchManifest(in.manifest());
             details.put("toVersion", manifest.version());
             log.println("manifest " + in.manifest() + ": release " + manifest.version());
+            requireSameVersion(request.run().patch(), manifest);
             ApplyRequest applyRequest = new ApplyRequest(in.install(), workDir, in.arch(), manifest, in.manifest(),
                     in.forceFull(), request.dryRun());
             // The plan first (read-only): the event names the strategy even when the apply is refused.
@@ -248,6 +250,26 @@ public final class PackagePatchExecutor implements PatchExecutor {
                     "manifest " + uri + " is larger than " + maxManifestBytes + " bytes");
         }
         return ManifestCodec.parse(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The ledger records the patch's version as applied: a manifest of another release would make it lie about
+     * what is installed.
+     */
+    private static void requireSameVersion(PatchSpec patch, ReleaseManifest manifest) {
+        if (patch.version() != null && !patch.version().isBlank()
+                && !SemVer.parse(manifest.version()).equals(parseOrNull(patch.version()))) {
+            throw new IllegalArgumentException("the manifest is release " + manifest.version()
+                    + " but the patch version is " + patch.version());
+        }
+    }
+
+    private static SemVer parseOrNull(String text) {
+        try {
+            return SemVer.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The ledger says an earlier run applied it: the plan (read-only) says where the install stands. */
