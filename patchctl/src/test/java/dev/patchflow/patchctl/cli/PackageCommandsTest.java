@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -276,6 +277,37 @@ class PackageCommandsTest {
 
         assertThat(same.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(same.err()).contains("do not differ");
+    }
+
+    @Test
+    void publishToAnUnreachableS3NamesTheEndpointAndExitsOneWithinTheTimeout() {
+        keygen("release");
+        assertThat(create("release").exitCode()).isEqualTo(ExitCodes.OK);
+        long started = System.nanoTime();
+
+        CliRun run = CliRun.of("package", "publish", "--manifest", out.resolve("manifest.json").toString(),
+                "--catalog", "s3://releases/app", "--s3-endpoint", "http://127.0.0.1:9", "--s3-timeout", "2s");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(run.err()).contains("S3 not reachable at http://127.0.0.1:9");
+        assertThat(run.out()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void publishRefusesACatalogThatIsNotAnS3Uri() {
+        keygen("release");
+        assertThat(create("release").exitCode()).isEqualTo(ExitCodes.OK);
+
+        CliRun notS3 = CliRun.of("package", "publish", "--manifest", out.resolve("manifest.json").toString(),
+                "--catalog", "https://releases/app");
+        CliRun badBucket = CliRun.of("package", "publish", "--manifest", out.resolve("manifest.json").toString(),
+                "--catalog", "s3://Releases_1/app");
+
+        assertThat(notS3.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notS3.err()).contains("--catalog", "s3://<bucket>/<prefix>");
+        assertThat(badBucket.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badBucket.err()).contains("--catalog", "Releases_1", "bucket name");
     }
 
     static String sha256(Path file) throws IOException {
