@@ -1,0 +1,216 @@
+package dev.patchflow.runner.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.patchflow.localstack.LocalStack;
+import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.pkg.crypto.Ed25519Keys;
+import dev.patchflow.runner.support.Catalog;
+import dev.patchflow.runner.support.Fixtures;
+import dev.patchflow.runner.support.KafkaProbe;
+import dev.patchflow.runner.support.PackageFixtures;
+import dev.patchflow.runner.support.PackageFixtures.Release;
+import dev.patchflow.runner.support.Records;
+import dev.patchflow.schemas.Topics;
+import dev.patchflow.schemas.events.PatchApplied;
+import dev.patchflow.schemas.events.PatchSpec;
+import dev.patchflow.schemas.events.PatchStatus;
+import dev.patchflow.schemas.events.Phases;
+import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.Target;
+
+/**
+ * Crash safety of the {@code package} executor with the packaged service: the runner ({@code java -jar
+ * quarkus-run.jar}, as the launcher starts it) is parked mid-apply by the test-only hook
+ * ({@code patchflow.runner.package.test-only-pause-at}), killed with SIGKILL, and started again without the
+ * hook. At start it recovers the install before dispatching anything — fully old (ROLLED_BACK) or fully new
+ * (COMPLETED) — and the target's event says which.
+ */
+class PackagedPackageExecutorIT {
+
+    @RegisterExtension
+    static LocalStackExtension localStack = new LocalStackExtension();
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> services = new ArrayList<>();
+    private final Map<Process, Integer> ports = new HashMap<>();
+    private Path keysDir;
+    private Path workDir;
+    private Path signal;
+
+    @BeforeEach
+    void keys() throws IOException {
+        keysDir = Files.createDirectories(dir.resolve("keys"));
+        Ed25519Keys.writeKeyPair(keysDir, "catalog");
+        workDir = dir.resolve("package-work");
+        signal = dir.resolve("parked");
+    }
+
+    @AfterEach
+    void stopServices() throws InterruptedException {
+        for (Process service : services) {
+            service.destroy();
+            service.waitFor();
+        }
+    }
+
+    @Test
+    void aRunnerKilledBeforeTheCommitIsRolledBackAtRestartThenAppliedAndTheEventSaysRolledBack() throws Exception {
+        Crash crash = crashMidApply("step:1", "pkg-rb");
+
+        // The restarted runner recovered before dispatching: the install is the old tree, whole.
+        assertThat(PackageFixtures.content(crash.install())).isEqualTo(crash.fromContent());
+
+        PatchApplied applied = crash.awaitOutcome();
+        assertThat(applied.status()).isEqualTo(PatchStatus.APPLIED);
+        assertThat(applied.details()).containsEntry("recovery", "ROLLED_BACK")
+                .containsEntry("strategy", "PatchUpgrade")
+                .containsEntry("fromVersion", "1.0.0")
+                .containsEntry("toVersion", "1.1.0");
+        assertThat(PackageFixtures.content(crash.install())).isEqualTo(crash.toContent());
+    }
+
+    @Test
+    void aRunnerKilledAfterTheCommitIsCompletedAtRestartAndTheEventSaysCompleted() throws Exception {
+        Crash crash = crashMidApply("commit", "pkg-co");
+
+        // The apply had committed: the restarted runner finished it, the install is the new tree, whole.
+        assertThat(PackageFixtures.content(crash.install())).isEqualTo(crash.toContent());
+
+        PatchApplied applied = crash.awaitOutcome();
+        assertThat(applied.status()).isEqualTo(PatchStatus.APPLIED);
+        assertThat(applied.details()).containsEntry("recovery", "COMPLETED")
+                .containsEntry("strategy", "NoUpgrade")
+                .containsEntry("fromVersion", "1.1.0")
+                .containsEntry("toVersion", "1.1.0");
+        assertThat(PackageFixtures.content(crash.install())).isEqualTo(crash.toContent());
+    }
+
+    /** A runner parked at {@code pauseAt}, killed with SIGKILL, and a second one started and ready. */
+    private Crash crashMidApply(String pauseAt, String targetId) throws Exception {
+        LocalStack stack = localStack.stack();
+        Release release = PackageFixtures.release(dir.resolve("build"),
+                Ed25519Keys.readPrivateKey(keysDir.resolve("catalog.key.pem")), dir.resolve("out"));
+        String manifest = new Catalog(stack).publish(release, "releases/" + UUID.randomUUID());
+        Path install = PackageFixtures.install(dir.resolve("fleet").resolve(targetId));
+        Map<String, String> fromContent = PackageFixtures.content(install);
+        Map<String, String> toContent = PackageFixtures.content(dir.resolve("build/tree-1.1.0"));
+        // Lease = 40 s timeout + 1 s grace: the restarted runner recovers at start, long before the lease
+        // expires and the target is executed again, so the test sees the recovered tree first.
+        PatchSpec patch = new PatchSpec("app-" + UUID.randomUUID(), PackageFixtures.TO, "package", null, 40,
+                Map.of("manifest", manifest));
+        RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, false, Phases.ALL, null);
+        Target target = Fixtures.directoryTarget(targetId, install.toString());
+
+        Process first = start(stack, "first-" + targetId, pauseAt);
+        awaitReady(first, "first-" + targetId);
+        KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES);
+        try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS)) {
+            backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(signal));
+        if (!pauseAt.equals("commit")) {
+            // Parked mid-apply: the tree is neither the old nor the new one.
+            assertThat(PackageFixtures.content(install)).isNotEqualTo(fromContent).isNotEqualTo(toContent);
+        }
+
+        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no rollback in the dying process
+        Files.delete(signal);
+        Process second = start(stack, "second-" + targetId, null);
+        awaitReady(second, "second-" + targetId);
+        return new Crash(install, fromContent, toContent, patches, run.runId() + "/" + targetId);
+    }
+
+    /** What a test checks after the restart. */
+    private record Crash(Path install, Map<String, String> fromContent, Map<String, String> toContent,
+            KafkaProbe patches, String key) {
+
+        PatchApplied awaitOutcome() {
+            try (patches) {
+                List<ConsumerRecord<String, byte[]>> outcomes = patches.awaitKey(key, 1);
+                assertThat(patches.keyAfter(key, Duration.ofSeconds(2))).hasSize(1);
+                return Records.CODEC.decode(outcomes.get(0)).as(PatchApplied.class).data();
+            }
+        }
+    }
+
+    private Process start(LocalStack stack, String name, String pauseAt) throws IOException {
+        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
+        assertThat(jar).as("package the module first (mvn verify)").exists();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        int port = freePort();
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dpatchflow.runner.lease-grace=1s");
+        command.add("-Dpatchflow.runner.lease-check-interval=1s");
+        command.add("-Dpatchflow.runner.poll-interval=200ms");
+        command.add("-Dpatchflow.runner.package.trusted-keys-dir=" + keysDir);
+        command.add("-Dpatchflow.runner.package.work-dir=" + workDir);
+        if (pauseAt != null) {
+            command.add("-Dpatchflow.runner.package.test-only-pause-at=" + pauseAt);
+            command.add("-Dpatchflow.runner.package.test-only-pause-signal=" + signal);
+        }
+        command.add("-jar");
+        command.add(jar.toString());
+        Path log = Path.of("target", "packaged-package-runner-" + name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        services.add(process);
+        ports.put(process, port);
+        return process;
+    }
+
+    private void awaitReady(Process service, String name) {
+        HttpClient http = HttpClient.newHttpClient();
+        int port = ports.get(service);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            assertThat(service.isAlive()).as("runner exited, see target/packaged-package-runner-" + name + ".log")
+                    .isTrue();
+            return status(http, port, "/q/health/ready") == 200;
+        });
+    }
+
+    private static int status(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
