@@ -121,6 +121,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 topics.add(new NewTopic(prefix + hop, 3, (short) 1));
             }
             admin.createTopics(topics).all().get();
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         }
         ExecutorService pool = Executors.newFixedThreadPool(HOPS + 1);
         AtomicBoolean stop = new AtomicBoolean();
@@ -147,6 +148,21 @@ public final class PipelineBenchmark implements Callable<Integer> {
             pool.shutdown();
             pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    /** A new topic has no partition leaders for a moment; producing before that only logs retries. */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .flatMap(description -> description.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("topics " + topics + " have no leaders after 30 s");
     }
 
     private static Void passThrough(String bootstrap, String from, String to, AtomicBoolean stop) {
