@@ -208,7 +208,8 @@ public class PackageCommand implements Callable<Integer> {
             "Upload a release manifest and every package it references to s3://<bucket>/<prefix>/ (the bucket is "
                     + "created if missing); the uploaded manifest's package URLs point at those objects.",
             "Packages are checked against the manifest (size, SHA-256) first and uploaded before the manifest.",
-            "Prints the uploaded packages and, last, the manifest's s3:// URI for 'request --package-manifest'."}, footer = {
+            "Prints the uploaded packages and, last, the manifest's s3:// URI for 'request --package-manifest'.",
+            "The runner reads only its catalog bucket (default patchflow-catalog): publish there."}, footer = {
                     "", "Exit codes: 0 published, 1 S3 not reachable or refused the upload, 2 usage (missing file), "
                             + "7 a package does not match the manifest."})
     public static class Publish implements Callable<Integer> {

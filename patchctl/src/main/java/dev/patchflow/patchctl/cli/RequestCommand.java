@@ -83,7 +83,7 @@ public class RequestCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "<key=value>", description = "Executor parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
 
-    @Option(names = "--package-manifest", paramLabel = "<uri>", description = "Signed-package patch: the release manifest (s3://, http(s)://, file:), as printed by 'package publish'. Same as --executor package --param manifest=<uri>.")
+    @Option(names = "--package-manifest", paramLabel = "<uri>", description = "Signed-package patch: the release manifest's s3:// (as printed by 'package publish') or http(s):// URI. Same as --executor package --param manifest=<uri>.")
     String packageManifest;
 
     @Option(names = "--force-full", description = "Package executor: install the full package even where the patch package applies (--param forceFull=true).")

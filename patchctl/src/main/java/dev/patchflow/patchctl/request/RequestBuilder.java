@@ -1,5 +1,7 @@
 package dev.patchflow.patchctl.request;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -38,6 +41,7 @@ public final class RequestBuilder {
     public static final String PARAM_MANIFEST = "manifest";
     public static final String PARAM_FORCE_FULL = "forceFull";
     public static final String PARAM_ALLOW_UNSIGNED = "allowUnsigned";
+    private static final Set<String> MANIFEST_SCHEMES = Set.of("s3", "http", "https");
 
     private final Clock clock;
 
@@ -131,26 +135,31 @@ public final class RequestBuilder {
     }
 
     /**
-     * The manifest as the runner will fetch it: an s3://, http(s):// or file: URI as given; a plain
-     * path (for a runner on this machine) must exist and becomes an absolute file: URI.
+     * The manifest as the runner will fetch it: an {@code s3://<bucket>/<key>} or {@code http(s)://}
+     * URI, the schemes patch-runner-svc's package executor reads. A local path or {@code file:} would
+     * only fail later on every target, so it is refused here with the way out.
      */
     private static String manifestUri(String text) {
-        if (text.isBlank()) {
+        String trimmed = text.trim();
+        if (trimmed.isEmpty()) {
             throw new UsageException("--package-manifest is empty");
         }
-        String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("s3://") || lower.startsWith("http://") || lower.startsWith("https://")
-                || lower.startsWith("file:")) {
-            return text;
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw new UsageException("--package-manifest is not a URI: '" + text + "'", e);
         }
-        if (text.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new UsageException("--package-manifest " + text + ": unsupported scheme (s3://, http(s)://, file:)");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!MANIFEST_SCHEMES.contains(scheme)) {
+            throw new UsageException("--package-manifest must be an s3:// or http(s):// URI the runner can fetch, got '"
+                    + text + "' (a local manifest: publish it first with 'patchctl package publish')");
         }
-        Path file = Path.of(text);
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException("--package-manifest: no such file: " + text);
+        if (uri.getAuthority() == null || uri.getPath() == null || uri.getPath().length() <= 1) {
+            throw new UsageException("--package-manifest '" + text + "' names no object: expected " + scheme
+                    + "://<host or bucket>/<path>");
         }
-        return file.toAbsolutePath().normalize().toUri().toString();
+        return trimmed;
     }
 
     private static TargetSelector targets(RequestInput in) {

@@ -181,9 +181,13 @@ class BadFlagsTest {
     }
 
     @Test
-    void refusesAPackageManifestThatIsNeitherAUriNorAnExistingFile() {
-        assertUsageError(request("--package-manifest", dir.resolve("nowhere.json").toString()),
-                "--package-manifest", "nowhere.json");
-        assertUsageError(request("--package-manifest", "ftp://host/m.json"), "--package-manifest", "scheme");
+    void refusesAPackageManifestTheRunnerCannotFetch() throws IOException {
+        Path local = Files.writeString(dir.resolve("manifest.json"), "{}");
+        assertUsageError(request("--package-manifest", local.toString()), "--package-manifest", "manifest.json",
+                "patchctl package publish");
+        assertUsageError(request("--package-manifest", local.toUri().toString()), "--package-manifest", "file:");
+        assertUsageError(request("--package-manifest", "ftp://host/m.json"), "--package-manifest", "s3://");
+        assertUsageError(request("--package-manifest", "s3://patchflow-catalog/"), "--package-manifest",
+                "names no object");
     }
 }

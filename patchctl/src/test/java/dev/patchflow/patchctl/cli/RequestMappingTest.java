@@ -234,16 +234,6 @@ class RequestMappingTest {
     }
 
     @Test
-    void packageManifestGivenAsALocalPathBecomesAnAbsoluteFileUri() throws IOException {
-        Path manifest = Files.writeString(dir.resolve("manifest.json"), "{}");
-
-        PatchRequested request = request("--inventory", fleet.toString(), "--package-manifest", manifest.toString());
-
-        assertThat(request.patch().parameters()).containsEntry("manifest",
-                manifest.toAbsolutePath().toUri().toString());
-    }
-
-    @Test
     void theLongFormWithExecutorAndParamStillWorks() {
         PatchRequested request = request("--inventory", fleet.toString(), "--executor", "package", "--param",
                 "manifest=s3://releases/m.json", "--force-full");
