@@ -336,6 +336,21 @@ class PackagePatchExecutorTest {
     }
 
     @Test
+    void aManifestOfAnotherReleaseThanThePatchVersionIsRefused() throws IOException {
+        Map<String, String> before = PackageFixtures.digest(install);
+        PatchSpec patch = new PatchSpec("demo-app", "1.2.0", "package", null, 60, manifestOnly());
+        RunContext run = Fixtures.run("run-1", patch, false, Phases.ALL, null);
+
+        ExecutionResult result = executor().execute(new ExecutionRequest(run,
+                Fixtures.directoryTarget("app-01", install.toString()), false, Duration.ofMinutes(1),
+                Files.createTempFile(dir, "output-", ".log")));
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.failureReason()).contains("the manifest is release 1.1.0 but the patch version is 1.2.0");
+        assertThat(PackageFixtures.digest(install)).isEqualTo(before);
+    }
+
+    @Test
     void aStepThatFailsMidApplyIsRolledBackToTheIdenticalTree() throws IOException {
         Map<String, String> before = PackageFixtures.content(install);
         ApplyHooks failAfterSecondStep = new ApplyHooks() {
