@@ -224,6 +224,28 @@ class PackagePublishIT {
         assertThat(run.err()).contains("S3 at " + STACK.stack().s3Endpoint(), "refused");
     }
 
+    @Test
+    void findsPackagesBesideTheManifestWhenItsUrlsAreAbsoluteAndRewritesThem() throws Exception {
+        Path cdn = dir.resolve("cdn");
+        ok(CliRun.of("package", "create", "--from", dir.resolve("app-1.0.0").toString(), "--to",
+                dir.resolve("app-1.1.0").toString(), "--version", "1.1.0", "--arch", "aarch64", "--key",
+                keys.resolve("release.key.pem").toString(), "--out", cdn.toString(), "--base-url",
+                "https://downloads.example.com/app/1.1.0"));
+        assertThat(ManifestCodec.read(cdn.resolve("manifest.json")).patchFor(Arch.AARCH64).orElseThrow().url())
+                .startsWith("https://downloads.example.com/");
+        LocalStack stack = STACK.stack();
+
+        CliRun run = ok(CliRun.of("package", "publish", "--manifest", cdn.resolve("manifest.json").toString(),
+                "--catalog", "s3://patchflow-catalog/app", "--s3-endpoint", stack.s3Endpoint(), "--s3-access-key",
+                stack.s3AccessKey(), "--s3-secret-key", stack.s3SecretKey()));
+
+        ReleaseManifest published = ManifestCodec
+                .parse(new String(get(run.lastOutLine()), StandardCharsets.UTF_8));
+        PackageArtifact patch = published.patchFor(Arch.AARCH64).orElseThrow();
+        assertThat(patch.url()).isEqualTo("s3://patchflow-catalog/app/patch-1.0.0-1.1.0-aarch64.tar.gz");
+        assertThat(sha256(get(patch.url()))).isEqualTo(patch.sha256());
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
