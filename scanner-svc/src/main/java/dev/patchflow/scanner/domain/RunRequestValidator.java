@@ -31,10 +31,13 @@ public final class RunRequestValidator {
     private static final Set<String> URL_PLACEHOLDERS = Set.of("address", "id");
 
     private final InventoryProviders providers;
+    /** The signed-package executor of patch-runner-svc: it needs a release manifest, not a command. */
+    static final String PACKAGE_EXECUTOR = "package";
+
     private final Set<String> executors;
 
     /**
-     * @param executors the patch executors the runner has (today {@code process})
+     * @param executors the patch executors the runner has (today {@code process} and {@code package})
      */
     public RunRequestValidator(InventoryProviders providers, Set<String> executors) {
         this.providers = providers;
@@ -76,6 +79,15 @@ public final class RunRequestValidator {
                 && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
             // A dry run still runs the command (with --dry-run), so it needs one too.
             problems.add("patch.command is empty: the process executor needs the program and its arguments");
+        } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
+            String manifest = patch.parameters().get("manifest");
+            if (manifest == null || manifest.isBlank()) {
+                problems.add("patch.parameters.manifest is missing: the package executor needs the release manifest's "
+                        + "s3:// or http(s):// URI");
+            } else if (!manifest.matches("(?i)^(s3|https?)://.+")) {
+                problems.add("patch.parameters.manifest '" + manifest
+                        + "' is not an s3:// or http(s):// URI (publish a local manifest first)");
+            }
         }
     }
 

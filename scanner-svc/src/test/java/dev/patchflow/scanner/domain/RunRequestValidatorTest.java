@@ -25,7 +25,7 @@ class RunRequestValidatorTest {
     private final RunRequestValidator validator = new RunRequestValidator(
             new InventoryProviders(List.of(new StaticInventoryProvider(paths),
                     new DirectoryInventoryProvider(paths, "linux", "x86_64"))),
-            Set.of("process"));
+            Set.of("process", "package"));
 
     @Test
     void acceptsAValidRequest() {
@@ -117,9 +117,24 @@ class RunRequestValidatorTest {
     @Test
     void rejectsAnUnknownExecutorAndAMissingPatchCommand() {
         assertThat(validator.problems(request().patch(new PatchSpec("p", "1", "ansible", List.of("x"), null, null))
-                .build())).containsExactly("unknown patch executor 'ansible' (known: process)");
+                .build())).containsExactly("unknown patch executor 'ansible' (known: package, process)");
         assertThat(validator.problems(request().patch(new PatchSpec("p", "1", null, List.of(), null, null)).build()))
                 .containsExactly("patch.command is empty: the process executor needs the program and its arguments");
+    }
+
+    @Test
+    void acceptsAPackagePatchWithAPublishedManifestAndNoCommand() {
+        assertThat(validator.problems(request().patch(new PatchSpec("app", "1.1.0", "package", List.of(), null,
+                Map.of("manifest", "s3://patchflow-catalog/app/1.1.0/manifest.json"))).build())).isEmpty();
+    }
+
+    @Test
+    void rejectsAPackagePatchWithoutAFetchableManifest() {
+        assertThat(validator.problems(request().patch(new PatchSpec("app", "1.1.0", "package", List.of(), null,
+                Map.of())).build())).singleElement().asString().contains("patch.parameters.manifest is missing");
+        assertThat(validator.problems(request().patch(new PatchSpec("app", "1.1.0", "package", List.of(), null,
+                Map.of("manifest", "/tmp/manifest.json"))).build())).singleElement().asString()
+                .contains("not an s3:// or http(s):// URI");
     }
 
     @Test
