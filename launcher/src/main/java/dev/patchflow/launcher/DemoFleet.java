@@ -39,25 +39,43 @@ public final class DemoFleet {
 
     /** Creates {@code count} installs named {@code <prefix>-01…}, at version 1.0.0. */
     public List<Path> create(String prefix, int count, String environment) throws IOException {
-        Files.createDirectories(root);
         List<Path> installs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String id = String.format("%s-%02d", prefix, i);
-            Path install = root.resolve(id);
-            copyTree(template, install);
-            String landingZone = i % 2 == 1 ? "lz-dev-a" : "lz-dev-b";
-            Files.writeString(install.resolve("target.yaml"), """
-                    # Read by scanner-svc's directory provider.
-                    name: %s
-                    environment: %s
-                    landingZone: %s
-                    labels:
-                      app: demo-app
-                      tier: %s
-                    """.formatted(id, environment, landingZone, i % 3 == 0 ? "batch" : "web"));
-            installs.add(install);
+            installs.add(createAt(String.format("%s-%02d", prefix, i), "1.0.0", environment, i));
         }
         return installs;
+    }
+
+    /**
+     * Creates one install at {@code version}: a copy of {@code examples/demo-app-<version>} where the
+     * examples have that release, otherwise of the 1.0.0 app with its version marker and release line
+     * rewritten (enough for an install the package executor must treat as another release).
+     */
+    public Path createAt(String id, String version, String environment, int index) throws IOException {
+        Files.createDirectories(root);
+        Path install = root.resolve(id);
+        Path released = template.resolveSibling(template.getFileName() + "-" + version);
+        if (Files.isDirectory(released)) {
+            copyTree(released, install);
+        } else {
+            copyTree(template, install);
+            if (!"1.0.0".equals(version)) {
+                Files.writeString(install.resolve("VERSION"), version + "\n");
+                Path conf = install.resolve("conf/app.conf");
+                Files.writeString(conf, Files.readString(conf).replaceFirst("(?m)^release=.*$", "release=" + version));
+            }
+        }
+        String landingZone = index % 2 == 1 ? "lz-dev-a" : "lz-dev-b";
+        Files.writeString(install.resolve("target.yaml"), """
+                # Read by scanner-svc's directory provider.
+                name: %s
+                environment: %s
+                landingZone: %s
+                labels:
+                  app: demo-app
+                  tier: %s
+                """.formatted(id, environment, landingZone, index % 3 == 0 ? "batch" : "web"));
+        return install;
     }
 
     /** Marks an install so that the demo patch fails on it. */

@@ -78,31 +78,49 @@ public final class LauncherMain {
 
         @Override
         public Integer call() throws Exception {
-            if (targets < 3) {
+            if (targets < 4) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--targets must be at least 3 (the demo marks one install broken and one unhealthy)");
+                        "--targets must be at least 4 (the demo fleet has one install at 1.1.0, one at 0.9.0 and "
+                                + "one unhealthy besides the 1.0.0 ones)");
             }
             Path data = dataDir.toAbsolutePath().normalize();
             Path home = home();
-            PatchflowSystem system = PatchflowSystem.start(home, data, true, Map.of(), LauncherMain::say);
+            DemoRelease release = new DemoRelease(home, data);
+            say("making the signed demo release " + DemoRelease.VERSION + " with patchctl package keygen/create");
+            release.build();
+
+            PatchflowSystem system = PatchflowSystem.start(home, data, true,
+                    Map.of("patchflow.runner.package.trusted-keys-dir", release.trustedKeys().toString()),
+                    LauncherMain::say);
             Thread stopper = new Thread(() -> {
                 say("stopping everything");
                 system.close();
             });
             Runtime.getRuntime().addShutdownHook(stopper);
 
+            say("publishing it to the patch catalog with patchctl package publish");
+            String manifest = release.publish(system.stack().s3Endpoint(), system.stack().s3AccessKey(),
+                    system.stack().s3SecretKey());
+
             DemoFleet fleet = new DemoFleet(home, data.resolve("demo-fleet"));
             if (fresh) {
                 DemoFleet.delete(fleet.root());
             }
             if (!Files.isDirectory(fleet.root())) {
-                List<Path> installs = fleet.create("app", targets, "dev");
-                DemoFleet.markBroken(installs.get(1), "disk quota exceeded while writing conf/app.conf");
-                DemoFleet.markUnhealthy(installs.get(2), "listener did not come up on its port");
-                say("demo fleet: " + targets + " installs of demo-app 1.0.0 in " + fleet.root()
-                        + " (app-02 is broken and app-03 unhealthy on purpose, to show failures)");
+                for (int i = 1; i <= targets; i++) {
+                    // One install already at the release, one too old for the patch package, the rest at 1.0.0.
+                    String version = i == targets - 1 ? DemoRelease.VERSION : i == targets ? "0.9.0" : "1.0.0";
+                    Path install = fleet.createAt(String.format("app-%02d", i), version, "dev", i);
+                    if (i == 2) {
+                        DemoFleet.markUnhealthy(install, "listener did not come up on its port");
+                    }
+                }
+                say("demo fleet: " + targets + " installs of demo-app in " + fleet.root() + ": app-"
+                        + String.format("%02d", targets - 1) + " is already at " + DemoRelease.VERSION + ", app-"
+                        + String.format("%02d", targets) + " at 0.9.0 (needs the full package), the rest at 1.0.0; "
+                        + "app-02 is unhealthy on purpose, to show a failed validation");
             } else {
-                say("demo fleet: reusing " + fleet.root() + " (use --fresh to start again at 1.0.0)");
+                say("demo fleet: reusing " + fleet.root() + " (use --fresh to start again)");
             }
 
             String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -115,8 +133,8 @@ public final class LauncherMain {
                     "--inventory", fleet.root().toString(),
                     "--environment", "dev",
                     "--patch-id", "demo-app",
-                    "--patch-version", "1.1.0",
-                    "--command", home.resolve("examples/patches/demo-app/apply.sh").toString(),
+                    "--patch-version", DemoRelease.VERSION,
+                    "--package-manifest", manifest,
                     "--max-concurrency", "3",
                     "--check", "version",
                     "--check-command", "sh bin/health.sh",
@@ -124,7 +142,7 @@ public final class LauncherMain {
                     "--output-dir", reports.toString()));
             Path runReports = reports.resolve(runId);
             // patchctl: 0 = every target succeeded, 3 = the run completed with failed targets (the demo
-            // fleet has two on purpose); anything else means the run did not complete.
+            // fleet has one on purpose); anything else means the run did not complete.
             boolean completed = exit == 0 || exit == 3;
             say(completed
                     ? "run " + runId + " completed"

@@ -82,12 +82,21 @@ class EndToEndIT {
     private List<Path> mixedFleet;
     private List<Path> dryRunFleet;
     private PatchRequested firstRequest;
+    private List<Path> packageFleet;
+    private String releaseManifest;
 
     @BeforeAll
     void startEverything() throws Exception {
         home = LauncherMain.home();
         work = Files.createTempDirectory(home.resolve("launcher/target"), "e2e-");
-        system = PatchflowSystem.start(home, work, false, Map.of(), line -> System.out.println("[e2e] " + line));
+        // The signed release is made with patchctl before the services start: the runner trusts its key.
+        DemoRelease release = new DemoRelease(home, work);
+        release.build();
+        system = PatchflowSystem.start(home, work, false,
+                Map.of("patchflow.runner.package.trusted-keys-dir", release.trustedKeys().toString()),
+                line -> System.out.println("[e2e] " + line));
+        releaseManifest = release.publish(system.stack().s3Endpoint(), system.stack().s3AccessKey(),
+                system.stack().s3SecretKey());
         runs = new RunWatcher(system.reportUrl());
         producer = PipelineBenchmark.producer(system.stack().kafkaBootstrapServers());
         s3 = MinioClient.builder().endpoint(system.stack().s3Endpoint())
@@ -98,6 +107,10 @@ class EndToEndIT {
         DemoFleet.markBroken(mixedFleet.get(1), "disk quota exceeded");
         DemoFleet.markUnhealthy(mixedFleet.get(2), "listener did not come up");
         dryRunFleet = new DemoFleet(home, work.resolve("fleet-dry")).create("dry", 3, "dev");
+        DemoFleet mixedVersions = new DemoFleet(home, work.resolve("fleet-package"));
+        packageFleet = List.of(mixedVersions.createAt("pkg-patch", "1.0.0", "dev", 1),
+                mixedVersions.createAt("pkg-full", "0.9.0", "dev", 2),
+                mixedVersions.createAt("pkg-current", DemoRelease.VERSION, "dev", 3));
 
         startReadingDeadLetters();
     }
@@ -238,6 +251,41 @@ class EndToEndIT {
                     .validate(new StreamSource(new ByteArrayInputStream(xml)));
         }
         assertThat(new String(readObject(prefix + "report.csv"), StandardCharsets.UTF_8)).contains("ok-01", "ok-04");
+    }
+
+    @Test
+    @Order(7)
+    void signedPackageRunOverMixedVersionsReportsEachTargetsUpgradeStrategy() throws Exception {
+        Path expected = home.resolve("examples/demo-app-" + DemoRelease.VERSION);
+        PatchRequested request = new PatchRequested("e2e-pkg-" + UUID.randomUUID().toString().substring(0, 8),
+                Instant.now(), "e2e",
+                new PatchSpec("demo-app", DemoRelease.VERSION, "package", List.of(), 120,
+                        Map.of("manifest", releaseManifest)),
+                new TargetSelector("directory", packageFleet.get(0).getParent().toString(), "dev", List.of(), Map.of()),
+                new RunOptions(false, Phases.ALL, new RolloutPolicy(null, "3"),
+                        List.of(new CheckSpec("version", CheckSpec.VERSION, null, null, null, null, null),
+                                new CheckSpec("health", CheckSpec.COMMAND, List.of("sh", "bin/health.sh"), null,
+                                        null, null, 30))));
+
+        JsonNode run = publishAndAwait(request);
+
+        assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        Map<String, JsonNode> targets = byId(run);
+        assertThat(targets.get("pkg-patch").path("patch").path("details").path("strategy").asText())
+                .isEqualTo("PatchUpgrade");
+        assertThat(targets.get("pkg-patch").path("patch").path("status").asText()).isEqualTo("APPLIED");
+        assertThat(targets.get("pkg-full").path("patch").path("details").path("strategy").asText())
+                .isEqualTo("FullUpgrade");
+        assertThat(targets.get("pkg-full").path("patch").path("status").asText()).isEqualTo("APPLIED");
+        assertThat(targets.get("pkg-current").path("patch").path("details").path("strategy").asText())
+                .isEqualTo("NoUpgrade");
+        assertThat(targets.get("pkg-current").path("patch").path("status").asText()).isEqualTo("ALREADY_APPLIED");
+        // Every install now holds exactly the release's files (the demo's own target.yaml aside).
+        for (Path install : packageFleet) {
+            Map<String, String> tree = treeDigest(install);
+            tree.remove("target.yaml");
+            assertThat(tree).as(install.getFileName().toString()).isEqualTo(treeDigest(expected));
+        }
     }
 
     // --- helpers -------------------------------------------------------------------------------
