@@ -17,6 +17,7 @@ public class RunnerDatabase {
     public static final String LEDGER = "ledger";
     public static final String RUN_TARGETS = "run_targets";
     public static final String RUNS = "runs";
+    public static final String LOCKS = "locks";
 
     private final MongoDatabase database;
 
