@@ -1,5 +1,6 @@
 package dev.patchflow.runner.config;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,14 +14,17 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.patchflow.runner.adapters.mongo.RunnerDatabase;
+import dev.patchflow.runner.domain.AdoptionStore;
 import dev.patchflow.runner.domain.Dispatcher;
 import dev.patchflow.runner.domain.ExecutorRegistry;
 import dev.patchflow.runner.domain.RunTarget;
 import dev.patchflow.runner.domain.RunTargetStore;
+import dev.patchflow.runner.domain.RunnerSettings;
 
 /**
  * Starts the dispatcher with the application, after the executors have recovered what a stopped runner left
- * half done: its first pass resumes READY and expired RUNNING targets.
+ * half done: its first pass resumes READY and expired RUNNING targets, and the RUNNING targets of this instance
+ * id from before a restart.
  */
 @ApplicationScoped
 public class DispatcherLifecycle {
@@ -31,7 +35,8 @@ public class DispatcherLifecycle {
     private static final int RECOVERY_BATCH = 10_000;
 
     void onStart(@Observes StartupEvent event, RunnerDatabase database, RunTargetStore store,
-            ExecutorRegistry executors, Dispatcher dispatcher) {
+            ExecutorRegistry executors, Dispatcher dispatcher, AdoptionStore adoption, RunnerSettings settings,
+            Clock clock) {
         try {
             database.ensureIndexes();
         } catch (RuntimeException e) {
@@ -39,6 +44,12 @@ public class DispatcherLifecycle {
             LOG.warn("cannot create the run_targets indexes", e);
         }
         recoverInterrupted(store, executors);
+        // Targets this instance id claimed before a restart are its own: take them back now rather than after
+        // their lease; their children are adopted when they are dispatched again.
+        long resumed = adoption.releaseClaimsOf(settings.instanceId(), clock.instant());
+        if (resumed > 0) {
+            LOG.infof("resuming %d targets claimed by %s before the restart", resumed, settings.instanceId());
+        }
         dispatcher.start();
     }
 

@@ -9,11 +9,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.locks.Lease;
+import dev.patchflow.runner.domain.locks.TargetLocking;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchSpec;
@@ -38,9 +42,19 @@ public class PatchApplier {
     private final OutcomeRecorder recorder;
     private final RunnerSettings settings;
     private final Clock clock;
+    private final TargetLocking locking;
+    private final AdoptionStore adoption;
 
+    /** Without locks or adoption (unit tests of the recording rules). */
     public PatchApplier(ExecutorRegistry executors, PatchLedger ledger, RunTargetStore store, OutputStore outputs,
             OutcomeRecorder recorder, RunnerSettings settings, Clock clock) {
+        this(executors, ledger, store, outputs, recorder, settings, clock, null, AdoptionStore.NONE);
+    }
+
+    @Inject
+    public PatchApplier(ExecutorRegistry executors, PatchLedger ledger, RunTargetStore store, OutputStore outputs,
+            OutcomeRecorder recorder, RunnerSettings settings, Clock clock, TargetLocking locking,
+            AdoptionStore adoption) {
         this.executors = executors;
         this.ledger = ledger;
         this.store = store;
@@ -48,6 +62,8 @@ public class PatchApplier {
         this.recorder = recorder;
         this.settings = settings;
         this.clock = clock;
+        this.locking = locking;
+        this.adoption = adoption;
     }
 
     /** Processes a target this runner claimed (RUNNING, owned by {@link RunnerSettings#instanceId()}). */
@@ -69,11 +85,36 @@ public class PatchApplier {
             applyDryRun(claimed, executor.get(), key);
             return;
         }
+        if (locking == null) {
+            applyLocked(claimed, executor.get(), key, null);
+            return;
+        }
+        TargetLocking.Decision decision = locking.acquire(claimed);
+        if (decision instanceof TargetLocking.Refused refused) {
+            recorder.recordAndEmit(claimed.id(),
+                    new PatchFailed(run, target, refused.reason(), null, null, null, null, refused.details()));
+        } else if (decision instanceof TargetLocking.Later later) {
+            store.retryLater(claimed.id(), settings.instanceId(), later.at());
+        } else {
+            Lease lease = ((TargetLocking.Locked) decision).lease();
+            try {
+                applyLocked(claimed, executor.get(), key, lease);
+            } finally {
+                locking.release(lease);
+            }
+        }
+    }
+
+    /** The ledger claim and the execution, under {@code lease} (the target's cluster or target lock). */
+    private void applyLocked(RunTarget claimed, PatchExecutor executor, LedgerKey key, Lease lease) {
+        RunContext run = claimed.run();
+        Target target = claimed.target();
+        PatchSpec patch = run.patch();
         Instant now = clock.instant();
         LedgerClaim claim = ledger.claim(key, run.runId(), settings.instanceId(), now,
-                now.plus(settings.leaseFor(patch)));
+                now.plus(settings.leaseFor(patch)), lease);
         if (claim instanceof LedgerClaim.AlreadyApplied applied) {
-            recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied, executor.get()));
+            recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied, executor));
         } else if (claim instanceof LedgerClaim.Busy busy) {
             // Another run holds this target × patch: never run it twice at once. Try again when its lease
             // may have ended, but at least every busy-retry so that a finished holder is noticed quickly.
@@ -85,7 +126,7 @@ public class PatchApplier {
                     busy.runId(), busy.leaseUntil(), retry);
             store.retryLater(claimed.id(), settings.instanceId(), retry);
         } else {
-            recorder.recordAndEmit(claimed.id(), execute(claimed, executor.get(), key));
+            recorder.recordAndEmit(claimed.id(), execute(claimed, executor, key, lease));
         }
     }
 
@@ -100,7 +141,7 @@ public class PatchApplier {
                     executor));
             return;
         }
-        recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null));
+        recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null, null));
     }
 
     private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied,
@@ -126,34 +167,62 @@ public class PatchApplier {
     }
 
     /**
-     * Runs the executor, stores its output, and records the attempt in the ledger when {@code key} is set
-     * (real runs only).
+     * Runs the executor (or adopts the child an earlier runner started for this claim), stores its output, and
+     * records the attempt in the ledger when {@code key} is set (real runs only), fenced by {@code lease}.
      */
-    private PatchflowEvent execute(RunTarget claimed, PatchExecutor executor, LedgerKey key) {
+    private PatchflowEvent execute(RunTarget claimed, PatchExecutor executor, LedgerKey key, Lease lease) {
         RunContext run = claimed.run();
         Target target = claimed.target();
         boolean dryRun = run.options().dryRun();
         Duration timeout = settings.timeoutFor(run.patch());
-        Path output;
-        try {
-            output = Files.createTempFile("patchflow-output-", ".log");
-        } catch (IOException e) {
-            if (key != null) {
-                ledger.markFailed(key, run.runId(), null, clock.instant());
-            }
-            return new PatchFailed(run, target, "cannot create an output file: " + e.getMessage(), null, null, null,
-                    null, Map.of("executor", executor.name()));
-        }
-        try {
-            long started = System.nanoTime();
-            ExecutionResult result;
+        Optional<ChildProcess> earlier = executor instanceof AdoptableExecutor
+                ? adoption.findChild(claimed.id())
+                : Optional.empty();
+        long started = System.nanoTime();
+        AtomicReference<ChildProcess> child = new AtomicReference<>(earlier.orElse(null));
+        ExecutionResult result = null;
+        Path output = null;
+        if (earlier.isPresent()) {
+            output = Path.of(earlier.get().outputFile());
             try {
-                result = executor.execute(new ExecutionRequest(run, target, dryRun, timeout, output));
+                result = ((AdoptableExecutor) executor)
+                        .adopt(new ExecutionRequest(run, target, dryRun, timeout, output, lease, null), earlier.get())
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "cannot adopt process %d of %s", earlier.get().pid(), claimed.id());
+                result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
+                        Duration.ofNanos(System.nanoTime() - started), Map.of());
+            }
+            if (result == null) {
+                LOG.infof("%s: the recorded process %d is gone without an exit code; executing again", claimed.id(),
+                        earlier.get().pid());
+                deleteQuietly(output);
+            }
+        }
+        if (result == null) {
+            try {
+                output = Files.createTempFile("patchflow-output-", ".log");
+            } catch (IOException e) {
+                if (key != null) {
+                    ledger.markFailed(key, run.runId(), null, clock.instant(), lease);
+                }
+                return new PatchFailed(run, target, "cannot create an output file: " + e.getMessage(), null, null,
+                        null, null, Map.of("executor", executor.name()));
+            }
+            try {
+                result = executor.execute(new ExecutionRequest(run, target, dryRun, timeout, output, lease,
+                        startedChild -> {
+                            adoption.recordChild(claimed.id(), startedChild, clock.instant());
+                            child.set(startedChild);
+                        }));
             } catch (RuntimeException e) {
                 LOG.warnf(e, "executor %s failed on %s", executor.name(), claimed.id());
                 result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
                         Duration.ofNanos(System.nanoTime() - started), Map.of());
             }
+        }
+        boolean keepFiles = false;
+        try {
             if (Thread.currentThread().isInterrupted()) {
                 // The runner is stopping: an execution cut short is not the patch's failure. Nothing is
                 // recorded; the claim expires and the target is executed again (same run re-claims the ledger).
@@ -161,6 +230,14 @@ public class PatchApplier {
             }
             Map<String, String> details = new TreeMap<>(result.details());
             details.put("executor", executor.name());
+            if (earlier.isPresent()) {
+                details.put("adopted", "outcome of process " + earlier.get().pid()
+                        + " started before the runner restarted");
+            }
+            if (lease != null) {
+                details.put("lock", lease.name());
+                details.put("lockToken", Long.toString(lease.token()));
+            }
             String tail = OutputTail.lastLines(output, settings.outputTailLines());
             String location = null;
             try {
@@ -174,13 +251,21 @@ public class PatchApplier {
                     ? result.status()
                     : dryRun ? PatchStatus.DRY_RUN : PatchStatus.APPLIED;
             if (key != null) {
+                boolean accepted;
                 if (result.succeeded() && status == PatchStatus.SKIPPED) {
                     // Nothing applied (e.g. the install is newer than the patch): the ledger must not say APPLIED.
                     ledger.release(key, run.runId());
+                    accepted = true;
                 } else if (result.succeeded()) {
-                    ledger.markApplied(key, run.runId(), result.exitCode(), clock.instant());
+                    accepted = ledger.markApplied(key, run.runId(), result.exitCode(), clock.instant(), lease);
                 } else {
-                    ledger.markFailed(key, run.runId(), result.exitCode(), clock.instant());
+                    accepted = ledger.markFailed(key, run.runId(), result.exitCode(), clock.instant(), lease);
+                }
+                if (!accepted || (lease != null && locking != null && !locking.stillHolds(lease))) {
+                    // A newer holder of the lock exists: this runner's view is stale and must not be recorded;
+                    // the newer holder reports the target. The child's files stay for it to adopt.
+                    keepFiles = true;
+                    throw new FencedOutException(claimed.id(), lease);
                 }
             }
             Long durationMs = result.duration() == null ? null : result.duration().toMillis();
@@ -192,11 +277,30 @@ public class PatchApplier {
                     : result.failureReason();
             return new PatchFailed(run, target, reason, result.exitCode(), location, tail, durationMs, details);
         } finally {
-            try {
-                Files.deleteIfExists(output);
-            } catch (IOException e) {
-                LOG.debugf("cannot delete %s: %s", output, e.getMessage());
+            if (!keepFiles) {
+                // The outcome is about to be recorded: the child's files are no longer needed for adoption.
+                deleteQuietly(output);
+                if (child.get() != null) {
+                    deleteQuietly(Path.of(child.get().exitFile()));
+                }
             }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debugf("cannot delete %s: %s", file, e.getMessage());
+        }
+    }
+
+    /** Thrown when a newer holder of the target's lock exists: nothing is recorded by this (stale) holder. */
+    public static final class FencedOutException extends RuntimeException {
+
+        FencedOutException(String runTargetId, Lease lease) {
+            super("the lock " + (lease == null ? "" : lease.name() + " (token " + lease.token() + ") ")
+                    + "of " + runTargetId + " was taken over by a newer holder; its outcome is not recorded here");
         }
     }
 

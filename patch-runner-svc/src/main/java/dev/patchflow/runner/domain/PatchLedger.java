@@ -3,6 +3,8 @@ package dev.patchflow.runner.domain;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.patchflow.runner.domain.locks.Lease;
+
 /**
  * The patch ledger: which patch versions are on which targets, and who is applying one right now. Every
  * change is one atomic single-document operation, so two runners (or two runs) can never both claim the
@@ -30,4 +32,25 @@ public interface PatchLedger {
     void release(LedgerKey key, String runId);
 
     Optional<LedgerEntry> find(LedgerKey key);
+
+    /**
+     * {@link #claim} under a lock: the entry remembers the lock token it was claimed with ({@code fence}), and a
+     * claim with an older token of the same lock than the one remembered is refused (busy).
+     */
+    default LedgerClaim claim(LedgerKey key, String runId, String owner, Instant now, Instant leaseUntil,
+            Lease fence) {
+        return claim(key, runId, owner, now, leaseUntil);
+    }
+
+    /** {@link #markApplied} by the holder of {@code fence}; {@code false} (nothing written) for a stale one. */
+    default boolean markApplied(LedgerKey key, String runId, Integer exitCode, Instant appliedAt, Lease fence) {
+        markApplied(key, runId, exitCode, appliedAt);
+        return true;
+    }
+
+    /** {@link #markFailed} by the holder of {@code fence}; {@code false} (nothing written) for a stale one. */
+    default boolean markFailed(LedgerKey key, String runId, Integer exitCode, Instant failedAt, Lease fence) {
+        markFailed(key, runId, exitCode, failedAt);
+        return true;
+    }
 }

@@ -2,24 +2,31 @@ package dev.patchflow.runner.adapters.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.AdoptableExecutor;
+import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
-import dev.patchflow.runner.domain.PatchExecutor;
 import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.Target;
@@ -30,11 +37,29 @@ import dev.patchflow.schemas.events.Target;
  * {@code PATCHFLOW_*} environment of PIPELINE-SEMANTICS.md; {@code --dry-run} is appended in a dry run.
  * stdout and stderr go, merged, to the request's output file. Exit code 0 means applied. On timeout the
  * whole process tree is killed, so that a patch script's children cannot keep changing the target.
+ * <p>
+ * Adoptable: the command is started through a small {@code /bin/sh} launcher that survives the runner, records
+ * the command's exit code in {@code <output>.exit}, and only starts the command once the runner has recorded
+ * the child (pid, start time, files). A restarted runner waits for a live child or reads the exit file of a
+ * finished one ({@link #adopt}) instead of running the patch a second time.
  */
 @ApplicationScoped
-public class ProcessPatchExecutor implements PatchExecutor {
+public class ProcessPatchExecutor implements AdoptableExecutor {
 
     private static final Logger LOG = Logger.getLogger(ProcessPatchExecutor.class);
+
+    private static final String SHELL = "/bin/sh";
+    /**
+     * Runs the command ({@code "$@"}, argv untouched) so that it outlives the runner and records its own exit
+     * code: it waits for "go" on stdin, which the runner sends only after the child is recorded, so a child
+     * that the runner could not record (or that lost its runner first) exits without running anything. The
+     * exit code is written to a temporary file and renamed, so that a reader never sees half of it.
+     */
+    private static final String LAUNCHER = "exit_file=$1; shift; IFS= read -r go || exit 125; "
+            + "[ \"$go\" = go ] || exit 125; \"$@\" </dev/null; code=$?; "
+            + "printf '%s\\n' \"$code\" > \"$exit_file.tmp\" && mv \"$exit_file.tmp\" \"$exit_file\"; exit $code";
+    private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
     public static final String DRY_RUN_FLAG = "--dry-run";
 
@@ -70,10 +95,24 @@ public class ProcessPatchExecutor implements PatchExecutor {
             return ExecutionResult.failure("install folder " + workDir + " does not exist", null, elapsed(started),
                     Map.of());
         }
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile())
+        Optional<String> missing = missingProgram(argv.get(0), workDir);
+        if (missing.isPresent()) {
+            return ExecutionResult.failure("cannot start " + argv.get(0) + ": " + missing.get(), null,
+                    elapsed(started), Map.of());
+        }
+        Path exitFile = exitFileOf(request.output());
+        try {
+            Files.deleteIfExists(exitFile);
+        } catch (IOException e) {
+            return ExecutionResult.failure("cannot prepare " + exitFile + ": " + e.getMessage(), null,
+                    elapsed(started), Map.of());
+        }
+        List<String> launch = new ArrayList<>(List.of(SHELL, "-c", LAUNCHER, "patchflow-launch", exitFile.toString()));
+        launch.addAll(argv);
+        // stdin stays a pipe: the launcher waits for "go" on it (see LAUNCHER).
+        ProcessBuilder builder = new ProcessBuilder(launch).directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(request.output().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+                .redirectOutput(ProcessBuilder.Redirect.to(request.output().toFile()));
         builder.environment().putAll(environment(request));
         Map<String, String> details = Map.of("workDir", workDir.toString());
 
@@ -83,6 +122,23 @@ public class ProcessPatchExecutor implements PatchExecutor {
         } catch (IOException e) {
             return ExecutionResult.failure("cannot start " + argv.get(0) + ": " + e.getMessage(), null,
                     elapsed(started), details);
+        }
+        ChildProcess child = new ChildProcess(process.pid(), process.info().startInstant().orElse(null),
+                request.output().toString(), exitFile.toString());
+        try {
+            request.onChildStarted().accept(child);
+        } catch (RuntimeException e) {
+            // Not recorded = not adoptable: it must not run. Closing stdin without "go" makes it exit unrun.
+            closeQuietly(process);
+            killTree(process);
+            return ExecutionResult.failure("cannot record the started process: " + e.getMessage(), null,
+                    elapsed(started), details);
+        }
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(GO);
+        } catch (IOException e) {
+            // The launcher is already gone (killed): its exit status below tells what happened.
+            LOG.debugf("cannot release process %d: %s", process.pid(), e.getMessage());
         }
         Duration timeout = request.timeout();
         try {
@@ -96,11 +152,96 @@ public class ProcessPatchExecutor implements PatchExecutor {
             Thread.currentThread().interrupt();
             return ExecutionResult.failure("interrupted (the runner is stopping)", null, elapsed(started), details);
         }
-        int exitCode = process.exitValue();
-        if (exitCode == 0) {
-            return ExecutionResult.success(0, elapsed(started), details);
+        return result(process.exitValue(), elapsed(started), details);
+    }
+
+    @Override
+    public Optional<ExecutionResult> adopt(ExecutionRequest request, ChildProcess child) {
+        Map<String, String> details = Map.of("adoptedPid", Long.toString(child.pid()));
+        Optional<ProcessHandle> alive = ProcessHandle.of(child.pid()).filter(ProcessHandle::isAlive)
+                .filter(h -> sameProcess(h, child));
+        if (alive.isPresent()) {
+            // The timeout runs from the child's start, as if the runner had never died.
+            Instant deadline = (child.processStart() == null ? Instant.now() : child.processStart())
+                    .plus(request.timeout());
+            long remaining = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            LOG.infof("adopting process %d of %s/%s; waiting up to %d ms", child.pid(), request.run().runId(),
+                    request.target().id(), remaining);
+            try {
+                alive.get().onExit().get(remaining, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                alive.get().descendants().forEach(ProcessHandle::destroyForcibly);
+                alive.get().destroyForcibly();
+                return Optional.of(ExecutionResult.failure("timed out after " + request.timeout().toSeconds() + "s",
+                        null, since(child), details));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of(ExecutionResult.failure("interrupted (the runner is stopping)", null,
+                        since(child), details));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("waiting for process " + child.pid() + " failed", e);
+            }
         }
-        return ExecutionResult.failure("patch command exited with " + exitCode, exitCode, elapsed(started), details);
+        Path exitFile = Path.of(child.exitFile());
+        if (!Files.exists(exitFile)) {
+            // Gone without recording an exit code: it never got "go", or it was killed.
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(result(Integer.parseInt(Files.readString(exitFile).trim()), since(child), details));
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the exit code in " + exitFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the launcher of {@code output}'s process writes the exit code. */
+    public static Path exitFileOf(Path output) {
+        return Path.of(output + ".exit");
+    }
+
+    private static ExecutionResult result(int exitCode, Duration duration, Map<String, String> details) {
+        if (exitCode == 0) {
+            return ExecutionResult.success(0, duration, details);
+        }
+        return ExecutionResult.failure("patch command exited with " + exitCode, exitCode, duration, details);
+    }
+
+    /** A pid can be reused: the recorded start time tells the child from a stranger. */
+    private static boolean sameProcess(ProcessHandle handle, ChildProcess child) {
+        Optional<Instant> start = handle.info().startInstant();
+        if (child.processStart() == null || start.isEmpty()) {
+            return true;
+        }
+        return Duration.between(start.get(), child.processStart()).abs().compareTo(START_TOLERANCE) <= 0;
+    }
+
+    private static Duration since(ChildProcess child) {
+        return child.processStart() == null ? null : Duration.between(child.processStart(), Instant.now());
+    }
+
+    /** Why the program cannot be started, checked up front because the launcher shell would only say 127. */
+    private static Optional<String> missingProgram(String program, Path workDir) {
+        if (program.contains("/")) {
+            Path path = workDir.resolve(program);
+            return Files.isExecutable(path)
+                    ? Optional.empty()
+                    : Optional.of("no executable file " + path);
+        }
+        String pathVariable = System.getenv().getOrDefault("PATH", "");
+        for (String dir : pathVariable.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("not found on PATH");
+    }
+
+    private static void closeQuietly(Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            LOG.debugf("cannot close stdin of %d: %s", process.pid(), e.getMessage());
+        }
     }
 
     /** The install folder of a directory target, otherwise the runner's working directory. */
@@ -131,6 +272,11 @@ public class ProcessPatchExecutor implements PatchExecutor {
         env.put("PATCHFLOW_PATCH_VERSION", request.patch().version());
         env.put("PATCHFLOW_DRY_RUN", Boolean.toString(request.dryRun()));
         target.labels().forEach((key, value) -> env.put(labelVariable(key), nullToEmpty(value)));
+        if (request.lock() != null) {
+            // A system that can fence (remember the highest token seen) refuses a stale holder with these.
+            env.put("PATCHFLOW_LOCK_NAME", request.lock().name());
+            env.put("PATCHFLOW_LOCK_TOKEN", Long.toString(request.lock().token()));
+        }
         return env;
     }
 
@@ -150,10 +296,6 @@ public class ProcessPatchExecutor implements PatchExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static File nullDevice() {
-        return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
     private static Duration elapsed(long startedNanos) {

@@ -1,0 +1,68 @@
+package dev.patchflow.runner.adapters.mongo;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.unset;
+import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.date;
+import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.instant;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Projections;
+
+import dev.patchflow.runner.domain.AdoptionStore;
+import dev.patchflow.runner.domain.ChildProcess;
+import dev.patchflow.runner.domain.TargetState;
+
+/**
+ * {@code run_targets.child}: {@code {pid, processStart, outputFile, exitFile, recordedAt}} of the process an
+ * executor started for the target. Kept when the claim is released (that is when it is needed) and replaced
+ * by the next attempt's.
+ */
+@ApplicationScoped
+public class MongoAdoptionStore implements AdoptionStore {
+
+    private final MongoCollection<Document> targets;
+
+    public MongoAdoptionStore(RunnerDatabase database) {
+        this.targets = database.collection(RunnerDatabase.RUN_TARGETS);
+    }
+
+    @Override
+    public void recordChild(String runTargetId, ChildProcess child, Instant now) {
+        Document doc = new Document("pid", child.pid())
+                .append("processStart", date(child.processStart()))
+                .append("outputFile", child.outputFile())
+                .append("exitFile", child.exitFile())
+                .append("recordedAt", date(now));
+        targets.updateOne(eq("_id", runTargetId), set("child", doc));
+    }
+
+    @Override
+    public Optional<ChildProcess> findChild(String runTargetId) {
+        Document d = targets.find(eq("_id", runTargetId)).projection(Projections.include("child")).first();
+        Document child = d == null ? null : d.get("child", Document.class);
+        if (child == null) {
+            return Optional.empty();
+        }
+        Number pid = child.get("pid", Number.class);
+        return Optional.of(new ChildProcess(pid.longValue(), instant(child.getDate("processStart")),
+                child.getString("outputFile"), child.getString("exitFile")));
+    }
+
+    @Override
+    public long releaseClaimsOf(String owner, Instant now) {
+        return targets.updateMany(and(eq("state", TargetState.RUNNING.name()), eq("owner", owner)),
+                combine(set("state", TargetState.READY.name()), set("notBefore", date(now)), unset("owner"),
+                        unset("leaseUntil")))
+                .getModifiedCount();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.patchflow.runner.domain;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Where a claimed target's child process is recorded ({@code run_targets.child}) and found again. */
+public interface AdoptionStore {
+
+    /** Records the child of a RUNNING target (replacing an earlier attempt's record). */
+    void recordChild(String runTargetId, ChildProcess child, Instant now);
+
+    Optional<ChildProcess> findChild(String runTargetId);
+
+    /**
+     * A restarted runner takes its own RUNNING targets back at once: with a stable instance id, the previous
+     * process of this id is dead. They go back to READY and are adopted when dispatched.
+     */
+    long releaseClaimsOf(String owner, Instant now);
+
+    /** For executions outside the service (tests): nothing recorded, nothing adopted. */
+    AdoptionStore NONE = new AdoptionStore() {
+
+        @Override
+        public void recordChild(String runTargetId, ChildProcess child, Instant now) {
+        }
+
+        @Override
+        public Optional<ChildProcess> findChild(String runTargetId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long releaseClaimsOf(String owner, Instant now) {
+            return 0;
+        }
+    };
+}
