@@ -37,6 +37,12 @@ public final class Fixtures {
                 "10.0.0.7", "linux", "x86_64", "running", null, "1.0.0", null, null);
     }
 
+    /** A static target that is a node of {@code clusterId}: it patches under the lock {@code cluster:<id>}. */
+    public static Target clusterNode(String id, String clusterId) {
+        return new Target(id, id + "-name", Target.KIND_STATIC, "dev", "lz-dev-a", Map.of(), "10.0.0.8", "linux",
+                "x86_64", "running", null, "1.0.0", clusterId, "secondary");
+    }
+
     public static Target directoryTarget(String id, String installPath) {
         return new Target(id, id, Target.KIND_DIRECTORY, "dev", "lz-dev-a", Map.of("tier", "web"), null, "linux",
                 "x86_64", "installed", installPath, "1.0.0", null, null);

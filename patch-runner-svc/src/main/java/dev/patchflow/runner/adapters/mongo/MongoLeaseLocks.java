@@ -33,9 +33,10 @@ import dev.patchflow.runner.domain.locks.LockHolder;
  * {@code locks}: {@code {_id: name, holder, runId, owner, since, expiresAt, token}}. The document is never
  * deleted (a release only expires it) so that its {@code token} keeps counting across holders.
  * <p>
- * Acquisition is one atomic upsert on {@code {_id, expiresAt <= now OR holder == me}} that {@code $inc}s the
- * token: on a free or expired lock it matches (or inserts the first document); on a live lock of someone else
- * it matches nothing and the upsert's insert fails on the unique {@code _id}, which is the "held" answer.
+ * Acquisition is one atomic {@code findOneAndUpdate} on {@code {_id, expiresAt <= now OR holder == me}} that
+ * {@code $inc}s the token; when it matches nothing, the lock is either held (the answer names the holder) or was
+ * never taken, and then an {@code insertOne} with the unique {@code _id} decides the first holder. (Not an
+ * upsert: on a held lock its failing insert would be a duplicate-key error on every poll of a waiting target.)
  */
 @ApplicationScoped
 public class MongoLeaseLocks implements LeaseLocks {
@@ -51,25 +52,35 @@ public class MongoLeaseLocks implements LeaseLocks {
     @Override
     public Acquisition tryAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
         for (int i = 0; i < ACQUIRE_ATTEMPTS; i++) {
-            try {
-                Document after = locks.findOneAndUpdate(
-                        and(eq("_id", name), or(lte("expiresAt", date(now)), eq("holder", holder.holderId()))),
-                        combine(set("holder", holder.holderId()), set("runId", holder.runId()),
-                                set("owner", holder.owner()), set("since", date(now)),
-                                set("expiresAt", date(now.plus(ttl))), inc("token", 1L)),
-                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+            Document after = locks.findOneAndUpdate(
+                    and(eq("_id", name), or(lte("expiresAt", date(now)), eq("holder", holder.holderId()))),
+                    combine(set("holder", holder.holderId()), set("runId", holder.runId()),
+                            set("owner", holder.owner()), set("since", date(now)),
+                            set("expiresAt", date(now.plus(ttl))), inc("token", 1L)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (after != null) {
                 return new Acquired(toLease(after));
+            }
+            Optional<Lease> current = current(name);
+            if (current.isPresent()) {
+                if (current.get().liveAt(now) && !current.get().holder().holderId().equals(holder.holderId())) {
+                    return new Held(current.get());
+                }
+                // It expired or was released between the two operations: try again.
+                continue;
+            }
+            try {
+                // Never taken before: the unique _id makes the first insert the only winner.
+                Document first = new Document("_id", name).append("holder", holder.holderId())
+                        .append("runId", holder.runId()).append("owner", holder.owner()).append("since", date(now))
+                        .append("expiresAt", date(now.plus(ttl))).append("token", 1L);
+                locks.insertOne(first);
+                return new Acquired(toLease(first));
             } catch (MongoException e) {
                 if (!MongoErrors.isDuplicateKey(e)) {
                     throw e;
                 }
             }
-            Optional<Lease> current = current(name);
-            if (current.isPresent() && current.get().liveAt(now)
-                    && !current.get().holder().holderId().equals(holder.holderId())) {
-                return new Held(current.get());
-            }
-            // It expired or was released between the two operations: try again.
         }
         return current(name).<Acquisition>map(Held::new)
                 .orElseThrow(() -> new IllegalStateException("lock " + name + " can neither be taken nor read"));
