@@ -89,12 +89,15 @@ public class PatchApplier {
             applyLocked(claimed, executor.get(), key, null);
             return;
         }
-        TargetLocking.Decision decision = locking.acquire(claimed);
+        TargetLocking.Decision decision = locking.acquire(claimed, () -> adoption.extendClaim(claimed.id(),
+                settings.instanceId(), clock.instant().plus(settings.leaseFor(patch))));
         if (decision instanceof TargetLocking.Refused refused) {
             recorder.recordAndEmit(claimed.id(),
                     new PatchFailed(run, target, refused.reason(), null, null, null, null, refused.details()));
         } else if (decision instanceof TargetLocking.Later later) {
             store.retryLater(claimed.id(), settings.instanceId(), later.at());
+        } else if (decision instanceof TargetLocking.Lost) {
+            LOG.infof("%s: the claim lapsed while waiting for its lock; left to its new claimant", claimed.id());
         } else {
             Lease lease = ((TargetLocking.Locked) decision).lease();
             try {
@@ -199,6 +202,7 @@ public class PatchApplier {
                 deleteQuietly(output);
             }
         }
+        boolean adopted = result != null;
         if (result == null) {
             try {
                 output = Files.createTempFile("patchflow-output-", ".log");
@@ -230,7 +234,7 @@ public class PatchApplier {
             }
             Map<String, String> details = new TreeMap<>(result.details());
             details.put("executor", executor.name());
-            if (earlier.isPresent()) {
+            if (adopted) {
                 details.put("adopted", "outcome of process " + earlier.get().pid()
                         + " started before the runner restarted");
             }

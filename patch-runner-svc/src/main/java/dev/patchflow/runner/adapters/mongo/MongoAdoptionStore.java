@@ -65,4 +65,11 @@ public class MongoAdoptionStore implements AdoptionStore {
                         unset("leaseUntil")))
                 .getModifiedCount();
     }
+
+    @Override
+    public boolean extendClaim(String runTargetId, String owner, Instant leaseUntil) {
+        return targets.updateOne(
+                and(eq("_id", runTargetId), eq("state", TargetState.RUNNING.name()), eq("owner", owner)),
+                set("leaseUntil", date(leaseUntil))).getMatchedCount() == 1;
+    }
 }

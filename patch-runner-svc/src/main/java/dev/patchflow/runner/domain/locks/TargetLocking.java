@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,9 +64,10 @@ public class TargetLocking {
 
     /**
      * Takes the target's lock for {@code claimed}, waiting as configured. Runs on a dispatcher worker: a
-     * waiting target occupies its worker (and counts against its run's concurrency) while it waits.
+     * waiting target occupies its worker (and counts against its run's concurrency) while it waits, and calls
+     * {@code keepClaim} before every retry to keep its own claim on the target alive (false: it was lost).
      */
-    public Decision acquire(RunTarget claimed) {
+    public Decision acquire(RunTarget claimed, BooleanSupplier keepClaim) {
         String name = lockName(claimed.target());
         LockHolder me = new LockHolder(claimed.id(), claimed.runId(), instanceId);
         Instant deadline = clock.instant().plus(settings.maxWait());
@@ -82,6 +84,10 @@ public class TargetLocking {
             }
             if (settings.onConflict() == LockSettings.OnConflict.REFUSE || !now.isBefore(deadline)) {
                 return refused(claimed.target(), by);
+            }
+            if (!keepClaim.getAsBoolean()) {
+                // The target's claim lapsed or moved on: whoever has it now decides; this worker stops.
+                return new Lost();
             }
             try {
                 // Polling: the wire server has no change streams, and a holder that dies never notifies.
@@ -149,6 +155,10 @@ public class TargetLocking {
 
     /** Run it under {@code lease}; release it when done. */
     public record Locked(Lease lease) implements Decision {
+    }
+
+    /** The target's own claim was lost while waiting: do nothing more with it. */
+    public record Lost() implements Decision {
     }
 
     /** Another target of the same run holds the lock: back to the queue until {@code at}. */
