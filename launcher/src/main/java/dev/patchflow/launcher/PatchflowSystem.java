@@ -67,8 +67,8 @@ public final class PatchflowSystem implements AutoCloseable {
         properties.putAll(extraProperties);
         for (PatchflowService service : PatchflowService.values()) {
             int port = fixedPorts ? service.defaultPort() : freePort();
-            services.put(service, new ServiceProcess(service, home, dataDir.resolve("logs"), port, properties, Map.of())
-                    .start());
+            services.put(service, new ServiceProcess(service, home, dataDir.resolve("logs"), port,
+                    propertiesOf(service, properties), Map.of()).start());
         }
         progress.accept("starting " + services.size() + " services: "
                 + String.join(", ", services.values().stream().map(s -> s.service().module() + " :" + s.httpPort())
@@ -98,11 +98,24 @@ public final class PatchflowSystem implements AutoCloseable {
         old.close();
         Map<String, String> properties = new HashMap<>(stack.serviceProperties());
         properties.putAll(extraProperties);
-        ServiceProcess fresh = new ServiceProcess(service, home, dataDir.resolve("logs"), old.httpPort(), properties,
-                Map.of()).start();
+        ServiceProcess fresh = new ServiceProcess(service, home, dataDir.resolve("logs"), old.httpPort(),
+                propertiesOf(service, properties), Map.of()).start();
         services.put(service, fresh);
         fresh.awaitReady(Duration.ofMinutes(3));
         return fresh;
+    }
+
+    /**
+     * The runner gets a stable instance id: a restarted runner then adopts the patch processes it
+     * started before a crash at once, instead of waiting for their claims to expire.
+     */
+    private static Map<String, String> propertiesOf(PatchflowService service, Map<String, String> shared) {
+        if (service != PatchflowService.PATCH_RUNNER) {
+            return shared;
+        }
+        Map<String, String> properties = new HashMap<>(shared);
+        properties.putIfAbsent("patchflow.runner.instance-id", "local-runner-1");
+        return properties;
     }
 
     public LocalStack stack() {

@@ -76,7 +76,12 @@ public final class ServiceProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
+        // Each service works in its own folder under the data dir: whatever it writes relative to its
+        // working directory (the runner's package work dir, temp archives) stays out of the repository.
+        Path workDir = logFile.getParent().resolveSibling("work").resolve(service.module());
+        Files.createDirectories(workDir);
         ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(environment);
