@@ -8,9 +8,13 @@ import dev.patchflow.schemas.events.BackupFailed;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
+import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunCompleted;
+import dev.patchflow.schemas.events.RunControlled;
+import dev.patchflow.schemas.events.RunGateChanged;
+import dev.patchflow.schemas.events.RunHalted;
 import dev.patchflow.schemas.events.RunRejected;
 import dev.patchflow.schemas.events.ScanCompleted;
 import dev.patchflow.schemas.events.ValidationFailed;
@@ -22,20 +26,23 @@ import dev.patchflow.schemas.events.ValidationPassed;
  */
 public enum EventType {
 
-    PATCH_REQUESTED("PatchRequested", Topics.REQUESTS, PatchRequested.class), INSTANCE_SCANNED("InstanceScanned",
-            Topics.SCANS,
-            InstanceScanned.class), SCAN_COMPLETED("ScanCompleted", Topics.SCANS, ScanCompleted.class), RUN_REJECTED(
-                    "RunRejected", Topics.SCANS, RunRejected.class), BACKUP_COMPLETED("BackupCompleted", Topics.BACKUPS,
-                            BackupCompleted.class), BACKUP_FAILED("BackupFailed", Topics.BACKUPS,
-                                    BackupFailed.class), PATCH_APPLIED("PatchApplied", Topics.PATCHES,
-                                            PatchApplied.class), PATCH_FAILED("PatchFailed", Topics.PATCHES,
-                                                    PatchFailed.class), VALIDATION_PASSED("ValidationPassed",
-                                                            Topics.VALIDATIONS,
-                                                            ValidationPassed.class), VALIDATION_FAILED(
-                                                                    "ValidationFailed", Topics.VALIDATIONS,
-                                                                    ValidationFailed.class), RUN_COMPLETED(
-                                                                            "RunCompleted", Topics.RUNS,
-                                                                            RunCompleted.class);
+    // @formatter:off
+    PATCH_REQUESTED("PatchRequested", Topics.REQUESTS, PatchRequested.class),
+    INSTANCE_SCANNED("InstanceScanned", Topics.SCANS, InstanceScanned.class),
+    SCAN_COMPLETED("ScanCompleted", Topics.SCANS, ScanCompleted.class),
+    RUN_REJECTED("RunRejected", Topics.SCANS, RunRejected.class),
+    BACKUP_COMPLETED("BackupCompleted", Topics.BACKUPS, BackupCompleted.class),
+    BACKUP_FAILED("BackupFailed", Topics.BACKUPS, BackupFailed.class),
+    PATCH_APPLIED("PatchApplied", Topics.PATCHES, PatchApplied.class),
+    PATCH_FAILED("PatchFailed", Topics.PATCHES, PatchFailed.class),
+    PATCH_NOT_STARTED("PatchNotStarted", Topics.PATCHES, PatchNotStarted.class),
+    VALIDATION_PASSED("ValidationPassed", Topics.VALIDATIONS, ValidationPassed.class),
+    VALIDATION_FAILED("ValidationFailed", Topics.VALIDATIONS, ValidationFailed.class),
+    RUN_COMPLETED("RunCompleted", Topics.RUNS, RunCompleted.class),
+    RUN_CONTROLLED("RunControlled", Topics.RUNS, RunControlled.class),
+    RUN_HALTED("RunHalted", Topics.RUNS, RunHalted.class),
+    RUN_GATE_CHANGED("RunGateChanged", Topics.RUNS, RunGateChanged.class);
+    // @formatter:on
 
     /** Prefix of every {@code ce_type}: reverse-DNS, as CloudEvents recommends. */
     public static final String TYPE_PREFIX = "dev.patchflow.";
