@@ -17,6 +17,7 @@ import dev.patchflow.runner.domain.RunTarget;
 import dev.patchflow.runner.domain.RunTargetStore;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
+import dev.patchflow.schemas.events.PatchNotStarted;
 
 /** The runner's view of a run's dispatch state, for operators and tests. */
 @Path("/api/runs/{runId}/targets")
@@ -64,6 +65,9 @@ public class RunTargetsResource {
                 exitCode = applied.exitCode();
                 location = applied.outputLocation();
                 tail = applied.outputTail();
+            } else if (t.outcome() instanceof PatchNotStarted notStarted) {
+                status = notStarted.status().name();
+                reason = notStarted.reason();
             } else if (t.outcome() instanceof PatchFailed failed) {
                 status = "FAILED";
                 reason = failed.reason();

@@ -107,4 +107,18 @@ public interface RunnerConfig {
         /** TEST ONLY: file created when an apply is parked by {@link #testOnlyPauseAt()}. */
         Optional<Path> testOnlyPauseSignal();
     }
+
+    /** Rollout defaults. */
+    Rollout rollout();
+
+    /** {@code patchflow.runner.rollout.*}. */
+    interface Rollout {
+
+        /** Environments (case-insensitive) where the {@code all_at_once} strategy is allowed. */
+        @WithDefault("dev,development,local,sandbox,test")
+        List<String> devEnvironments();
+
+        /** The error budget of runs that set no {@code maxErrors} ("N" or "P%"); absent: no budget. */
+        Optional<String> defaultMaxErrors();
+    }
 }

@@ -13,6 +13,7 @@ import dev.patchflow.runner.adapters.pkg.PackagePatchExecutor;
 import dev.patchflow.runner.adapters.s3.S3Clients;
 import dev.patchflow.runner.adapters.s3.S3PackageSource;
 import dev.patchflow.runner.domain.RunnerSettings;
+import dev.patchflow.runner.domain.rollout.RolloutSettings;
 
 /** Turns configuration into the plain values the domain uses. */
 public class RunnerProducers {
@@ -38,6 +39,13 @@ public class RunnerProducers {
         return PackageExecutorFactory.create(config.packageExecutor(),
                 new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()),
                 settings.workDir());
+    }
+
+    @Produces
+    @Singleton
+    RolloutSettings rolloutSettings(RunnerConfig config) {
+        return new RolloutSettings(config.rollout().devEnvironments(),
+                config.rollout().defaultMaxErrors().filter(s -> !s.isBlank()).orElse(null));
     }
 
     @Produces

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.rollout.RolloutScheduler;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
 import dev.patchflow.schemas.events.PatchApplied;
@@ -46,10 +47,13 @@ public class BackupIntake {
     private final RunTargetStore store;
     private final OutcomeRecorder recorder;
     private final Dispatcher dispatcher;
+    private final RolloutScheduler scheduler;
     private final Clock clock;
 
-    public BackupIntake(RunTargetStore store, OutcomeRecorder recorder, Dispatcher dispatcher, Clock clock) {
+    public BackupIntake(RunTargetStore store, OutcomeRecorder recorder, Dispatcher dispatcher,
+            RolloutScheduler scheduler, Clock clock) {
         this.store = store;
+        this.scheduler = scheduler;
         this.recorder = recorder;
         this.dispatcher = dispatcher;
         this.clock = clock;
@@ -66,6 +70,9 @@ public class BackupIntake {
     private Result accept(RunContext run, Target target, String backupFailure) {
         Instant now = clock.instant();
         RunTarget fresh = decide(run, target, backupFailure, now);
+        // The rollout state learns of the target first (idempotent): a crash after it leaves nothing unknown to
+        // the scheduler, which needs the target's cluster, landing zone and whether it failed before patching.
+        scheduler.arrived(run, target, fresh.outcome());
         RunTarget stored = store.insertIfAbsent(fresh);
         switch (stored.state()) {
             case DONE -> {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.rollout.RolloutScheduler;
 import dev.patchflow.schemas.events.RunContext;
 
 /**
@@ -33,8 +33,9 @@ import dev.patchflow.schemas.events.RunContext;
  * refilled from MongoDB every poll interval, so READY targets are never lost: after a restart the first
  * refill finds them, and RUNNING targets whose lease expired (their runner died) go back to READY.
  * <p>
- * The limit is enforced per runner instance (in-flight counters in memory); running several replicas
- * multiplies it. The rollout-control work moves the counters into MongoDB.
+ * Which queued target may start is the {@link RolloutScheduler}'s decision (rollout policy, error budget,
+ * canary gate, cluster order, cutoff, operator halts); its state, including the in-flight set the concurrency
+ * limit counts, is in MongoDB, so replicas share one limit. This class only owns the worker pool.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -49,13 +50,13 @@ public class Dispatcher {
     private final PatchApplier applier;
     private final OutcomeRecorder recorder;
     private final RunnerSettings settings;
+    private final RolloutScheduler scheduler;
     private final Clock clock;
 
     // Guarded by "this".
     private final Map<String, Deque<RunTargetStore.ReadyTarget>> pending = new HashMap<>();
     private final Set<String> queued = new HashSet<>();
     private final Map<String, Integer> inFlight = new HashMap<>();
-    private final Map<String, Integer> targetCounts = new HashMap<>();
     private int busyWorkers;
     private boolean signalled;
 
@@ -64,7 +65,8 @@ public class Dispatcher {
     private Thread loop;
 
     public Dispatcher(RunTargetStore store, RunSizes runSizes, PatchApplier applier, OutcomeRecorder recorder,
-            RunnerSettings settings, Clock clock) {
+            RunnerSettings settings, RolloutScheduler scheduler, Clock clock) {
+        this.scheduler = scheduler;
         this.store = store;
         this.runSizes = runSizes;
         this.applier = applier;
@@ -134,10 +136,17 @@ public class Dispatcher {
         }
     }
 
+    /** Something changed a run's rollout state (an operator action, a validation): look at the queues again. */
+    public void wake() {
+        synchronized (this) {
+            signalled = true;
+            notifyAll();
+        }
+    }
+
     /** A run's scanned target count became known: percentages of it can now be resolved. */
     public void targetCountKnown(String runId, int count) {
         synchronized (this) {
-            targetCounts.put(runId, count);
             signalled = true;
             notifyAll();
         }
@@ -204,50 +213,30 @@ public class Dispatcher {
         for (RunTarget done : store.findUnemitted(now.minus(settings.leaseGrace()), SWEEP_BATCH)) {
             recorder.emit(done.id(), done.outcome());
         }
+        // Run-level events (halts, gates, operator actions) whose publication was not acknowledged.
+        scheduler.publishPending();
     }
 
     private void refill(Instant now) {
         List<RunTargetStore.ReadyTarget> ready = store.findReady(now, REFILL_BATCH);
-        Set<String> runsWithoutCount = new HashSet<>();
         synchronized (this) {
             for (RunTargetStore.ReadyTarget target : ready) {
                 enqueue(target);
-                if (target.maxConcurrency() != null && target.maxConcurrency().endsWith("%")
-                        && !targetCounts.containsKey(target.runId())) {
-                    runsWithoutCount.add(target.runId());
-                }
             }
-        }
-        for (String runId : runsWithoutCount) {
-            Optional<Integer> count = runSizes.targetCount(runId);
-            count.ifPresent(c -> {
-                synchronized (this) {
-                    targetCounts.put(runId, c);
-                }
-            });
         }
     }
 
     private void dispatch() {
-        List<RunTargetStore.ReadyTarget> reserved = new ArrayList<>();
+        List<String> runIds;
         synchronized (this) {
-            Iterator<Map.Entry<String, Deque<RunTargetStore.ReadyTarget>>> runs = pending.entrySet().iterator();
-            while (runs.hasNext() && busyWorkers < settings.workers()) {
-                Map.Entry<String, Deque<RunTargetStore.ReadyTarget>> entry = runs.next();
-                String runId = entry.getKey();
-                Deque<RunTargetStore.ReadyTarget> queue = entry.getValue();
-                while (!queue.isEmpty() && busyWorkers < settings.workers()
-                        && inFlight.getOrDefault(runId, 0) < limit(runId, queue.peek())) {
-                    RunTargetStore.ReadyTarget target = queue.poll();
-                    queued.remove(target.id());
-                    inFlight.merge(runId, 1, Integer::sum);
-                    busyWorkers++;
-                    reserved.add(target);
-                }
-                if (queue.isEmpty()) {
-                    runs.remove();
-                }
+            runIds = new ArrayList<>(pending.keySet());
+        }
+        List<RunTargetStore.ReadyTarget> reserved = new ArrayList<>();
+        for (String runId : runIds) {
+            if (!hasFreeWorker()) {
+                break;
             }
+            admit(runId, reserved);
         }
         // The claim is made on the worker, not here: one slow MongoDB round trip per target on this thread
         // would serialize the whole fleet.
@@ -264,6 +253,12 @@ public class Dispatcher {
                     // A claimed target stays RUNNING until its lease expires; then it is retried.
                     LOG.errorf(e, "applying %s failed; it will be retried after its lease expires", target.id());
                 } finally {
+                    try {
+                        scheduler.afterExecution(target.id(), target.runId());
+                    } catch (RuntimeException e) {
+                        // Its slot stays taken until the next completion of the run re-reads the record.
+                        LOG.warnf(e, "cannot record the end of %s in the rollout state", target.id());
+                    }
                     release(target.runId());
                 }
             };
@@ -276,9 +271,51 @@ public class Dispatcher {
         }
     }
 
-    private int limit(String runId, RunTargetStore.ReadyTarget target) {
-        return ConcurrencyLimit.resolve(target.maxConcurrency(), targetCounts.get(runId),
-                settings.defaultMaxConcurrency());
+    private synchronized boolean hasFreeWorker() {
+        return busyWorkers < settings.workers();
+    }
+
+    /**
+     * Asks the rollout scheduler about the run's queued targets in order: START reserves a worker, WAIT_RUN
+     * stops at this run, WAIT_TARGET skips one target (a cluster node that must wait its turn), ENDED drops it.
+     */
+    private void admit(String runId, List<RunTargetStore.ReadyTarget> reserved) {
+        List<RunTargetStore.ReadyTarget> candidates;
+        synchronized (this) {
+            Deque<RunTargetStore.ReadyTarget> queue = pending.get(runId);
+            candidates = queue == null ? List.of() : new ArrayList<>(queue);
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        RolloutScheduler.Pass pass = scheduler.begin(runId);
+        for (RunTargetStore.ReadyTarget target : candidates) {
+            if (!hasFreeWorker()) {
+                return;
+            }
+            RolloutScheduler.Admission admission = pass.admit(target.id());
+            if (admission == RolloutScheduler.Admission.WAIT_RUN) {
+                return;
+            }
+            if (admission == RolloutScheduler.Admission.WAIT_TARGET) {
+                continue;
+            }
+            synchronized (this) {
+                Deque<RunTargetStore.ReadyTarget> queue = pending.get(runId);
+                if (queue != null) {
+                    queue.remove(target);
+                    if (queue.isEmpty()) {
+                        pending.remove(runId);
+                    }
+                }
+                queued.remove(target.id());
+                if (admission == RolloutScheduler.Admission.START) {
+                    inFlight.merge(runId, 1, Integer::sum);
+                    busyWorkers++;
+                    reserved.add(target);
+                }
+            }
+        }
     }
 
     private synchronized void release(String runId) {

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import dev.patchflow.runner.domain.locks.Lease;
 import dev.patchflow.runner.domain.locks.TargetLocking;
+import dev.patchflow.runner.domain.rollout.RolloutPlanner;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchSpec;
@@ -214,11 +215,17 @@ public class PatchApplier {
                         null, null, Map.of("executor", executor.name()));
             }
             try {
-                result = executor.execute(new ExecutionRequest(run, target, dryRun, timeout, output, lease,
+                ExecutionRequest request = new ExecutionRequest(run, target, dryRun, timeout, output, lease,
                         startedChild -> {
                             adoption.recordChild(claimed.id(), startedChild, clock.instant());
                             child.set(startedChild);
-                        }));
+                        });
+                // Cluster-aware order: the scheduler lets a primary go last; it hands its role over first.
+                String stepDownFailure = isClusterPrimary(target) ? executor.stepDown(request) : null;
+                result = stepDownFailure == null
+                        ? executor.execute(request)
+                        : ExecutionResult.failure("not patched: " + stepDownFailure, null,
+                                Duration.ofNanos(System.nanoTime() - started), Map.of("stepDown", "failed"));
             } catch (RuntimeException e) {
                 LOG.warnf(e, "executor %s failed on %s", executor.name(), claimed.id());
                 result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
@@ -306,6 +313,10 @@ public class PatchApplier {
             super("the lock " + (lease == null ? "" : lease.name() + " (token " + lease.token() + ") ")
                     + "of " + runTargetId + " was taken over by a newer holder; its outcome is not recorded here");
         }
+    }
+
+    private static boolean isClusterPrimary(Target target) {
+        return target.clusterId() != null && RolloutPlanner.isPrimary(target.role());
     }
 
     /** Thrown when an execution was interrupted by the runner's shutdown; the target stays claimed. */

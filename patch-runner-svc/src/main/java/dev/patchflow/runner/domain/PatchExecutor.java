@@ -40,4 +40,15 @@ public interface PatchExecutor {
      */
     default void recoverInterrupted(Collection<RunTarget> interrupted) {
     }
+
+    /**
+     * Cluster-aware order: called before the primary node of a cluster is patched (after every other node),
+     * so that it can hand its role over first (e.g. a database failover). Default: nothing to do.
+     *
+     * @return {@code null} when the node stepped down (or there was nothing to do), else why it could not;
+     *         the primary is then not patched and fails with that reason
+     */
+    default String stepDown(ExecutionRequest request) {
+        return null;
+    }
 }

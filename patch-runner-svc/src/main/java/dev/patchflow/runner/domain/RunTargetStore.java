@@ -37,6 +37,14 @@ public interface RunTargetStore {
     /** RUNNING targets (any owner, lease expired or not): what executors may have to repair at start. */
     List<RunTarget> findRunning(int limit);
 
+    Optional<RunTarget> find(String id);
+
+    /**
+     * READY → DONE with an outcome for a target that never started ({@code PatchNotStarted}); false if it is
+     * no longer READY (claimed or done meanwhile).
+     */
+    boolean endUnstarted(String id, PatchflowEvent outcome, Instant now);
+
     /** Just what the dispatcher needs to queue a READY target. */
     record ReadyTarget(String id, String runId, String maxConcurrency, long leaseSeconds) {
     }

@@ -23,6 +23,7 @@ import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.PatchApplied;
+import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchflowEvent;
 
 /**
@@ -77,7 +78,9 @@ public class KafkaOutcomePublisher implements OutcomePublisher {
             throw new IllegalStateException("no acknowledgement for " + event.id() + " within "
                     + ACK_TIMEOUT_SECONDS + "s", e);
         }
-        String status = outcome instanceof PatchApplied applied ? applied.status().name() : "FAILED";
+        String status = outcome instanceof PatchApplied applied
+                ? applied.status().name()
+                : outcome instanceof PatchNotStarted notStarted ? notStarted.status().name() : "FAILED";
         meters.counter("patchflow.runner.outcomes", "type", event.type().simpleName(), "status", status).increment();
     }
 }

@@ -250,5 +250,15 @@ class PatchApplierTest {
         public List<RunTarget> findRunning(int limit) {
             return List.of();
         }
+
+        @Override
+        public Optional<RunTarget> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean endUnstarted(String id, PatchflowEvent outcome, Instant now) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

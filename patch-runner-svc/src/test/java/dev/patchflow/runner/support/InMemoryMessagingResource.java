@@ -16,10 +16,12 @@ public class InMemoryMessagingResource implements QuarkusTestResourceLifecycleMa
         // Written by hand: InMemoryConnector.switch*ChannelsToInMemory does not quote channel names, and
         // ours (= topic names) contain dots.
         Map<String, String> properties = new HashMap<>();
-        for (String channel : new String[]{Topics.BACKUPS, Topics.SCANS}) {
+        for (String channel : new String[]{Topics.BACKUPS, Topics.SCANS, Topics.VALIDATIONS}) {
             properties.put("mp.messaging.incoming.\"" + channel + "\".connector", InMemoryConnector.CONNECTOR);
         }
-        properties.put("mp.messaging.outgoing.\"" + Topics.PATCHES + "\".connector", InMemoryConnector.CONNECTOR);
+        for (String channel : new String[]{Topics.PATCHES, Topics.RUNS}) {
+            properties.put("mp.messaging.outgoing.\"" + channel + "\".connector", InMemoryConnector.CONNECTOR);
+        }
         return properties;
     }
 

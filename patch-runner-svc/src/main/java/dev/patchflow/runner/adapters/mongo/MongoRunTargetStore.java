@@ -156,6 +156,20 @@ public class MongoRunTargetStore implements RunTargetStore {
         return all;
     }
 
+    @Override
+    public Optional<RunTarget> find(String id) {
+        return Optional.ofNullable(targets.find(eq("_id", id)).first()).map(MongoRunTargetStore::toRunTarget);
+    }
+
+    @Override
+    public boolean endUnstarted(String id, PatchflowEvent outcome, Instant now) {
+        return targets.updateOne(and(eq("_id", id), eq("state", TargetState.READY.name())),
+                combine(set("state", TargetState.DONE.name()),
+                        set("outcomeType", EventType.of(outcome.getClass()).simpleName()),
+                        set("outcome", Json.write(outcome)), set("emitted", false), set("doneAt", date(now))))
+                .getModifiedCount() == 1;
+    }
+
     private long leaseSeconds(Document d) {
         Number seconds = d.get("leaseSeconds", Number.class);
         return seconds == null ? settings.leaseFor(null).toSeconds() : seconds.longValue();

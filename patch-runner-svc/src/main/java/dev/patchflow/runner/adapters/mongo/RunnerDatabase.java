@@ -18,6 +18,7 @@ public class RunnerDatabase {
     public static final String RUN_TARGETS = "run_targets";
     public static final String RUNS = "runs";
     public static final String LOCKS = "locks";
+    public static final String ROLLOUTS = "rollouts";
 
     private final MongoDatabase database;
 

@@ -244,6 +244,42 @@ public class ProcessPatchExecutor implements AdoptableExecutor {
         }
     }
 
+    /** {@code patch.parameters.stepDownCommand}: argv separated by whitespace, no shell. */
+    public static final String STEP_DOWN_COMMAND = "stepDownCommand";
+
+    /**
+     * Runs the optional {@code stepDownCommand} of the patch (same working directory and environment as the
+     * patch, output appended to the target's output) before a cluster primary is patched. Absent: nothing to
+     * do. In a dry run it is not executed.
+     */
+    @Override
+    public String stepDown(ExecutionRequest request) {
+        String command = request.patch().parameters().get(STEP_DOWN_COMMAND);
+        if (command == null || command.isBlank() || request.dryRun()) {
+            return null;
+        }
+        List<String> argv = List.of(command.trim().split("\\s+"));
+        Path workDir = workingDirectory(request.target());
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(request.output().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        builder.environment().putAll(environment(request));
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                killTree(process);
+                return "step-down command timed out after " + request.timeout().toSeconds() + "s";
+            }
+            return process.exitValue() == 0 ? null : "step-down command exited with " + process.exitValue();
+        } catch (IOException e) {
+            return "cannot start step-down command " + argv.get(0) + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted (the runner is stopping)";
+        }
+    }
+
     /** The install folder of a directory target, otherwise the runner's working directory. */
     Path workingDirectory(Target target) {
         if (Target.KIND_DIRECTORY.equals(target.kind()) && target.installPath() != null
