@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,7 +30,7 @@ import dev.patchflow.schemas.events.RunControlled.RunControlAction;
  * and {@code GET /api/runs/{id}/rollout}. Each action is recorded, emitted as {@code RunControlled} on
  * {@code patchflow.runs}, and answered 202 with the event; 404 for a run the runner has not seen, 409 when the
  * action does not apply (approve without a waiting manual gate, resume of a run that is not halted, anything on
- * a cancelled run). The reason comes from {@code ?reason=} or a JSON body {@code {"reason": "…"}}.
+ * a cancelled run). The reason comes from {@code ?reason=}.
  */
 @Path("/api/runs/{runId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,43 +46,32 @@ public class RunControlResource {
         this.identity = identity;
     }
 
-    /** Optional request body. */
-    public record ControlRequest(String reason) {
-    }
-
     @POST
     @Path("/approve")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @RolesAllowed("approver")
-    public Response approve(@PathParam("runId") String runId, @QueryParam("reason") String reason,
-            ControlRequest body) {
-        return control(runId, RunControlAction.APPROVE, reason, body);
+    public Response approve(@PathParam("runId") String runId, @QueryParam("reason") String reason) {
+        return control(runId, RunControlAction.APPROVE, reason);
     }
 
     @POST
     @Path("/halt")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @RolesAllowed("operator")
-    public Response halt(@PathParam("runId") String runId, @QueryParam("reason") String reason, ControlRequest body) {
-        return control(runId, RunControlAction.HALT, reason, body);
+    public Response halt(@PathParam("runId") String runId, @QueryParam("reason") String reason) {
+        return control(runId, RunControlAction.HALT, reason);
     }
 
     @POST
     @Path("/resume")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @RolesAllowed("operator")
-    public Response resume(@PathParam("runId") String runId, @QueryParam("reason") String reason,
-            ControlRequest body) {
-        return control(runId, RunControlAction.RESUME, reason, body);
+    public Response resume(@PathParam("runId") String runId, @QueryParam("reason") String reason) {
+        return control(runId, RunControlAction.RESUME, reason);
     }
 
     @POST
     @Path("/cancel")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @RolesAllowed("operator")
-    public Response cancel(@PathParam("runId") String runId, @QueryParam("reason") String reason,
-            ControlRequest body) {
-        return control(runId, RunControlAction.CANCEL, reason, body);
+    public Response cancel(@PathParam("runId") String runId, @QueryParam("reason") String reason) {
+        return control(runId, RunControlAction.CANCEL, reason);
     }
 
     /** The run's rollout state: policy progress, gate, halt, and the history of run-level events. */
@@ -97,10 +85,8 @@ public class RunControlResource {
                         .build());
     }
 
-    private Response control(String runId, RunControlAction action, String queryReason, ControlRequest body) {
-        String reason = queryReason != null && !queryReason.isBlank()
-                ? queryReason
-                : body == null || body.reason() == null || body.reason().isBlank() ? null : body.reason();
+    private Response control(String runId, RunControlAction action, String queryReason) {
+        String reason = queryReason == null || queryReason.isBlank() ? null : queryReason;
         String actor = identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
         RolloutScheduler.ControlResult result = scheduler.control(runId, action, actor, reason);
         return switch (result.status()) {

@@ -2,8 +2,13 @@ package dev.patchflow.runner.support;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +19,10 @@ import dev.patchflow.runner.domain.PatchExecutor;
 
 /**
  * A test executor named {@code scripted}, driven by {@code patch.parameters}: {@code holdMillis} (how long one
- * target takes), {@code exitCode} (non-zero fails). It counts invocations per target and measures how many targets
- * of each run it executes at once.
+ * target takes), {@code exitCode} (non-zero fails), {@code exitCode.<targetId>} (per target), and
+ * {@code gated=true}: each target runs until the test calls {@link #finish} for it (per-target duration and
+ * outcome under test control). It counts invocations per target, records the start order and step-downs, and
+ * measures how many targets of each run it executes at once.
  */
 @ApplicationScoped
 public class ScriptedExecutor implements PatchExecutor {
@@ -26,6 +33,10 @@ public class ScriptedExecutor implements PatchExecutor {
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     private final Map<String, Boolean> dryRuns = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Integer>> gates = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> startOrder = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> stepDowns = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> running = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -39,14 +50,24 @@ public class ScriptedExecutor implements PatchExecutor {
         dryRuns.put(runId + "/" + request.target().id(), request.dryRun());
         int now = inFlight.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
         maxInFlight.computeIfAbsent(runId, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        startOrder.computeIfAbsent(runId, k -> new CopyOnWriteArrayList<>()).add(request.target().id());
+        running.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(request.target().id());
         try {
+            if (Boolean.parseBoolean(request.patch().parameters().getOrDefault("gated", "false"))) {
+                int exitCode = gate(runId, request.target().id()).get(60, TimeUnit.SECONDS);
+                Files.writeString(request.output(), "scripted " + request.target().id() + "\n");
+                return exitCode == 0
+                        ? ExecutionResult.success(0, Duration.ZERO, Map.of())
+                        : ExecutionResult.failure("scripted failure " + exitCode, exitCode, Duration.ZERO, Map.of());
+            }
             long hold = Long.parseLong(request.patch().parameters().getOrDefault("holdMillis", "0"));
             if (hold > 0) {
                 // Simulates a target that takes a while, so that overlapping executions can be observed.
                 Thread.sleep(hold);
             }
             Files.writeString(request.output(), "scripted " + request.target().id() + "\n");
-            int exitCode = Integer.parseInt(request.patch().parameters().getOrDefault("exitCode", "0"));
+            int exitCode = Integer.parseInt(request.patch().parameters().getOrDefault(
+                    "exitCode." + request.target().id(), request.patch().parameters().getOrDefault("exitCode", "0")));
             return exitCode == 0
                     ? ExecutionResult.success(0, Duration.ofMillis(hold), Map.of())
                     : ExecutionResult.failure("scripted failure " + exitCode, exitCode, Duration.ofMillis(hold),
@@ -54,8 +75,38 @@ public class ScriptedExecutor implements PatchExecutor {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
+            running.get(runId).remove(request.target().id());
             inFlight.get(runId).decrementAndGet();
         }
+    }
+
+    @Override
+    public String stepDown(ExecutionRequest request) {
+        stepDowns.computeIfAbsent(request.run().runId(), k -> new CopyOnWriteArrayList<>()).add(request.target().id());
+        return request.patch().parameters().get("stepDownFailure." + request.target().id());
+    }
+
+    private CompletableFuture<Integer> gate(String runId, String targetId) {
+        return gates.computeIfAbsent(runId + "/" + targetId, k -> new CompletableFuture<>());
+    }
+
+    /** Ends a gated execution with {@code exitCode} (also before it started: it then ends at once). */
+    public void finish(String runId, String targetId, int exitCode) {
+        gate(runId, targetId).complete(exitCode);
+    }
+
+    /** Targets of the run in the order the executor started them. */
+    public List<String> started(String runId) {
+        return List.copyOf(startOrder.getOrDefault(runId, List.of()));
+    }
+
+    /** Targets of the run executing right now. */
+    public Set<String> running(String runId) {
+        return Set.copyOf(running.getOrDefault(runId, Set.of()));
+    }
+
+    public List<String> stepDowns(String runId) {
+        return List.copyOf(stepDowns.getOrDefault(runId, List.of()));
     }
 
     public int maxInFlight(String runId) {
