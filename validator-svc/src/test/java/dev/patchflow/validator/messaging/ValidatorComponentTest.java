@@ -42,6 +42,7 @@ import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.PatchFailed;
+import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchStatus;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.Phases;
@@ -141,6 +142,34 @@ class ValidatorComponentTest {
         awaitOutcome("ignore-failed/app-01");
         assertThat(validations.received()).extracting(ValidatorComponentTest::key)
                 .doesNotContain(Optional.of("ignore-failed/app-02"));
+    }
+
+    @Test
+    void acknowledgesPatchNotStartedWithoutValidatingOrDeadLettering() {
+        RunContext run = run("not-started", List.of());
+        PatchNotStarted notStarted = new PatchNotStarted(run, target("app-03"),
+                PatchNotStarted.NotStartedStatus.CANCELLED, "not started: the run was cancelled");
+        ProducerRecord<String, byte[]> produced = codec.toRecord(CloudEvent.of("/patchflow/patch-runner-svc",
+                notStarted));
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(produced.topic(), 0, 0L, produced.key(),
+                produced.value());
+        produced.headers().forEach(h -> record.headers().add(h));
+        java.util.concurrent.CompletableFuture<String> ending = new java.util.concurrent.CompletableFuture<>();
+        connector.source(Topics.PATCHES).send(Message.of(record.value(),
+                Metadata.of(new IncomingKafkaRecordMetadata<>(record, Topics.PATCHES)), () -> {
+                    ending.complete("ack");
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }, failure -> {
+                    // A nack is what sends a record to patchflow.patches.dlq.
+                    ending.complete("nack: " + failure.getMessage());
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }));
+        send(CloudEvent.of("/patchflow/patch-runner-svc", applied(run, target("app-01"), PatchStatus.APPLIED)));
+
+        awaitOutcome("not-started/app-01");
+        assertThat(ending).succeedsWithin(WAIT).isEqualTo("ack");
+        assertThat(validations.received()).extracting(ValidatorComponentTest::key)
+                .doesNotContain(Optional.of("not-started/app-03"));
     }
 
     @Test
