@@ -2,10 +2,13 @@ package dev.patchflow.report.domain;
 
 import java.util.Map;
 
+import dev.patchflow.schemas.events.PatchNotStarted;
+
 /**
  * What the report knows about a target's patch.
  *
- * @param status a {@link dev.patchflow.schemas.events.PatchStatus} name, or {@code FAILED}
+ * @param status a {@link dev.patchflow.schemas.events.PatchStatus} name, {@code FAILED}, or the status of a
+ *        {@code PatchNotStarted} ({@code CANCELLED}, {@code CUTOFF}, {@code BUDGET_EXCEEDED}, {@code REFUSED})
  */
 public record PatchView(String status, Integer exitCode, String reason, String outputLocation, String outputTail,
         Long durationMs, Map<String, String> details) {
@@ -18,5 +21,11 @@ public record PatchView(String status, Integer exitCode, String reason, String o
 
     public boolean failed() {
         return FAILED.equals(status);
+    }
+
+    /** The runner ended the target without starting it ({@code PatchNotStarted}): terminal, nothing ran. */
+    public boolean notStarted() {
+        return java.util.Arrays.stream(PatchNotStarted.NotStartedStatus.values())
+                .anyMatch(s -> s.name().equals(status));
     }
 }

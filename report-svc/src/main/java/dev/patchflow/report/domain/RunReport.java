@@ -13,11 +13,18 @@ import dev.patchflow.schemas.events.RunOutcome;
  * {@code targets} is {@code null} and left out of the JSON.
  */
 @JsonPropertyOrder({"runId", "state", "outcome", "reason", "patch", "requestedBy", "requestedAt", "completedAt",
-        "dryRun", "expectedTargets", "counts", "reportLocation", "targets"})
+        "dryRun", "expectedTargets", "counts", "reportLocation", "rollout", "targets"})
 public record RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
         String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
-        ViewCounts counts, String reportLocation,
+        ViewCounts counts, String reportLocation, @JsonInclude(JsonInclude.Include.NON_NULL) RolloutView rollout,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<TargetReport> targets) {
+
+    public RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
+            String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
+            ViewCounts counts, String reportLocation, List<TargetReport> targets) {
+        this(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun, expectedTargets,
+                counts, reportLocation, null, targets);
+    }
 
     /** The patch of the run, by its ledger identity. */
     public record PatchRef(String id, String version) {
@@ -25,7 +32,7 @@ public record RunReport(String runId, RunState state, RunOutcome outcome, String
 
     public RunReport withoutTargets() {
         return new RunReport(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun,
-                expectedTargets, counts, reportLocation, null);
+                expectedTargets, counts, reportLocation, rollout, null);
     }
 
     /** Whether the run is still in progress (the dashboard keeps refreshing). */

@@ -21,12 +21,18 @@ public final class RunRules {
                 || (run.scanCompleted() && run.expectedTargets() != null && run.terminal() >= run.expectedTargets());
     }
 
-    /** REJECTED, else FAILED if any target failed (backup, patch or validation), else SUCCEEDED. */
+    /**
+     * REJECTED, else FAILED if any target failed (backup, patch or validation), else INCOMPLETE if a target
+     * was never started (cancelled, cut off, budget, refused), else SUCCEEDED.
+     */
     public static RunOutcome outcome(RunView run, ViewCounts counts) {
         if (run.rejected()) {
             return RunOutcome.REJECTED;
         }
-        return counts.failed() > 0 ? RunOutcome.FAILED : RunOutcome.SUCCEEDED;
+        if (counts.failed() > 0) {
+            return RunOutcome.FAILED;
+        }
+        return counts.terminal() > counts.succeeded() ? RunOutcome.INCOMPLETE : RunOutcome.SUCCEEDED;
     }
 
     /** The totals carried by RunCompleted; already applied, dry run and skipped are part of succeeded. */
@@ -48,6 +54,9 @@ public final class RunRules {
                 case SKIPPED -> {
                     succeeded++;
                     skipped++;
+                }
+                case CANCELLED, NOT_STARTED -> {
+                    // never started: neither succeeded nor failed
                 }
                 case PENDING -> {
                     // not terminal: only possible for a rejected run or a target outside the scan count
@@ -71,6 +80,7 @@ public final class RunRules {
                 : new RunReport.PatchRef(ctx.patch().id(), ctx.patch().version());
         return new RunReport(run.runId(), run.state(), run.outcome(), run.reason(), patch,
                 ctx == null ? null : ctx.requestedBy(), ctx == null ? null : ctx.requestedAt(), run.completedAt(),
-                ctx != null && ctx.options().dryRun(), run.expectedTargets(), counts, run.reportLocation(), targets);
+                ctx != null && ctx.options().dryRun(), run.expectedTargets(), counts, run.reportLocation(),
+                run.rollout(), targets);
     }
 }

@@ -14,8 +14,17 @@ import dev.patchflow.schemas.events.RunOutcome;
  *        reconciler when a run is idle)
  * @param counts the counts frozen at completion, {@code null} before
  * @param completedAt fixed when the run is claimed for completion, so a re-emitted RunCompleted is identical
+ * @param rollout what the runner reported about the rollout (halts, gate, operator actions), {@code null} if
+ *        nothing
  */
 public record RunView(String runId, RunState state, RunContext context, boolean requested, boolean scanCompleted,
         Integer expectedTargets, boolean rejected, String reason, int terminal, RunOutcome outcome,
-        ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation) {
+        ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation, RolloutView rollout) {
+
+    public RunView(String runId, RunState state, RunContext context, boolean requested, boolean scanCompleted,
+            Integer expectedTargets, boolean rejected, String reason, int terminal, RunOutcome outcome,
+            ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation) {
+        this(runId, state, context, requested, scanCompleted, expectedTargets, rejected, reason, terminal, outcome,
+                counts, createdAt, completedAt, reportLocation, null);
+    }
 }

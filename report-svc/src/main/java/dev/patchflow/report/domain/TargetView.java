@@ -12,9 +12,12 @@ import dev.patchflow.schemas.events.PatchStatus;
 public record TargetView(String targetId, String name, String kind, String environment, String landingZone,
         String installedVersion, boolean scanned, BackupView backup, PatchView patch, ValidationView validation) {
 
-    /** Terminal as PIPELINE-SEMANTICS.md defines it: PatchFailed, ValidationPassed or ValidationFailed seen. */
+    /**
+     * Terminal as PIPELINE-SEMANTICS.md defines it: PatchFailed, PatchNotStarted, ValidationPassed or
+     * ValidationFailed seen.
+     */
     public boolean terminal() {
-        return (patch != null && patch.failed()) || validation != null;
+        return (patch != null && (patch.failed() || patch.notStarted())) || validation != null;
     }
 
     /** Any stage failed: backup, patch or validation. */
@@ -29,6 +32,9 @@ public record TargetView(String targetId, String name, String kind, String envir
         }
         if (!terminal()) {
             return TargetStatus.PENDING;
+        }
+        if (patch != null && patch.notStarted()) {
+            return "CANCELLED".equals(patch.status()) ? TargetStatus.CANCELLED : TargetStatus.NOT_STARTED;
         }
         if (patch == null) {
             // ValidationPassed overtook PatchApplied on another topic: the validator only validates
@@ -59,7 +65,10 @@ public record TargetView(String targetId, String name, String kind, String envir
         return TargetPhase.SCANNED;
     }
 
-    /** Why the target failed, naming the first stage that did; {@code null} when nothing failed. */
+    /**
+     * Why the target failed, naming the first stage that did, or why it was never started; {@code null} when
+     * nothing failed.
+     */
     public String reason() {
         if (patch != null && patch.failed()) {
             // PatchFailed already says "not patched: backup failed: …" when the backup was the cause.
@@ -70,6 +79,9 @@ public record TargetView(String targetId, String name, String kind, String envir
         }
         if (validation != null && validation.hasFailed()) {
             return "validation failed: " + validation.failedChecksText();
+        }
+        if (patch != null && patch.notStarted()) {
+            return patch.reason();
         }
         return null;
     }

@@ -5,7 +5,8 @@ import java.util.Collection;
 /**
  * Per-phase counts of a run, as the API and the reports show them. {@code succeeded} counts terminal
  * targets that did not fail (including already applied, dry run and skipped ones); {@code failed} counts
- * targets where any stage failed; {@code validationPassed} excludes skipped validations, which are in
+ * targets where any stage failed (targets the runner never started are terminal but neither);
+ * {@code validationPassed} excludes skipped validations, which are in
  * {@code validationSkipped}.
  */
 public record ViewCounts(int scanned, int backedUp, int backupSkipped, int backupFailed, int applied,
@@ -35,7 +36,10 @@ public record ViewCounts(int scanned, int backedUp, int backupSkipped, int backu
                     case "ALREADY_APPLIED" -> alreadyApplied++;
                     case "DRY_RUN" -> dryRun++;
                     case "SKIPPED" -> patchSkipped++;
-                    default -> patchFailed++;
+                    case PatchView.FAILED -> patchFailed++;
+                    default -> {
+                        // PatchNotStarted: not a patch failure; counted in terminal, not in succeeded.
+                    }
                 }
             }
             if (t.validation() != null) {
@@ -51,7 +55,7 @@ public record ViewCounts(int scanned, int backedUp, int backupSkipped, int backu
             }
             if (t.terminal()) {
                 terminal++;
-                if (!isFailed) {
+                if (!isFailed && !(t.patch() != null && t.patch().notStarted())) {
                     succeeded++;
                 }
             }

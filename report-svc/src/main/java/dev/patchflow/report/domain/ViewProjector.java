@@ -2,6 +2,7 @@ package dev.patchflow.report.domain;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,9 +13,13 @@ import dev.patchflow.schemas.events.BackupFailed;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
+import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.RunCompleted;
 import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.RunControlled;
+import dev.patchflow.schemas.events.RunGateChanged;
+import dev.patchflow.schemas.events.RunHalted;
 import dev.patchflow.schemas.events.RunRejected;
 import dev.patchflow.schemas.events.ScanCompleted;
 import dev.patchflow.schemas.events.Target;
@@ -72,6 +77,10 @@ public class ViewProjector {
         } else if (data instanceof PatchFailed e) {
             mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(PatchView.FAILED, e.exitCode(),
                     e.reason(), e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), true, now);
+        } else if (data instanceof PatchNotStarted e) {
+            // Terminal: the runner will never start this target (cancelled, cut off, budget, refused).
+            mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), null, e.reason(),
+                    null, null, null, Map.of()), true, now);
         } else if (data instanceof ValidationPassed e) {
             mayComplete = target(e.run(), e.target(), Stage.VALIDATION,
                     new ValidationView(e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null),
@@ -82,6 +91,24 @@ public class ViewProjector {
         } else if (data instanceof RunCompleted e) {
             // Our own event coming back: confirms the emission, changes nothing else.
             store.markCompletionSeen(e.runId(), event.id());
+            mayComplete = false;
+        } else if (data instanceof RunControlled e) {
+            RolloutView.Entry entry = new RolloutView.Entry(event.id(), "RunControlled", e.action().name(), e.actor(),
+                    e.reason(), e.at());
+            Boolean halted = switch (e.action()) {
+                case RESUME -> Boolean.FALSE;
+                default -> null; // a HALT is followed by the runner's RunHalted, which carries the reason
+            };
+            store.recordRollout(e.runId(), entry, halted, null, null,
+                    e.action() == RunControlled.RunControlAction.CANCEL ? Boolean.TRUE : null, null, null);
+            mayComplete = false;
+        } else if (data instanceof RunHalted e) {
+            store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunHalted", e.cause().name(), null,
+                    e.reason(), e.at()), true, e.cause().name(), e.reason(), null, null, null);
+            mayComplete = false;
+        } else if (data instanceof RunGateChanged e) {
+            store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged", e.state().name(), null,
+                    e.reason(), e.at()), null, null, null, null, e.gate(), e.state().name());
             mayComplete = false;
         } else {
             // A contract type the report does not know yet (added to a shared topic later): not an error,

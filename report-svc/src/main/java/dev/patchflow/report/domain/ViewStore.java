@@ -31,6 +31,13 @@ public interface ViewStore {
     /** Our own RunCompleted came back on the runs topic: the emission is confirmed. */
     void markCompletionSeen(String runId, String eventId);
 
+    /**
+     * Records a run-level event of the runner once (by event id) in the run's rollout history, and the flags it
+     * changes ({@code null}: unchanged).
+     */
+    void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
+            Boolean cancelled, String gate, String gateState);
+
     /** Upserts the target view with its identity and the stage's fact ({@code null} for SCAN). */
     void recordTarget(String runId, Target target, Stage stage, Object fact, Instant now);
 

@@ -4,6 +4,7 @@ import static dev.patchflow.report.support.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,10 +21,14 @@ import dev.patchflow.report.support.RecordingArchive;
 import dev.patchflow.report.support.RecordingPublisher;
 import dev.patchflow.report.support.TestConfig;
 import dev.patchflow.report.support.TestRenderer;
+import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchStatus;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunCompleted;
+import dev.patchflow.schemas.events.RunControlled;
 import dev.patchflow.schemas.events.RunCounts;
+import dev.patchflow.schemas.events.RunGateChanged;
+import dev.patchflow.schemas.events.RunHalted;
 import dev.patchflow.schemas.events.RunOutcome;
 
 /**
@@ -116,6 +121,78 @@ class ViewProjectorTest {
         assertThat(completions("r3")).hasSize(1);
         assertThat(archive.stores).hasValue(1);
         assertThat(queries.get("r3").orElseThrow()).isEqualTo(first);
+    }
+
+    @Test
+    void targetsEndedByPatchNotStartedAreTerminalWithTheirReasonAndTheRunIsIncomplete() {
+        String runId = "r-cancel";
+        applyAll(List.of(requested(runId), scanned(runId, "a"), scanned(runId, "b"), scanned(runId, "c"),
+                scanCompleted(runId, 3), backedUp(runId, "a"), applied(runId, "a", PatchStatus.APPLIED),
+                validated(runId, "a"), backedUp(runId, "b"), backedUp(runId, "c")));
+        projector.apply(event(new RunControlled(runId, RunControlled.RunControlAction.CANCEL, "olga", "wrong patch",
+                Instant.parse("2026-11-20T09:05:00Z"), 1)));
+        projector.apply(event(new PatchNotStarted(context(runId), target("b"),
+                PatchNotStarted.NotStartedStatus.CANCELLED, "not started: the run was cancelled (cancelled by olga)")));
+        assertThat(completions(runId)).isEmpty();
+        projector.apply(event(new PatchNotStarted(context(runId), target("c"), PatchNotStarted.NotStartedStatus.CUTOFF,
+                "not started: the maintenance window ended at 2026-11-20T10:00:00Z")));
+
+        assertThat(completions(runId)).singleElement().satisfies(done -> {
+            assertThat(done.outcome()).isEqualTo(RunOutcome.INCOMPLETE);
+            assertThat(done.counts()).isEqualTo(new RunCounts(3, 1, 0, 0, 0, 0));
+        });
+        RunReport report = queries.get(runId).orElseThrow();
+        assertThat(report.targets()).extracting(TargetReport::status).containsExactly(TargetStatus.SUCCEEDED,
+                TargetStatus.CANCELLED, TargetStatus.NOT_STARTED);
+        assertThat(report.targets().get(2).reason()).isEqualTo(
+                "not started: the maintenance window ended at 2026-11-20T10:00:00Z");
+        assertThat(report.counts().terminal()).isEqualTo(3);
+        assertThat(report.counts().patchFailed()).isZero();
+        assertThat(report.rollout().cancelled()).isTrue();
+        assertThat(report.rollout().history()).extracting(RolloutView.Entry::what).containsExactly("CANCEL");
+        assertThat(new String(archive.objects.get("reports/" + runId + "/report.csv").content()))
+                .contains("NOT_STARTED")
+                .contains("CANCELLED");
+    }
+
+    @Test
+    void runEventsOfTheRunnerShowHaltGateAndControlHistoryOnceEach() {
+        String runId = "r-control";
+        applyAll(List.of(requested(runId), scanned(runId, "a"), scanCompleted(runId, 2)));
+        Instant at = Instant.parse("2026-11-20T09:01:00Z");
+        List<PatchflowEvent> runEvents = List.of(
+                new RunGateChanged(runId, "manual", RunGateChanged.GateState.WAITING, "canary batch of 1 verified",
+                        null, at),
+                new RunControlled(runId, RunControlled.RunControlAction.APPROVE, "carol", "looks good", at, 1),
+                new RunGateChanged(runId, "manual", RunGateChanged.GateState.APPROVED, "approved by carol", null, at),
+                new RunHalted(runId, RunHalted.HaltCause.BUDGET_EXCEEDED, "1 failure exceed the error budget of 0", 1,
+                        at, 1));
+        // As the runner sends them: the event id of a gate change is derived from its state, of an action and
+        // a halt from their sequence number.
+        for (int round = 0; round < 2; round++) { // the second round is a redelivery: nothing twice
+            for (PatchflowEvent e : runEvents) {
+                int attempt = e instanceof RunGateChanged g
+                        ? g.state().ordinal()
+                        : e instanceof RunControlled c ? c.sequence() : ((RunHalted) e).sequence();
+                projector.apply(dev.patchflow.schemas.CloudEvent.of(SOURCE, e, attempt));
+            }
+        }
+
+        RolloutView rollout = queries.get(runId).orElseThrow().rollout();
+        assertThat(rollout.halted()).isTrue();
+        assertThat(rollout.haltCause()).isEqualTo("BUDGET_EXCEEDED");
+        assertThat(rollout.haltReason()).isEqualTo("1 failure exceed the error budget of 0");
+        assertThat(rollout.gate()).isEqualTo("manual");
+        assertThat(rollout.gateState()).isEqualTo("APPROVED");
+        assertThat(rollout.history()).extracting(RolloutView.Entry::type, RolloutView.Entry::what).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("RunGateChanged", "WAITING"),
+                org.assertj.core.groups.Tuple.tuple("RunControlled", "APPROVE"),
+                org.assertj.core.groups.Tuple.tuple("RunGateChanged", "APPROVED"),
+                org.assertj.core.groups.Tuple.tuple("RunHalted", "BUDGET_EXCEEDED"));
+        assertThat(rollout.history().get(1).actor()).isEqualTo("carol");
+
+        projector.apply(event(new RunControlled(runId, RunControlled.RunControlAction.RESUME, "olga", null, at, 2)));
+        assertThat(queries.get(runId).orElseThrow().rollout().halted()).isFalse();
     }
 
     @Test

@@ -3,8 +3,10 @@ package dev.patchflow.report.adapters.mongo;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
+import static com.mongodb.client.model.Updates.push;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.setOnInsert;
 
@@ -35,6 +37,7 @@ import com.mongodb.client.model.UpdateOptions;
 import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.BackupView;
 import dev.patchflow.report.domain.PatchView;
+import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
 import dev.patchflow.report.domain.TargetView;
@@ -107,6 +110,30 @@ public class MongoViewStore implements ViewStore {
     @Override
     public void markCompletionSeen(String runId, String eventId) {
         runs.updateOne(eq("_id", runId), combine(set("completionSeen", true), set("completionEventId", eventId)));
+    }
+
+    @Override
+    public void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause,
+            String haltReason, Boolean cancelled, String gate, String gateState) {
+        List<Bson> updates = new ArrayList<>();
+        Document e = new Document("eventId", entry.eventId()).append("type", entry.type()).append("what", entry.what())
+                .append("actor", entry.actor()).append("reason", entry.reason())
+                .append("at", entry.at() == null ? null : Date.from(entry.at()));
+        updates.add(push("rollout.history", e));
+        if (halted != null) {
+            updates.add(set("rollout.halted", halted));
+            updates.add(set("rollout.haltCause", haltCause));
+            updates.add(set("rollout.haltReason", haltReason));
+        }
+        if (cancelled != null) {
+            updates.add(set("rollout.cancelled", cancelled));
+        }
+        if (gateState != null) {
+            updates.add(set("rollout.gate", gate));
+            updates.add(set("rollout.gateState", gateState));
+        }
+        // Once per event id: a redelivery finds its entry in the history and changes nothing.
+        runs.updateOne(and(eq("_id", runId), ne("rollout.history.eventId", entry.eventId())), combine(updates));
     }
 
     /** The run's identity is set on insert only; whichever event of the run comes first creates it. */
@@ -252,7 +279,21 @@ public class MongoViewStore implements ViewStore {
                 d.getString("reason"), d.getInteger("terminal", 0),
                 d.getString("outcome") == null ? null : RunOutcome.valueOf(d.getString("outcome")),
                 counts(d.get("counts", Document.class)), instant(d.getDate("createdAt")),
-                instant(d.getDate("completedAt")), d.getString("reportLocation"));
+                instant(d.getDate("completedAt")), d.getString("reportLocation"),
+                rollout(d.get("rollout", Document.class)));
+    }
+
+    private static RolloutView rollout(Document r) {
+        if (r == null) {
+            return null;
+        }
+        List<RolloutView.Entry> history = new ArrayList<>();
+        for (Document e : r.getList("history", Document.class, List.of())) {
+            history.add(new RolloutView.Entry(e.getString("eventId"), e.getString("type"), e.getString("what"),
+                    e.getString("actor"), e.getString("reason"), instant(e.getDate("at"))));
+        }
+        return new RolloutView(bool(r, "halted"), r.getString("haltCause"), r.getString("haltReason"),
+                bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history);
     }
 
     private static TargetView targetView(Document d) {
