@@ -114,6 +114,24 @@ public class RequestCommand implements Callable<Integer> {
     @Option(names = "--max-concurrency", paramLabel = "N|N%", description = "Targets patched at once: a number or a percentage of the scanned targets.")
     String maxConcurrency;
 
+    @Option(names = "--strategy", paramLabel = "rolling|all_at_once|batches|canary", description = "Rollout strategy (all_at_once only in dev-like environments; overrides rollout.strategy in --config).")
+    String strategy;
+
+    @Option(names = "--batches", split = ",", paramLabel = "1,5,20%", description = "Batch sizes like Ansible serial, numbers or percentages, the last repeating (batches; for canary the first is the canary).")
+    List<String> batches;
+
+    @Option(names = "--canary-gate", paramLabel = "manual|timer", description = "The gate after the canary batch: manual approval (patchctl runs approve) or a timer.")
+    String canaryGate;
+
+    @Option(names = "--bake-seconds", paramLabel = "<n>", description = "Timer gate: how long a verified canary bakes.")
+    Integer bakeSeconds;
+
+    @Option(names = "--max-errors", paramLabel = "N|N%", description = "Error budget (SSM MaxErrors): no new target starts once failures exceed it; 0 stops after the first failure.")
+    String maxErrors;
+
+    @Option(names = "--not-after", paramLabel = "<time>", description = "End of the maintenance window (ISO-8601, e.g. 2026-11-20T23:00:00Z): no target starts after it.")
+    String notAfter;
+
     @Option(names = "--check", paramLabel = "version", description = "Post-patch check without argument: 'version' (repeatable).")
     List<String> checkTypes = new ArrayList<>();
 
@@ -162,7 +180,8 @@ public class RequestCommand implements Callable<Integer> {
         return new RequestInput(inventory, provider, environment, landingZones, labels, patchId, patchVersion, command,
                 args, executor, timeoutSeconds, parameters, dryRun, scannerOnly, backup, patch, validation,
                 maxConcurrency, checkTypes, checkCommands, checkHttp, config, runId, requestedBy, packageManifest,
-                forceFull, allowUnsigned);
+                forceFull, allowUnsigned,
+                new RequestInput.RolloutInput(strategy, batches, canaryGate, bakeSeconds, maxErrors, notAfter));
     }
 
     /** The request these flags describe, validated against the contract. */

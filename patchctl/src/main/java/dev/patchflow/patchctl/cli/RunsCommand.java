@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs as report-svc sees them.", subcommands = {
-        RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+        RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunControlCommand.Approve.class,
+        RunControlCommand.Halt.class, RunControlCommand.Resume.class, RunControlCommand.Cancel.class})
 public class RunsCommand implements Callable<Integer> {
 
     @Spec

@@ -197,8 +197,26 @@ public final class RequestBuilder {
                     pick(in.validation(), config.validation()));
         }
         String maxConcurrency = in.maxConcurrency() != null ? in.maxConcurrency() : config.maxConcurrency();
-        RolloutPolicy rollout = new RolloutPolicy(config.rolloutStrategy(), maxConcurrency);
+        RequestInput.RolloutInput r = in.rollout();
+        String strategy = r.strategy() != null ? r.strategy() : config.rolloutStrategy();
+        RolloutPolicy.CanaryPolicy canary = r.canaryGate() == null && r.bakeSeconds() == null
+                ? null
+                : new RolloutPolicy.CanaryPolicy(r.canaryGate(), r.bakeSeconds());
+        RolloutPolicy rollout = new RolloutPolicy(strategy, maxConcurrency, r.batches(), canary, r.maxErrors(), null,
+                notAfter(r.notAfter()));
         return new RunOptions(in.dryRun(), phases, rollout, checks(in, config));
+    }
+
+    private static java.time.Instant notAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageException("--not-after: '" + value + "' is not an ISO-8601 time with an offset, e.g. "
+                    + "2026-11-20T23:00:00Z");
+        }
     }
 
     /** Check flags replace the file's list as a whole: merging two lists would surprise. */
@@ -262,7 +280,11 @@ public final class RequestBuilder {
             Map.entry("$.targets.source", "--inventory"), Map.entry("$.targets.environment", "--environment"),
             Map.entry("$.targets.landingZones", "--landing-zones"), Map.entry("$.targets.labels", "--label"),
             Map.entry("$.options.rollout.maxConcurrency", "--max-concurrency (or rollout.max_concurrency in --config)"),
-            Map.entry("$.options.rollout.strategy", "rollout.strategy in --config"),
+            Map.entry("$.options.rollout.strategy", "--strategy (or rollout.strategy in --config)"),
+            Map.entry("$.options.rollout.batches", "--batches"),
+            Map.entry("$.options.rollout.canary", "--canary-gate/--bake-seconds"),
+            Map.entry("$.options.rollout.maxErrors", "--max-errors"),
+            Map.entry("$.options.rollout.notAfter", "--not-after"),
             Map.entry("$.options.checks", "--check/--check-command/--check-http (or checks in --config)"),
             Map.entry("$.options.phases", "workflow.phases in --config"));
 

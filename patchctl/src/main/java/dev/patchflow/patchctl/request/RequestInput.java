@@ -17,13 +17,34 @@ import java.util.Map;
  *        parameter {@code manifest}
  * @param forceFull {@code --force-full}: package executor parameter {@code forceFull=true}
  * @param allowUnsigned {@code --allow-unsigned}: package executor parameter {@code allowUnsigned=true}
+ * @param rollout the rollout flags ({@code --strategy}, {@code --batches}, {@code --canary-gate},
+ *        {@code --bake-seconds}, {@code --max-errors}, {@code --not-after}); {@code null}: none given
  */
 public record RequestInput(Path inventory, String provider, String environment, List<String> landingZones,
         Map<String, String> labels, String patchId, String patchVersion, String command, List<String> args,
         String executor, Integer timeoutSeconds, Map<String, String> parameters, boolean dryRun, boolean scannerOnly,
         Boolean backup, Boolean patch, Boolean validation, String maxConcurrency, List<String> checkTypes,
         List<String> checkCommands, List<String> checkHttp, Path config, String runId, String requestedBy,
-        String packageManifest, boolean forceFull, boolean allowUnsigned) {
+        String packageManifest, boolean forceFull, boolean allowUnsigned, RolloutInput rollout) {
+
+    /** The rollout flags as typed; {@code null} fields were not given. */
+    public record RolloutInput(String strategy, List<String> batches, String canaryGate, Integer bakeSeconds,
+            String maxErrors, String notAfter) {
+
+        public static final RolloutInput NONE = new RolloutInput(null, null, null, null, null, null);
+    }
+
+    public RequestInput(Path inventory, String provider, String environment, List<String> landingZones,
+            Map<String, String> labels, String patchId, String patchVersion, String command, List<String> args,
+            String executor, Integer timeoutSeconds, Map<String, String> parameters, boolean dryRun,
+            boolean scannerOnly, Boolean backup, Boolean patch, Boolean validation, String maxConcurrency,
+            List<String> checkTypes, List<String> checkCommands, List<String> checkHttp, Path config, String runId,
+            String requestedBy, String packageManifest, boolean forceFull, boolean allowUnsigned) {
+        this(inventory, provider, environment, landingZones, labels, patchId, patchVersion, command, args, executor,
+                timeoutSeconds, parameters, dryRun, scannerOnly, backup, patch, validation, maxConcurrency,
+                checkTypes, checkCommands, checkHttp, config, runId, requestedBy, packageManifest, forceFull,
+                allowUnsigned, RolloutInput.NONE);
+    }
 
     public RequestInput {
         landingZones = landingZones == null ? List.of() : List.copyOf(landingZones);
@@ -33,5 +54,6 @@ public record RequestInput(Path inventory, String provider, String environment, 
         checkTypes = checkTypes == null ? List.of() : List.copyOf(checkTypes);
         checkCommands = checkCommands == null ? List.of() : List.copyOf(checkCommands);
         checkHttp = checkHttp == null ? List.of() : List.copyOf(checkHttp);
+        rollout = rollout == null ? RolloutInput.NONE : rollout;
     }
 }

@@ -55,6 +55,35 @@ class RequestMappingTest {
     }
 
     @Test
+    void mapsRolloutFlagsIntoTheRolloutPolicy() {
+        PatchRequested request = request("--inventory", fleet.toString(), "--strategy", "canary", "--batches",
+                "1,5,20%", "--canary-gate", "timer", "--bake-seconds", "300", "--max-errors", "10%", "--not-after",
+                "2026-11-20T23:00:00Z", "--max-concurrency", "4", "--arg", "apply.sh");
+
+        dev.patchflow.schemas.events.RolloutPolicy rollout = request.options().rollout();
+        assertThat(rollout.strategy()).isEqualTo("canary");
+        assertThat(rollout.batches()).containsExactly("1", "5", "20%");
+        assertThat(rollout.canary())
+                .isEqualTo(new dev.patchflow.schemas.events.RolloutPolicy.CanaryPolicy("timer", 300));
+        assertThat(rollout.maxErrors()).isEqualTo("10%");
+        assertThat(rollout.maxConcurrency()).isEqualTo("4");
+        assertThat(rollout.notAfter()).isEqualTo(java.time.Instant.parse("2026-11-20T23:00:00Z"));
+    }
+
+    @Test
+    void badRolloutFlagsNameTheFlag() {
+        CliRun batches = CliRun.of("request", "--inventory", fleet.toString(), "--patch-id", "a", "--patch-version",
+                "1", "--arg", "apply.sh", "--strategy", "batches", "--batches", "1,five", "--bootstrap-servers",
+                "127.0.0.1:1");
+        assertThat(batches.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(batches.err()).contains("--batches");
+        CliRun notAfter = CliRun.of("request", "--inventory", fleet.toString(), "--patch-id", "a", "--patch-version",
+                "1", "--arg", "apply.sh", "--not-after", "tomorrow", "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(notAfter.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notAfter.err()).contains("--not-after: 'tomorrow' is not an ISO-8601 time");
+    }
+
+    @Test
     void mapsTargetSelectionAndPatchFlags() {
         PatchRequested request = request("--inventory", fleet.toString(), "--environment", "dev", "--landing-zones",
                 "lz-dev-a,lz-dev-b", "--label", "team=payments", "--label", "tier=web", "--command",
