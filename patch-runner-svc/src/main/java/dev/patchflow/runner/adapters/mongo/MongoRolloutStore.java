@@ -28,12 +28,14 @@ import org.bson.conversions.Bson;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOptions;
 
 import dev.patchflow.runner.domain.rollout.RolloutState;
 import dev.patchflow.runner.domain.rollout.RolloutStore;
 import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.events.PatchflowEvent;
+import dev.patchflow.schemas.events.RolloutPolicy;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
 
@@ -62,7 +64,11 @@ public class MongoRolloutStore implements RolloutStore {
         updates.add(setOnInsert("cancelled", false));
         updates.add(setOnInsert("createdAt", new Date()));
         updates.add(addToSet("arrived", target.id()));
-        if (target.clusterId() != null || target.landingZone() != null) {
+        // Only what a decision looks at: cluster nodes, and landing zones when the run has a per-zone budget
+        // (every extra entry is read again on every dispatch pass).
+        RolloutPolicy.DomainErrorBudget budget = run.options().rollout().maxErrorsPerDomain();
+        boolean zoneBudget = budget != null && RolloutPolicy.DomainErrorBudget.LANDING_ZONE.equals(budget.domain());
+        if (target.clusterId() != null || (zoneBudget && target.landingZone() != null)) {
             Document node = new Document("t", target.id());
             if (target.clusterId() != null) {
                 node.append("c", target.clusterId()).append("r", target.role());
@@ -91,7 +97,8 @@ public class MongoRolloutStore implements RolloutStore {
 
     @Override
     public Optional<Loaded> load(String runId) {
-        return Optional.ofNullable(rollouts.find(eq("_id", runId)).first()).map(MongoRolloutStore::toLoaded);
+        return Optional.ofNullable(rollouts.find(eq("_id", runId)).projection(Projections.exclude("outbox")).first())
+                .map(MongoRolloutStore::toLoaded);
     }
 
     @Override
