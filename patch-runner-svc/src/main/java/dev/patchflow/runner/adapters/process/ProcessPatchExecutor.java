@@ -267,6 +267,8 @@ public class ProcessPatchExecutor implements AdoptableExecutor {
         builder.environment().putAll(environment(request));
         try {
             Process process = builder.start();
+            // Short and synchronous, unlike the patch: a runner that dies here re-runs it (stepping down twice is
+            // harmless for the systems this is for), so it is not adopted.
             if (!process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);
                 return "step-down command timed out after " + request.timeout().toSeconds() + "s";
@@ -322,6 +324,10 @@ public class ProcessPatchExecutor implements AdoptableExecutor {
     }
 
     /** Children first: once the parent is gone they are re-parented and no longer its descendants. */
+    private static java.io.File nullDevice() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
     private static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
