@@ -298,8 +298,13 @@ public class RolloutScheduler {
         /** Decides for one queued target (by {@code runId/targetId}) and applies the decision. */
         public Admission admit(String runTargetId) {
             if (loaded == null) {
-                // Arrived before the rollout document existed (an upgrade from a runner without rollout state).
-                return Admission.WAIT_RUN;
+                // The run's targets were recorded without a rollout document (by a runner from before rollout
+                // control, or directly in the store): register every target the runner holds, as it is, once.
+                adoptRun();
+                reload();
+                if (loaded == null) {
+                    return Admission.WAIT_RUN;
+                }
             }
             String targetId = runTargetId.substring(runId.length() + 1);
             for (int i = 0; i < MAX_CONFLICTS; i++) {
@@ -353,6 +358,13 @@ public class RolloutScheduler {
                 }
             }
             return Admission.WAIT_RUN;
+        }
+
+        private void adoptRun() {
+            for (RunTarget t : targets.findByRun(runId)) {
+                boolean done = t.state() == TargetState.DONE;
+                store.arrived(t.run(), t.target(), done, done && t.outcome() instanceof PatchFailed);
+            }
         }
 
         /** Moves the gate along; true when it opened (the candidate is decided again). */
