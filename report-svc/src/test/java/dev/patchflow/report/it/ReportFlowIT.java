@@ -29,7 +29,10 @@ import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 
+import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
 import dev.patchflow.report.support.Fixtures;
@@ -50,6 +53,7 @@ import dev.patchflow.schemas.events.RunOutcome;
  */
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
+@WithTestResource(LocalAuthTestResource.class)
 class ReportFlowIT {
 
     static final EventCodec CODEC = new EventCodec();
@@ -65,10 +69,14 @@ class ReportFlowIT {
     static void connect() {
         stack = LocalStackTestResource.current();
         kafka = new KafkaTopics(stack.kafkaBootstrapServers());
+        // The flow is read as a viewer; who may read is AuthMatrixTest's subject.
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
     }
 
     @AfterAll
     static void disconnect() {
+        RestAssured.requestSpecification = null;
         kafka.close();
     }
 
