@@ -22,6 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.minio.GetObjectArgs;
@@ -69,7 +70,11 @@ class ReportFlowIT {
     static void connect() {
         stack = LocalStackTestResource.current();
         kafka = new KafkaTopics(stack.kafkaBootstrapServers());
-        // The flow is read as a viewer; who may read is AuthMatrixTest's subject.
+    }
+
+    /** The flow is read as a viewer (who may read is AuthMatrixTest's subject); per test, once Quarkus set the port. */
+    @BeforeEach
+    void readAsViewer() {
         RestAssured.requestSpecification = new RequestSpecBuilder()
                 .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
     }
