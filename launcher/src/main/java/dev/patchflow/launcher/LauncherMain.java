@@ -35,6 +35,16 @@ public final class LauncherMain {
         System.out.println("[patchflow] " + line);
     }
 
+    /**
+     * The local demo tokens, to this terminal only (the user's own; they are also in {@code <dataDir>/auth/<role>.token},
+     * mode 0600). The services never see them, so they never reach a service log, an event or a report.
+     */
+    static void sayTokens(PatchflowSystem system) {
+        system.tokens().forEach((role, token) -> say("token " + role + ": " + token));
+        say("tokens are in " + system.authDir() + "/<role>.token; e.g. export PATCHFLOW_TOKEN=$(cat "
+                + system.authDir().resolve("operator.token") + ")");
+    }
+
     @Command(name = "up", description = "Starts the embedded stack and the five services and keeps them running "
             + "until Ctrl-C.")
     static final class Up implements Callable<Integer> {
@@ -52,6 +62,7 @@ public final class LauncherMain {
                 system.close();
                 stopped.countDown();
             }));
+            sayTokens(system);
             say("dashboard: " + system.reportUrl() + "/   (Ctrl-C stops everything)");
             stopped.await();
             return 0;
@@ -92,6 +103,7 @@ public final class LauncherMain {
             PatchflowSystem system = PatchflowSystem.start(home, data, true,
                     Map.of("patchflow.runner.package.trusted-keys-dir", release.trustedKeys().toString()),
                     LauncherMain::say);
+            sayTokens(system);
             Thread stopper = new Thread(() -> {
                 say("stopping everything");
                 system.close();
@@ -139,7 +151,7 @@ public final class LauncherMain {
                     "--check", "version",
                     "--check-command", "sh bin/health.sh",
                     "--follow",
-                    "--output-dir", reports.toString()));
+                    "--output-dir", reports.toString()), system.token("operator"));
             Path runReports = reports.resolve(runId);
             // patchctl: 0 = every target succeeded, 3 = the run completed with failed targets (the demo
             // fleet has one on purpose); anything else means the run did not complete.
@@ -147,7 +159,8 @@ public final class LauncherMain {
             say(completed
                     ? "run " + runId + " completed"
                     : "run " + runId + " did not complete (patchctl exit " + exit + ")");
-            say("dashboard:  " + system.reportUrl() + "/runs/" + runId);
+            say("dashboard:  " + system.reportUrl() + "/runs/" + runId + "   (log in with a token printed above, from "
+                    + system.authDir() + ")");
             say("S3 reports: " + system.stack().s3Endpoint() + "/" + system.stack().s3Bucket() + "/reports/" + runId
                     + "/");
             say("service logs: " + data.resolve("logs"));

@@ -17,6 +17,14 @@ public final class Patchctl {
 
     /** Runs {@code patchctl args…} with this terminal as its terminal; returns its exit code. */
     public int run(List<String> args) throws IOException, InterruptedException {
+        return run(args, null);
+    }
+
+    /**
+     * As {@link #run(List)}, with a bearer token. It goes in the environment ({@code PATCHFLOW_TOKEN}), not on the
+     * command line, where any user could read it in the process list.
+     */
+    public int run(List<String> args, String token) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("patchctl is not built: " + jar + " is missing");
         }
@@ -26,6 +34,10 @@ public final class Patchctl {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        if (token != null) {
+            builder.environment().put("PATCHFLOW_TOKEN", token);
+        }
+        return builder.start().waitFor();
     }
 }

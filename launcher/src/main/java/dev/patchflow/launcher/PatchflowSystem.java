@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import dev.patchflow.localstack.LocalAuth;
 import dev.patchflow.localstack.LocalStack;
 
 /**
@@ -26,13 +27,21 @@ public final class PatchflowSystem implements AutoCloseable {
     private final LocalStack stack;
     private final Map<PatchflowService, ServiceProcess> services = new EnumMap<>(PatchflowService.class);
     private final Map<String, String> extraProperties;
+    private final LocalAuth auth;
+    private final Map<String, String> tokens;
 
-    private PatchflowSystem(Path home, Path dataDir, LocalStack stack, Map<String, String> extraProperties) {
+    private PatchflowSystem(Path home, Path dataDir, LocalStack stack, Map<String, String> extraProperties,
+            LocalAuth auth, Map<String, String> tokens) {
         this.home = home;
         this.dataDir = dataDir;
         this.stack = stack;
         this.extraProperties = extraProperties;
+        this.auth = auth;
+        this.tokens = tokens;
     }
+
+    /** How long the role tokens minted at start stay valid. */
+    public static final Duration TOKEN_VALIDITY = Duration.ofHours(12);
 
     /**
      * Starts the stack, then the five services in parallel, and waits until every one is ready.
@@ -49,9 +58,15 @@ public final class PatchflowSystem implements AutoCloseable {
         if (fixedPorts) {
             builder.kafkaPort(19092).mongoPort(27027).s3Port(19000);
         }
+        // The signing key is created once under <dataDir>/auth/ (private key 0600, never passed to a service);
+        // fresh role tokens are minted on every start and written beside it (0600).
+        LocalAuth auth = LocalAuth.open(dataDir.resolve("auth"));
+        Map<String, String> tokens = auth.writeRoleTokens(TOKEN_VALIDITY);
         LocalStack stack = builder.build().start();
-        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(extraProperties));
+        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(extraProperties), auth, tokens);
         try {
+            progress.accept("signing key and role tokens (" + String.join(", ", tokens.keySet()) + ", valid "
+                    + TOKEN_VALIDITY.toHours() + " h) in " + dataDir.resolve("auth"));
             progress.accept("stack ready: kafka " + stack.kafkaBootstrapServers() + ", mongo "
                     + stack.mongoConnectionString() + ", s3 " + stack.s3Endpoint());
             system.startServices(fixedPorts, progress);
@@ -62,9 +77,16 @@ public final class PatchflowSystem implements AutoCloseable {
         }
     }
 
-    private void startServices(boolean fixedPorts, Consumer<String> progress) throws IOException, InterruptedException {
+    /** What every service is started with: the stack's addresses and the public key to verify tokens with. */
+    private Map<String, String> serviceProperties() {
         Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.putAll(auth.serviceProperties());
         properties.putAll(extraProperties);
+        return properties;
+    }
+
+    private void startServices(boolean fixedPorts, Consumer<String> progress) throws IOException, InterruptedException {
+        Map<String, String> properties = serviceProperties();
         for (PatchflowService service : PatchflowService.values()) {
             int port = fixedPorts ? service.defaultPort() : freePort();
             services.put(service, new ServiceProcess(service, home, dataDir.resolve("logs"), port,
@@ -96,8 +118,7 @@ public final class PatchflowSystem implements AutoCloseable {
     public ServiceProcess restart(PatchflowService service) throws IOException, InterruptedException {
         ServiceProcess old = services.get(service);
         old.close();
-        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
-        properties.putAll(extraProperties);
+        Map<String, String> properties = serviceProperties();
         ServiceProcess fresh = new ServiceProcess(service, home, dataDir.resolve("logs"), old.httpPort(),
                 propertiesOf(service, properties), Map.of()).start();
         services.put(service, fresh);
@@ -124,6 +145,24 @@ public final class PatchflowSystem implements AutoCloseable {
 
     public ServiceProcess service(PatchflowService service) {
         return services.get(service);
+    }
+
+    /** The bearer token minted at start for a role ({@link LocalAuth#ROLES}). */
+    public String token(String role) {
+        String token = tokens.get(role);
+        if (token == null) {
+            throw new IllegalArgumentException("no token for role " + role + "; roles: " + tokens.keySet());
+        }
+        return token;
+    }
+
+    /** Role → token, in {@link LocalAuth#ROLES} order. */
+    public Map<String, String> tokens() {
+        return tokens;
+    }
+
+    public Path authDir() {
+        return dataDir.resolve("auth");
     }
 
     public String reportUrl() {

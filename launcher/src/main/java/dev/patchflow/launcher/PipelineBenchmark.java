@@ -84,7 +84,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             try (KafkaProducer<String, byte[]> producer = producer(system.stack().kafkaBootstrapServers())) {
                 producer.send(new EventCodec().toRecord(CloudEvent.of("/patchflow/benchmark", request))).get();
             }
-            JsonNode run = new RunWatcher(system.reportUrl()).awaitCompleted(runId, Duration.ofMinutes(30));
+            JsonNode run = new RunWatcher(system.reportUrl(), system.token("viewer")).awaitCompleted(runId,
+                    Duration.ofMinutes(30));
             double pipelineSeconds = (System.nanoTime() - start) / 1e9;
             double pipelineRate = targets / pipelineSeconds;
 

@@ -13,20 +13,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.patchflow.schemas.EventJson;
 
-/** Reads a run's view from report-svc's API ({@code GET /api/runs/{id}}). */
+/** Reads a run's view from report-svc's API ({@code GET /api/runs/{id}}) with a bearer token (viewer or above). */
 public final class RunWatcher {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String reportUrl;
+    private final String token;
 
-    public RunWatcher(String reportUrl) {
+    public RunWatcher(String reportUrl, String token) {
         this.reportUrl = reportUrl;
+        this.token = token;
     }
 
     /** The run view, or empty while report-svc has not seen the run yet (404). */
     public Optional<JsonNode> run(String runId) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(reportUrl + "/api/runs/" + runId))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }

@@ -97,7 +97,7 @@ class EndToEndIT {
                 line -> System.out.println("[e2e] " + line));
         releaseManifest = release.publish(system.stack().s3Endpoint(), system.stack().s3AccessKey(),
                 system.stack().s3SecretKey());
-        runs = new RunWatcher(system.reportUrl());
+        runs = new RunWatcher(system.reportUrl(), system.token("viewer"));
         producer = PipelineBenchmark.producer(system.stack().kafkaBootstrapServers());
         s3 = MinioClient.builder().endpoint(system.stack().s3Endpoint())
                 .credentials(system.stack().s3AccessKey(), system.stack().s3SecretKey()).build();
@@ -155,6 +155,36 @@ class EndToEndIT {
                 assertThat(header(dead.get(0), "dead-letter-reason")).as("reason on " + topic).isNotBlank();
             }
         });
+    }
+
+    @Test
+    @Order(2)
+    void reportApiRefusesAnAnonymousCallerWithAJson401() throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(system.reportUrl() + "/api/runs"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = dev.patchflow.schemas.EventJson.mapper().readTree(response.body());
+        assertThat(body.path("status").asInt()).isEqualTo(401);
+        assertThat(body.path("error").asText()).startsWith("authentication required");
+    }
+
+    @Test
+    @Order(2)
+    void noTokenReachesAServiceLog() throws IOException {
+        try (Stream<Path> logs = Files.list(work.resolve("logs"))) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                String content = Files.readString(log);
+                for (String token : system.tokens().values()) {
+                    assertThat(content).as(log.getFileName().toString()).doesNotContain(token)
+                            .doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+                }
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,7 +20,8 @@ import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 
-/** The runner's view of a run's dispatch state, for operators and tests. */
+/** The runner's view of a run's dispatch state, for operators and tests. Readers: every role (docs/SECURITY.md). */
+@RolesAllowed({"viewer", "operator", "approver"})
 @Path("/api/runs/{runId}/targets")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunTargetsResource {

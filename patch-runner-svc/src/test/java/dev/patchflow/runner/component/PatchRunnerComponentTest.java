@@ -31,6 +31,7 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
 
+import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.runner.support.ComponentProfile;
 import dev.patchflow.runner.support.Fixtures;
 import dev.patchflow.runner.support.InMemoryOutputStore;
@@ -276,7 +277,7 @@ class PatchRunnerComponentTest {
                 .allSatisfy(e -> assertThat(applied(e)).hasValueSatisfying(
                         a -> assertThat(a.status()).isEqualTo(PatchStatus.DRY_RUN)));
         assertThat(executor.maxInFlight(run.runId())).isBetween(2, 16);
-        given().get("/api/runs/{runId}/targets", run.runId())
+        given().auth().oauth2(LocalAuthTestResource.token("viewer")).get("/api/runs/{runId}/targets", run.runId())
                 .then()
                 .statusCode(200)
                 .body("$", hasSize(400))
@@ -285,7 +286,7 @@ class PatchRunnerComponentTest {
 
     @Test
     void theApiAnswers404ForARunItHasNotSeen() {
-        given().get("/api/runs/{runId}/targets", "never-seen")
+        given().auth().oauth2(LocalAuthTestResource.token("viewer")).get("/api/runs/{runId}/targets", "never-seen")
                 .then()
                 .statusCode(404)
                 .body("error", equalTo("the runner has no target of run never-seen"));

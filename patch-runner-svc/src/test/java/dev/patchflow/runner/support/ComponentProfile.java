@@ -23,6 +23,7 @@ public class ComponentProfile implements QuarkusTestProfile {
     @Override
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(MongoServerResource.class),
-                new TestResourceEntry(InMemoryMessagingResource.class));
+                new TestResourceEntry(InMemoryMessagingResource.class),
+                new TestResourceEntry(dev.patchflow.localstack.LocalAuthTestResource.class));
     }
 }

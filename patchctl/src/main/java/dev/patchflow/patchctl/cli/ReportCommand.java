@@ -38,7 +38,7 @@ public class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Verbosity.apply(common.verbose);
         PrintWriter out = spec.commandLine().getOut();
-        ReportApi api = new ReportApi(common.reportUrl);
+        ReportApi api = new ReportApi(common.reportUrl, common.token());
         // No patience here: the operator asks for an existing report, a 404 is the answer.
         Path folder = new ReportDownloader(api, Clock.systemUTC(), Duration.ofMillis(100)).downloadAll(runId,
                 outputDir, Duration.ZERO);

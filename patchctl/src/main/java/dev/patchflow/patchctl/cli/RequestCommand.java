@@ -207,7 +207,7 @@ public class RequestCommand implements Callable<Integer> {
     }
 
     private int follow(String runId, PrintWriter out) {
-        ReportApi api = new ReportApi(common.reportUrl);
+        ReportApi api = new ReportApi(common.reportUrl, common.token());
         RunView run = new RunFollower(api, out, clock, pollInterval, unreachableTimeout).follow(runId, followTimeout);
         Path folder = null;
         try {

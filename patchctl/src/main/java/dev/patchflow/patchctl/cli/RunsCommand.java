@@ -45,7 +45,7 @@ public class RunsCommand implements Callable<Integer> {
         public Integer call() {
             Verbosity.apply(common.verbose);
             PrintWriter out = spec.commandLine().getOut();
-            List<RunView> runs = new ReportApi(common.reportUrl).runs();
+            List<RunView> runs = new ReportApi(common.reportUrl, common.token()).runs();
             String format = "%-36s  %-9s  %-9s  %-24s  %7s  %-12s  %s%n";
             out.printf(format, "RUN ID", "STATE", "OUTCOME", "PATCH", "TARGETS", "REQUESTED BY", "REQUESTED AT");
             for (RunView run : runs) {
@@ -79,7 +79,7 @@ public class RunsCommand implements Callable<Integer> {
         public Integer call() {
             Verbosity.apply(common.verbose);
             PrintWriter out = spec.commandLine().getOut();
-            ReportApi api = new ReportApi(common.reportUrl);
+            ReportApi api = new ReportApi(common.reportUrl, common.token());
             String body = api.runJson(runId)
                     .orElseThrow(() -> new RunNotFoundException(
                             "report-svc at " + api.baseUrl() + " does not know run " + runId));

@@ -36,12 +36,23 @@ public final class ReportApi {
     private final String baseUrl;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final String token;
 
     public ReportApi(String baseUrl) {
-        this(baseUrl, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        this(baseUrl, (String) null);
+    }
+
+    /** @param token bearer token sent on every call ({@code Authorization: Bearer}); null for none */
+    public ReportApi(String baseUrl, String token) {
+        this(baseUrl, Duration.ofSeconds(5), Duration.ofSeconds(30), token);
     }
 
     public ReportApi(String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        this(baseUrl, connectTimeout, requestTimeout, null);
+    }
+
+    public ReportApi(String baseUrl, Duration connectTimeout, Duration requestTimeout, String token) {
+        this.token = token;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder()
@@ -114,13 +125,20 @@ public final class ReportApi {
     }
 
     private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> handler) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json, */*")
-                .GET()
-                .build();
+                .GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
-            return http.send(request, handler);
+            HttpResponse<T> response = http.send(request.build(), handler);
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                // Ask again for the JSON reason: the caller's body handler may have written it to a file.
+                throw new ReportApiException(refusal(http.send(request.build(), HttpResponse.BodyHandlers.ofString())));
+            }
+            return response;
         } catch (IOException e) {
             throw new ReportApiUnreachableException(baseUrl,
                     "report-svc not reachable at " + baseUrl + ": " + describe(e), e);
@@ -128,6 +146,22 @@ public final class ReportApi {
             Thread.currentThread().interrupt();
             throw new ReportApiUnreachableException(baseUrl, "interrupted while calling " + baseUrl, e);
         }
+    }
+
+    /** e.g. "report-svc refused the token: 403 forbidden: role viewer required". */
+    private String refusal(HttpResponse<String> response) {
+        String reason = "";
+        try {
+            reason = JSON.readTree(response.body()).path("error").asText("");
+        } catch (IOException | RuntimeException e) {
+            // no JSON body: the status says enough
+        }
+        String what = token == null
+                ? "the request without a token (use --token, --token-file or PATCHFLOW_TOKEN)"
+                : "the token";
+        return "report-svc refused " + what + ": " + response.statusCode()
+                + (response.statusCode() == 403 ? " forbidden" : " unauthorized")
+                + (reason.isBlank() ? "" : " (" + reason + ")");
     }
 
     private <T> HttpResponse<T> expectOk(HttpResponse<T> response, String path) {

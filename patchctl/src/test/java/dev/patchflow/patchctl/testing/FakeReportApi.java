@@ -67,6 +67,17 @@ public final class FakeReportApi implements AutoCloseable {
                 .file(runId, "report.xml", "<run id=\"" + runId + "\"/>");
     }
 
+    private volatile String requiredToken;
+
+    /**
+     * Answers like a secured report-svc: no {@code Authorization} header → 401, another token → 403 (each with the JSON
+     * error body of docs/SECURITY.md).
+     */
+    public FakeReportApi requireToken(String token) {
+        this.requiredToken = token;
+        return this;
+    }
+
     public List<String> requests() {
         return requests;
     }
@@ -74,6 +85,20 @@ public final class FakeReportApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         requests.add(exchange.getRequestMethod() + " " + path);
+        String required = requiredToken;
+        if (required != null) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null) {
+                respond(exchange, 401, "{\"error\": \"authentication required: send a bearer token\", \"status\": 401}"
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (!authorization.equals("Bearer " + required)) {
+                respond(exchange, 403, "{\"error\": \"forbidden: role viewer required\", \"status\": 403}"
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
         Response response;
         if (path.equals("/api/runs")) {
             response = runList;

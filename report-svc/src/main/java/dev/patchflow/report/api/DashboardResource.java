@@ -3,6 +3,7 @@ package dev.patchflow.report.api;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -20,6 +21,8 @@ import dev.patchflow.report.domain.RunQueries;
 import dev.patchflow.report.domain.RunReport;
 
 /** The live dashboard: server-rendered Qute pages, no external assets, meta refresh while a run is open. */
+/** Readers: every role (docs/SECURITY.md). */
+@RolesAllowed({"viewer", "operator", "approver"})
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {

@@ -3,6 +3,7 @@ package dev.patchflow.report.api;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,8 @@ import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.format.ReportRenderer;
 
 /** The report API of PIPELINE-SEMANTICS.md, used by patchctl and the end-to-end test. */
+/** Readers: every role (docs/SECURITY.md). */
+@RolesAllowed({"viewer", "operator", "approver"})
 @Path("/api/runs")
 public class RunResource {
 

@@ -19,12 +19,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.report.messaging.EventPublisher;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryArchive;
@@ -46,6 +51,18 @@ class ApiTest {
 
     @Inject
     InMemoryArchive archive;
+
+    /** These tests are about content: they read as a viewer (AuthMatrixTest covers who may read). */
+    @BeforeEach
+    void readAsViewer() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
+    }
+
+    @AfterEach
+    void forgetToken() {
+        RestAssured.requestSpecification = null;
+    }
 
     void send(PatchflowEvent data) {
         CloudEvent<?> event = Fixtures.event(data);

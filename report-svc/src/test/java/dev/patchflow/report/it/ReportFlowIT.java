@@ -22,6 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.minio.GetObjectArgs;
@@ -29,7 +30,10 @@ import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 
+import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
 import dev.patchflow.report.support.Fixtures;
@@ -50,6 +54,7 @@ import dev.patchflow.schemas.events.RunOutcome;
  */
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
+@WithTestResource(LocalAuthTestResource.class)
 class ReportFlowIT {
 
     static final EventCodec CODEC = new EventCodec();
@@ -67,8 +72,16 @@ class ReportFlowIT {
         kafka = new KafkaTopics(stack.kafkaBootstrapServers());
     }
 
+    /** The flow is read as a viewer (who may read is AuthMatrixTest's subject); per test, once Quarkus set the port. */
+    @BeforeEach
+    void readAsViewer() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
+    }
+
     @AfterAll
     static void disconnect() {
+        RestAssured.requestSpecification = null;
         kafka.close();
     }
 

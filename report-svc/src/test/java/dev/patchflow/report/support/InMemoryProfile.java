@@ -23,7 +23,8 @@ public class InMemoryProfile implements QuarkusTestProfile {
     @Override
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(MongoTestResource.class),
-                new TestResourceEntry(InMemoryMessagingResource.class));
+                new TestResourceEntry(InMemoryMessagingResource.class),
+                new TestResourceEntry(dev.patchflow.localstack.LocalAuthTestResource.class));
     }
 
     @Override

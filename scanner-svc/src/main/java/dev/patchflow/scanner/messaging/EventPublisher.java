@@ -28,6 +28,7 @@ import dev.patchflow.scanner.domain.ScanEvents;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.Topics;
+import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchflowEvent;
 
 /**
@@ -40,8 +41,14 @@ import dev.patchflow.schemas.events.PatchflowEvent;
 public class EventPublisher implements ScanEvents {
 
     public static final String CHANNEL = Topics.SCANS;
+    /**
+     * PatchRequested received over HTTP ({@code POST /api/runs}), to {@code patchflow.requests}: a channel name of its
+     * own because {@code patchflow.requests} is the incoming channel's.
+     */
+    public static final String REQUESTS_CHANNEL = "run-requests";
 
     private final Emitter<byte[]> emitter;
+    private final Emitter<byte[]> requests;
     private final EventCodec codec;
     private final String source;
     private final int maxInFlight;
@@ -51,9 +58,10 @@ public class EventPublisher implements ScanEvents {
     public EventPublisher(
             // The window below bounds what is buffered; the emitter's own bounded buffer would throw instead.
             @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<byte[]> emitter,
-            EventCodec codec, ScannerConfig config,
+            @Channel(REQUESTS_CHANNEL) Emitter<byte[]> requests, EventCodec codec, ScannerConfig config,
             @ConfigProperty(name = "quarkus.application.name") String applicationName) {
         this.emitter = emitter;
+        this.requests = requests;
         this.codec = codec;
         this.source = "/patchflow/" + applicationName;
         this.maxInFlight = Math.max(1, config.maxInFlight());
@@ -67,14 +75,24 @@ public class EventPublisher implements ScanEvents {
             if (inFlight.size() >= maxInFlight) {
                 await(inFlight.removeFirst());
             }
-            inFlight.addLast(send(CloudEvent.of(source, event)));
+            inFlight.addLast(send(emitter, CloudEvent.of(source, event)));
         }
         while (!inFlight.isEmpty()) {
             await(inFlight.removeFirst());
         }
     }
 
-    private CompletableFuture<Void> send(CloudEvent<?> event) {
+    /**
+     * Publishes a run request on {@code patchflow.requests} and returns once the broker has it. The event id is
+     * deterministic (run id and type), so a retried POST of the same request is one run downstream.
+     */
+    public CloudEvent<PatchRequested> publishRequest(PatchRequested request) {
+        CloudEvent<PatchRequested> event = CloudEvent.of(source, request);
+        await(send(requests, event));
+        return event;
+    }
+
+    private CompletableFuture<Void> send(Emitter<byte[]> target, CloudEvent<?> event) {
         RecordHeaders headers = new RecordHeaders();
         codec.headers(event).forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
@@ -82,7 +100,7 @@ public class EventPublisher implements ScanEvents {
                 .withHeaders(headers)
                 .build();
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        emitter.send(Message.of(codec.body(event.data()), Metadata.of(kafka), () -> {
+        target.send(Message.of(codec.body(event.data()), Metadata.of(kafka), () -> {
             acked.complete(null);
             return CompletableFuture.completedFuture(null);
         }, failure -> {
@@ -96,14 +114,14 @@ public class EventPublisher implements ScanEvents {
         try {
             acked.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the broker refused an event on " + CHANNEL + ": " + e.getCause(),
+            throw new IllegalStateException("the broker refused an event: " + e.getCause(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("an event on " + CHANNEL + " was not acknowledged within " + sendTimeout,
+            throw new IllegalStateException("an event was not acknowledged within " + sendTimeout,
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing on " + CHANNEL, e);
+            throw new IllegalStateException("interrupted while publishing", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.scanner.messaging.EventPublisher;
 import dev.patchflow.schemas.Topics;
 
 /** Swaps the Kafka channels for SmallRye's in-memory connector (fast tests; Kafka behaviour is in the ITs). */
@@ -15,7 +16,8 @@ public class InMemoryMessagingResource implements QuarkusTestResourceLifecycleMa
         // Written by hand: InMemoryConnector.switch*ChannelsToInMemory does not quote channel names, and
         // ours (= topic names) contain dots.
         return Map.of("mp.messaging.incoming.\"" + Topics.REQUESTS + "\".connector", InMemoryConnector.CONNECTOR,
-                "mp.messaging.outgoing.\"" + Topics.SCANS + "\".connector", InMemoryConnector.CONNECTOR);
+                "mp.messaging.outgoing.\"" + Topics.SCANS + "\".connector", InMemoryConnector.CONNECTOR,
+                "mp.messaging.outgoing." + EventPublisher.REQUESTS_CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
     }
 
     @Override
