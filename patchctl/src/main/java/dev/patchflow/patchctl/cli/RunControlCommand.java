@@ -16,6 +16,7 @@ import dev.patchflow.patchctl.report.RunNotFoundException;
 import dev.patchflow.patchctl.request.UsageException;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,11 @@ public abstract class RunControlCommand implements Callable<Integer> {
     @Option(names = "--runner-url", paramLabel = "<url>", defaultValue = "${env:PATCHFLOW_RUNNER_URL:-http://127.0.0.1:8083}", description = "Base URL of patch-runner-svc (env PATCHFLOW_RUNNER_URL; default: ${DEFAULT-VALUE}).")
     String runnerUrl;
 
+    // --token / --token-file (and --report-url, --verbose, unused here): the runner's control API needs
+    // an operator token, or an approver token for approve.
+    @Mixin
+    CommonOptions common;
+
     @Option(names = "--reason", paramLabel = "<text>", description = "Why (recorded in the run's control history).")
     String reason;
 
@@ -52,8 +58,13 @@ public abstract class RunControlCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            String token = common.token();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new ReportApiUnreachableException(base, "patch-runner-svc not reachable at " + base + ": "
                     + e.getMessage(), e);
