@@ -77,6 +77,8 @@ public class RunControlResource {
     /** The run's rollout state: policy progress, gate, halt, and the history of run-level events. */
     @GET
     @Path("/rollout")
+    // Reading the rollout state is for every role (docs/SECURITY.md); unannotated endpoints are denied.
+    @RolesAllowed({"viewer", "operator", "approver"})
     public Response rollout(@PathParam("runId") String runId) {
         return scheduler.view(runId)
                 .map(loaded -> Response.ok(RolloutView.of(loaded)).build())
