@@ -62,6 +62,42 @@ class EventContractTest {
         assertThatEveryExampleFieldSurvives(example, reserialized, "$");
     }
 
+    /**
+     * Examples of one type for one target kind or variant: {@code examples/valid/<Type>-<variant>.json}, e.g.
+     * {@code InstanceScanned-aws-ec2.json}. Each must validate and survive the Java round trip like the main one.
+     */
+    static Stream<Arguments> variantExamples() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(SCHEMAS_DIR.resolve("examples/valid"))) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                int dash = name.indexOf('-');
+                if (dash > 0 && name.endsWith(".json")) {
+                    String typeName = name.substring(0, dash);
+                    EventType type = Arrays.stream(EventType.values())
+                            .filter(t -> t.simpleName().equals(typeName))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError(name + " names no event type"));
+                    cases.add(Arguments.of(name, type));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variantExamples")
+    void variantExampleValidatesAndRoundTripsThroughTheJavaType(String file, EventType type) throws IOException {
+        JsonNode example = MAPPER.readTree(SCHEMAS_DIR.resolve("examples/valid/" + file).toFile());
+        assertThat(EventSchemas.instance().errors(type, example)).isEmpty();
+
+        PatchflowEvent event = codec.decodeBody(type, MAPPER.writeValueAsBytes(example));
+        JsonNode reserialized = MAPPER.readTree(codec.body(event));
+        assertThat(EventSchemas.instance().errors(type, reserialized)).isEmpty();
+        assertThat(MAPPER.treeToValue(reserialized, type.javaType())).isEqualTo(event);
+        assertThatEveryExampleFieldSurvives(example, reserialized, "$");
+    }
+
     @ParameterizedTest
     @EnumSource(EventType.class)
     void javaTypeBuiltWithOnlyRequiredFieldsSerializesToSchemaValidJson(EventType type) throws IOException {

@@ -5,10 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.patchflow.backup.domain.ArchiveFolderMethod;
 import dev.patchflow.backup.domain.ArchiveStore;
+import dev.patchflow.backup.domain.BackupMethod;
+import dev.patchflow.backup.domain.BackupMethods;
 import dev.patchflow.backup.domain.BackupRecords;
 import dev.patchflow.backup.domain.BackupService;
 import dev.patchflow.backup.domain.RetentionSweeper;
@@ -33,14 +38,28 @@ public class BackupBeans {
 
     @Produces
     @Singleton
-    BackupService backupService(BackupRecords records, ArchiveStore store, BackupConfig config, Clock clock) {
+    ArchiveFolderMethod archiveFolderMethod(ArchiveStore store, BackupConfig config) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
-        return new BackupService(records, store, new TreeArchiver(), workDir, clock);
+        return new ArchiveFolderMethod(store, new TreeArchiver(), workDir);
+    }
+
+    /** Every {@link BackupMethod} bean: a new target kind's method plugs in by being one. */
+    @Produces
+    @Singleton
+    BackupMethods backupMethods(@Any Instance<BackupMethod> methods) {
+        return new BackupMethods(methods.stream().toList());
     }
 
     @Produces
     @Singleton
-    RetentionSweeper retentionSweeper(BackupRecords records, ArchiveStore store, BackupConfig config) {
-        return new RetentionSweeper(records, store, Duration.ofDays(config.retentionDays()), config.sweepBatchSize());
+    BackupService backupService(BackupRecords records, BackupMethods methods, Clock clock) {
+        return new BackupService(records, methods, clock);
+    }
+
+    @Produces
+    @Singleton
+    RetentionSweeper retentionSweeper(BackupRecords records, BackupMethods methods, BackupConfig config) {
+        return new RetentionSweeper(records, methods, Duration.ofDays(config.retentionDays()),
+                config.sweepBatchSize());
     }
 }

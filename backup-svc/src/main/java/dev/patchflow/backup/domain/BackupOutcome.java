@@ -18,14 +18,15 @@ public sealed interface BackupOutcome {
     /** The event to emit: BackupCompleted (COMPLETED or SKIPPED) or BackupFailed. */
     PatchflowEvent toEvent(RunContext run, Target target);
 
-    record Archived(String location, String sha256, long sizeBytes, Instant completedAt, boolean replayed)
+    record Created(String method, RestorePoint restorePoint, Instant completedAt, boolean replayed)
             implements
                 BackupOutcome {
 
         @Override
         public PatchflowEvent toEvent(RunContext run, Target target) {
-            return new BackupCompleted(run, target, BackupStatus.COMPLETED, location, sha256, sizeBytes, null,
-                    completedAt);
+            return new BackupCompleted(run, target, BackupStatus.COMPLETED, restorePoint.location(),
+                    restorePoint.sha256(), restorePoint.sizeBytes(), null, completedAt, method,
+                    restorePoint.details());
         }
     }
 
@@ -33,7 +34,8 @@ public sealed interface BackupOutcome {
 
         @Override
         public PatchflowEvent toEvent(RunContext run, Target target) {
-            return new BackupCompleted(run, target, BackupStatus.SKIPPED, null, null, null, note, completedAt);
+            return new BackupCompleted(run, target, BackupStatus.SKIPPED, null, null, null, note, completedAt, null,
+                    null);
         }
     }
 

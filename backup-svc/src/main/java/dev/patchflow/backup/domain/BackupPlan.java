@@ -1,7 +1,5 @@
 package dev.patchflow.backup.domain;
 
-import java.nio.file.Path;
-
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
 
@@ -12,8 +10,8 @@ public sealed interface BackupPlan {
     String NOTE_DRY_RUN = "dry run";
     String NOTE_STATIC = "nothing to archive for static targets";
 
-    /** Archive this folder. */
-    record ArchiveFolder(Path installFolder) implements BackupPlan {
+    /** Make a restore point with this method. */
+    record Create(BackupMethod method) implements BackupPlan {
     }
 
     /** Emit SKIPPED with this note. */
@@ -24,7 +22,7 @@ public sealed interface BackupPlan {
     record Refuse(String reason) implements BackupPlan {
     }
 
-    static BackupPlan of(RunContext run, Target target) {
+    static BackupPlan of(RunContext run, Target target, BackupMethods methods) {
         if (!run.options().phases().backup()) {
             return new Skip(NOTE_PHASE_OFF);
         }
@@ -34,13 +32,9 @@ public sealed interface BackupPlan {
         if (Target.KIND_STATIC.equals(target.kind())) {
             return new Skip(NOTE_STATIC);
         }
-        if (Target.KIND_DIRECTORY.equals(target.kind())) {
-            if (target.installPath() == null || target.installPath().isBlank()) {
-                return new Refuse("directory target " + target.id() + " has no installPath");
-            }
-            return new ArchiveFolder(Path.of(target.installPath()));
-        }
         // Failing is the safe answer: the runner does not patch a target without a restore point.
-        return new Refuse("no backup method for targets of kind " + target.kind());
+        return methods.forKind(target.kind())
+                .<BackupPlan>map(Create::new)
+                .orElseGet(() -> new Refuse("no backup method for targets of kind " + target.kind()));
     }
 }

@@ -27,7 +27,7 @@ public interface BackupRecords {
      */
     Claim claim(String key, String runId, String targetId, Instant now);
 
-    void completed(String key, String objectKey, String location, ArchiveDigest digest, Instant at);
+    void completed(String key, String method, RestorePoint restorePoint, Instant at);
 
     void skipped(String key, String note, Instant at);
 

@@ -1,8 +1,5 @@
 package dev.patchflow.backup.domain;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,34 +13,24 @@ import dev.patchflow.schemas.events.InstanceScanned;
 /**
  * Makes the restore point of one scanned target, exactly once per {@code runId/targetId}.
  * <p>
- * Order of work: claim the fact in the records (intent), decide, archive to a temporary file while
- * hashing it, upload, record the outcome; only then does the caller emit. A redelivered event whose
- * outcome is recorded gets that outcome back ({@link BackupOutcome#replayed()}) without a second
- * archive or upload. A record still IN_PROGRESS means an attempt crashed before recording its outcome:
- * the backup is redone, which is safe because it overwrites the same object key.
+ * Order of work: claim the fact in the records (intent), decide, make the restore point with the
+ * target kind's {@link BackupMethod}, record the outcome; only then does the caller emit. A redelivered
+ * event whose outcome is recorded gets that outcome back ({@link BackupOutcome#replayed()}) without a
+ * second backup. A record still IN_PROGRESS means an attempt crashed before recording its outcome: the
+ * method is called again with the next attempt number and finds or redoes its restore point.
  */
 public final class BackupService {
 
     private static final System.Logger LOG = System.getLogger(BackupService.class.getName());
 
     private final BackupRecords records;
-    private final ArchiveStore store;
-    private final TreeArchiver archiver;
-    private final Path workDir;
+    private final BackupMethods methods;
     private final Clock clock;
 
-    public BackupService(BackupRecords records, ArchiveStore store, TreeArchiver archiver, Path workDir,
-            Clock clock) {
+    public BackupService(BackupRecords records, BackupMethods methods, Clock clock) {
         this.records = records;
-        this.store = store;
-        this.archiver = archiver;
-        this.workDir = workDir;
+        this.methods = methods;
         this.clock = clock;
-    }
-
-    /** The object key of a target's archive: {@code backups/<runId>/<targetId>.tar.gz}. */
-    public static String objectKey(String runId, String targetId) {
-        return "backups/" + runId + "/" + targetId + ".tar.gz";
     }
 
     public BackupOutcome backUp(InstanceScanned scanned) {
@@ -59,7 +46,7 @@ public final class BackupService {
             LOG.log(System.Logger.Level.INFO, "redoing backup of {0} (attempt {1}): the previous one did not finish",
                     key, attempt);
         }
-        BackupPlan plan = BackupPlan.of(scanned.run(), scanned.target());
+        BackupPlan plan = BackupPlan.of(scanned.run(), scanned.target(), methods);
         if (plan instanceof BackupPlan.Skip skip) {
             Instant now = now();
             records.skipped(key, skip.note(), now);
@@ -68,32 +55,14 @@ public final class BackupService {
         if (plan instanceof BackupPlan.Refuse refuse) {
             return fail(key, refuse.reason());
         }
-        Path folder = ((BackupPlan.ArchiveFolder) plan).installFolder();
-        return archive(key, objectKey(runId, targetId), folder);
-    }
-
-    private BackupOutcome archive(String key, String objectKey, Path folder) {
-        Path temp;
+        BackupMethod method = ((BackupPlan.Create) plan).method();
         try {
-            Files.createDirectories(workDir);
-            temp = Files.createTempFile(workDir, "backup-", ".tar.gz");
-        } catch (IOException e) {
-            return fail(key, "cannot create a temporary archive in " + workDir + ": " + e.getMessage());
-        }
-        try {
-            ArchiveDigest digest = archiver.archive(folder, temp);
-            String location = store.put(objectKey, temp, digest);
+            RestorePoint restorePoint = method.create(new BackupMethod.Job(scanned.run(), scanned.target(), attempt));
             Instant now = now();
-            records.completed(key, objectKey, location, digest, now);
-            return new BackupOutcome.Archived(location, digest.sha256(), digest.sizeBytes(), now, false);
+            records.completed(key, method.name(), restorePoint, now);
+            return new BackupOutcome.Created(method.name(), restorePoint, now, false);
         } catch (BackupFailureException e) {
             return fail(key, e.getMessage());
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete temporary archive " + temp, e);
-            }
         }
     }
 
@@ -112,8 +81,9 @@ public final class BackupService {
 
     private static BackupOutcome replay(BackupRecord record) {
         return switch (record.state()) {
-            case COMPLETED, EXPIRED -> new BackupOutcome.Archived(record.location(), record.sha256(),
-                    record.sizeBytes(), record.completedAt(), true);
+            case COMPLETED, EXPIRED -> new BackupOutcome.Created(
+                    record.method() == null ? ArchiveFolderMethod.NAME : record.method(), record.restorePoint(),
+                    record.completedAt(), true);
             case SKIPPED -> new BackupOutcome.Skipped(record.note(), record.completedAt(), true);
             case FAILED -> new BackupOutcome.Failed(record.reason(), true);
             case IN_PROGRESS -> throw new IllegalStateException("an IN_PROGRESS record is claimed, not replayed");

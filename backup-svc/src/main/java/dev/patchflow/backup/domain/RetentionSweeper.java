@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Deletes archives older than the retention period and marks their records EXPIRED. The records are
- * queried with an explicit cutoff time: the MongoDB wire server used locally does not delete on TTL
- * indexes, and the object in S3 has to be deleted anyway.
+ * Removes restore points older than the retention period (each with the {@link BackupMethod} that made
+ * it) and marks their records EXPIRED. The records are queried with an explicit cutoff time: the MongoDB
+ * wire server used locally does not delete on TTL indexes, and the restore point has to be removed anyway.
  * <p>
- * An object that cannot be deleted stays COMPLETED and is retried by the next sweep.
+ * A restore point that cannot be removed stays COMPLETED and is retried by the next sweep.
  */
 public final class RetentionSweeper {
 
@@ -20,16 +20,16 @@ public final class RetentionSweeper {
     }
 
     private final BackupRecords records;
-    private final ArchiveStore store;
+    private final BackupMethods methods;
     private final Duration retention;
     private final int batchSize;
 
-    public RetentionSweeper(BackupRecords records, ArchiveStore store, Duration retention, int batchSize) {
+    public RetentionSweeper(BackupRecords records, BackupMethods methods, Duration retention, int batchSize) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("retention must be positive: " + retention);
         }
         this.records = records;
-        this.store = store;
+        this.methods = methods;
         this.retention = retention;
         this.batchSize = batchSize;
     }
@@ -43,7 +43,10 @@ public final class RetentionSweeper {
             int expiredInBatch = 0;
             for (BackupRecord record : due) {
                 try {
-                    store.delete(record.objectKey());
+                    methods.forRecord(record)
+                            .orElseThrow(() -> new BackupFailureException(
+                                    "no backup method named '" + record.method() + "' to expire it with"))
+                            .expire(record);
                     if (records.expired(record.key(), now)) {
                         expiredInBatch++;
                     }

@@ -79,7 +79,7 @@ public class ScanConsumer {
     }
 
     private static String kind(BackupOutcome outcome) {
-        if (outcome instanceof BackupOutcome.Archived) {
+        if (outcome instanceof BackupOutcome.Created) {
             return "completed";
         }
         return outcome instanceof BackupOutcome.Skipped ? "skipped" : "failed";

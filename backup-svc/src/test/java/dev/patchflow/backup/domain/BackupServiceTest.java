@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,9 @@ class BackupServiceTest {
         workDir = temp.resolve("work");
         records = new FakeRecords();
         store = new FolderStore(Files.createDirectories(temp.resolve("bucket")));
-        service = new BackupService(records, store, new TreeArchiver(), workDir, Clock.fixed(NOW, ZoneOffset.UTC));
+        service = new BackupService(records,
+                new BackupMethods(List.of(new ArchiveFolderMethod(store, new TreeArchiver(), workDir))),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
@@ -88,7 +91,7 @@ class BackupServiceTest {
 
         BackupOutcome outcome = service.backUp(scanned);
 
-        assertThat(outcome).isInstanceOf(BackupOutcome.Archived.class);
+        assertThat(outcome).isInstanceOf(BackupOutcome.Created.class);
         assertThat(outcome.replayed()).isFalse();
         assertThat(store.exists("backups/r1/app-01.tar.gz")).isTrue();
         assertThat(records.byKey.get("r1/app-01").attempt()).isEqualTo(2);

@@ -18,8 +18,8 @@ final class FakeRecords implements BackupRecords {
     public synchronized Claim claim(String key, String runId, String targetId, Instant now) {
         BackupRecord existing = byKey.get(key);
         if (existing == null) {
-            byKey.put(key, new BackupRecord(key, BackupState.IN_PROGRESS, null, null, null, null, null, null, null, now,
-                    1));
+            byKey.put(key, new BackupRecord(key, BackupState.IN_PROGRESS, null, null, null, null, null, null, null,
+                    null, null, now, 1));
             return new Acquired(1);
         }
         if (existing.state() == BackupState.IN_PROGRESS) {
@@ -30,24 +30,26 @@ final class FakeRecords implements BackupRecords {
     }
 
     @Override
-    public void completed(String key, String objectKey, String location, ArchiveDigest digest, Instant at) {
+    public void completed(String key, String method, RestorePoint point, Instant at) {
         BackupRecord r = inProgress(key);
-        byKey.put(key, new BackupRecord(key, BackupState.COMPLETED, objectKey, location, digest.sha256(),
-                digest.sizeBytes(), null, null, at, at, r.attempt()));
+        byKey.put(key, new BackupRecord(key, BackupState.COMPLETED, method, point.objectKey(), point.location(),
+                point.sha256(), point.sizeBytes(), point.details(), null, null, at, at, r.attempt()));
     }
 
     @Override
     public void skipped(String key, String note, Instant at) {
         BackupRecord r = inProgress(key);
-        byKey.put(key, new BackupRecord(key, BackupState.SKIPPED, null, null, null, null, note, null, at, at,
-                r.attempt()));
+        byKey.put(key,
+                new BackupRecord(key, BackupState.SKIPPED, null, null, null, null, null, null, note, null, at, at,
+                        r.attempt()));
     }
 
     @Override
     public void failed(String key, String reason, Instant at) {
         BackupRecord r = inProgress(key);
-        byKey.put(key, new BackupRecord(key, BackupState.FAILED, null, null, null, null, null, reason, at, at,
-                r.attempt()));
+        byKey.put(key,
+                new BackupRecord(key, BackupState.FAILED, null, null, null, null, null, null, null, reason, at, at,
+                        r.attempt()));
     }
 
     @Override
@@ -79,7 +81,7 @@ final class FakeRecords implements BackupRecords {
     }
 
     private static BackupRecord with(BackupRecord r, BackupState state, Instant at, int attempt) {
-        return new BackupRecord(r.key(), state, r.objectKey(), r.location(), r.sha256(), r.sizeBytes(), r.note(),
-                r.reason(), r.completedAt(), at, attempt);
+        return new BackupRecord(r.key(), state, r.method(), r.objectKey(), r.location(), r.sha256(), r.sizeBytes(),
+                r.details(), r.note(), r.reason(), r.completedAt(), at, attempt);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class RetentionSweeperTest {
         backup("r-old", "app-01", NOW.minus(Duration.ofDays(8)));
         backup("r-new", "app-01", NOW.minus(Duration.ofDays(6)));
 
-        RetentionSweeper.Sweep sweep = new RetentionSweeper(records, store, Duration.ofDays(7), 10).sweep(NOW);
+        RetentionSweeper.Sweep sweep = new RetentionSweeper(records, methods(), Duration.ofDays(7), 10).sweep(NOW);
 
         assertThat(sweep.expired()).isEqualTo(1);
         assertThat(sweep.cutoff()).isEqualTo(NOW.minus(Duration.ofDays(7)));
@@ -49,7 +50,7 @@ class RetentionSweeperTest {
             backup("r" + i, "app-01", NOW.minus(Duration.ofDays(30 + i)));
         }
 
-        RetentionSweeper.Sweep sweep = new RetentionSweeper(records, store, Duration.ofDays(7), 3).sweep(NOW);
+        RetentionSweeper.Sweep sweep = new RetentionSweeper(records, methods(), Duration.ofDays(7), 3).sweep(NOW);
 
         assertThat(sweep.expired()).isEqualTo(7);
         assertThat(records.byKey.values()).allMatch(r -> r.state() == BackupState.EXPIRED);
@@ -60,7 +61,7 @@ class RetentionSweeperTest {
         backup("r1", "app-01", NOW.minus(Duration.ofDays(9)));
         backup("r2", "app-01", NOW.minus(Duration.ofDays(10)));
         store.refuseDeletes.add("backups/r1/app-01.tar.gz");
-        RetentionSweeper sweeper = new RetentionSweeper(records, store, Duration.ofDays(7), 10);
+        RetentionSweeper sweeper = new RetentionSweeper(records, methods(), Duration.ofDays(7), 10);
 
         RetentionSweeper.Sweep first = sweeper.sweep(NOW);
         store.refuseDeletes.clear();
@@ -80,20 +81,24 @@ class RetentionSweeperTest {
         records.claim("r1/app-02", "r1", "app-02", NOW.minus(Duration.ofDays(20)));
         records.failed("r1/app-02", "install folder x does not exist", NOW.minus(Duration.ofDays(20)));
 
-        RetentionSweeper.Sweep sweep = new RetentionSweeper(records, store, Duration.ofDays(7), 10).sweep(NOW);
+        RetentionSweeper.Sweep sweep = new RetentionSweeper(records, methods(), Duration.ofDays(7), 10).sweep(NOW);
 
         assertThat(sweep.expired()).isZero();
         assertThat(records.byKey.get("r1/app-01").state()).isEqualTo(BackupState.SKIPPED);
         assertThat(records.byKey.get("r1/app-02").state()).isEqualTo(BackupState.FAILED);
     }
 
+    private BackupMethods methods() {
+        return new BackupMethods(List.of(new ArchiveFolderMethod(store, new TreeArchiver(), temp.resolve("work"))));
+    }
+
     private void backup(String runId, String targetId, Instant at) throws Exception {
         String key = runId + "/" + targetId;
-        String objectKey = BackupService.objectKey(runId, targetId);
+        String objectKey = ArchiveFolderMethod.objectKey(runId, targetId);
         Path archive = Files.writeString(temp.resolve(runId + ".tar.gz"), "archive of " + key);
         ArchiveDigest digest = new ArchiveDigest("00".repeat(32), Files.size(archive), 1);
         String location = store.put(objectKey, archive, digest);
         records.claim(key, runId, targetId, at);
-        records.completed(key, objectKey, location, digest, at);
+        records.completed(key, ArchiveFolderMethod.NAME, RestorePoint.archive(location, objectKey, digest), at);
     }
 }

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,10 +30,10 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 
-import dev.patchflow.backup.domain.ArchiveDigest;
 import dev.patchflow.backup.domain.BackupRecord;
 import dev.patchflow.backup.domain.BackupRecords;
 import dev.patchflow.backup.domain.BackupState;
+import dev.patchflow.backup.domain.RestorePoint;
 
 /**
  * The {@code backups} collection: one document per {@code runId/targetId} ({@code _id}). Only
@@ -58,6 +60,8 @@ public class MongoBackupRecords implements BackupRecords {
     static final String UPDATED_AT = "updatedAt";
     static final String EXPIRED_AT = "expiredAt";
     static final String ATTEMPT = "attempt";
+    static final String METHOD = "method";
+    static final String DETAILS = "details";
 
     private final MongoCollection<Document> backups;
 
@@ -102,9 +106,10 @@ public class MongoBackupRecords implements BackupRecords {
     }
 
     @Override
-    public void completed(String key, String objectKey, String location, ArchiveDigest digest, Instant at) {
-        finish(key, BackupState.COMPLETED, combine(set(OBJECT_KEY, objectKey), set(LOCATION, location),
-                set(SHA256, digest.sha256()), set(SIZE_BYTES, digest.sizeBytes())), at);
+    public void completed(String key, String method, RestorePoint restorePoint, Instant at) {
+        finish(key, BackupState.COMPLETED, combine(set(METHOD, method), set(OBJECT_KEY, restorePoint.objectKey()),
+                set(LOCATION, restorePoint.location()), set(SHA256, restorePoint.sha256()),
+                set(SIZE_BYTES, restorePoint.sizeBytes()), set(DETAILS, new Document(restorePoint.details()))), at);
     }
 
     @Override
@@ -153,10 +158,19 @@ public class MongoBackupRecords implements BackupRecords {
 
     private static BackupRecord toRecord(Document d) {
         Number size = d.get(SIZE_BYTES, Number.class);
-        return new BackupRecord(d.getString(ID), BackupState.valueOf(d.getString(STATE)), d.getString(OBJECT_KEY),
-                d.getString(LOCATION), d.getString(SHA256), size == null ? null : size.longValue(), d.getString(NOTE),
+        return new BackupRecord(d.getString(ID), BackupState.valueOf(d.getString(STATE)), d.getString(METHOD),
+                d.getString(OBJECT_KEY), d.getString(LOCATION), d.getString(SHA256),
+                size == null ? null : size.longValue(), details(d.get(DETAILS, Document.class)), d.getString(NOTE),
                 d.getString(REASON), instant(d.getDate(COMPLETED_AT)), instant(d.getDate(UPDATED_AT)),
                 d.getInteger(ATTEMPT, 1));
+    }
+
+    private static SortedMap<String, String> details(Document details) {
+        SortedMap<String, String> sorted = new TreeMap<>();
+        if (details != null) {
+            details.forEach((name, value) -> sorted.put(name, String.valueOf(value)));
+        }
+        return sorted;
     }
 
     private static Instant instant(Date date) {

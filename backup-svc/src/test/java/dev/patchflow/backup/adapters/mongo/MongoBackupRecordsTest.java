@@ -18,9 +18,11 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 
 import dev.patchflow.backup.domain.ArchiveDigest;
+import dev.patchflow.backup.domain.ArchiveFolderMethod;
 import dev.patchflow.backup.domain.BackupRecords.Acquired;
 import dev.patchflow.backup.domain.BackupRecords.Recorded;
 import dev.patchflow.backup.domain.BackupState;
+import dev.patchflow.backup.domain.RestorePoint;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -77,8 +79,10 @@ class MongoBackupRecordsTest {
     @Test
     void aRecordedOutcomeIsReturnedInsteadOfAClaim() {
         records.claim("r1/app-01", "r1", "app-01", T0);
-        records.completed("r1/app-01", "backups/r1/app-01.tar.gz", "s3://patchflow/backups/r1/app-01.tar.gz",
-                new ArchiveDigest("ab".repeat(32), 20480, 3), T0.plusSeconds(2));
+        records.completed("r1/app-01", ArchiveFolderMethod.NAME,
+                RestorePoint.archive("s3://patchflow/backups/r1/app-01.tar.gz", "backups/r1/app-01.tar.gz",
+                        new ArchiveDigest("ab".repeat(32), 20480, 3)),
+                T0.plusSeconds(2));
 
         var claim = records.claim("r1/app-01", "r1", "app-01", T0.plusSeconds(60));
 
@@ -139,8 +143,9 @@ class MongoBackupRecordsTest {
     private void complete(String key, Instant at) {
         String[] parts = key.split("/");
         records.claim(key, parts[0], parts[1], at);
-        records.completed(key, "backups/" + key + ".tar.gz", "s3://patchflow/backups/" + key + ".tar.gz",
-                new ArchiveDigest("cd".repeat(32), 10, 1), at);
+        records.completed(key, ArchiveFolderMethod.NAME, RestorePoint.archive(
+                "s3://patchflow/backups/" + key + ".tar.gz", "backups/" + key + ".tar.gz",
+                new ArchiveDigest("cd".repeat(32), 10, 1)), at);
     }
 
     private static String hostAndPort(java.net.InetSocketAddress address) {
