@@ -22,6 +22,11 @@ public final class AwsErrors {
             if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
                 String code = aws.awsErrorDetails().errorCode();
                 String message = aws.awsErrorDetails().errorMessage();
+                if (code == null && aws.statusCode() == 401) {
+                    // The URL-connection client does not hand over the body of a 401: say what it means at AWS.
+                    return "HTTP 401 (AuthFailure: the credentials are not valid there, or the region is not enabled"
+                            + " for the account)";
+                }
                 return (code == null ? "HTTP " + aws.statusCode() : code)
                         + (message == null || message.isBlank() ? "" : ": " + message);
             }

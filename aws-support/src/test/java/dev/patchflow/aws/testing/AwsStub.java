@@ -493,11 +493,11 @@ public final class AwsStub implements AutoCloseable {
 
     /** SigV4: {@code Credential=<access key id>/<date>/<region>/<service>/aws4_request}. */
     private static MappingBuilder scoped(MappingBuilder m, String accessKeyId, String region, String service) {
-        if (accessKeyId != null) {
-            m = m.withHeader("Authorization", containing("Credential=" + accessKeyId + "/"));
-        }
-        return m.withHeader("Authorization",
-                containing((region == null ? "" : "/" + region) + "/" + service + "/aws4_request"));
+        // One matcher per header: WireMock keeps only the last withHeader of a name.
+        return m.withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching(".*Credential="
+                + (accessKeyId == null ? "[^/]+" : java.util.regex.Pattern.quote(accessKeyId)) + "/[0-9]{8}/"
+                + (region == null ? "[^/]+" : java.util.regex.Pattern.quote(region)) + "/" + service
+                + "/aws4_request.*"));
     }
 
     public static ResponseDefinitionBuilder ec2Error(int status, String code, String message) {
