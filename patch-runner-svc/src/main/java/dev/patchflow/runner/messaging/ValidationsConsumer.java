@@ -7,6 +7,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.patchflow.runner.adapters.aws.PowerStateRestorer;
 import dev.patchflow.runner.domain.Dispatcher;
 import dev.patchflow.runner.domain.rollout.RolloutScheduler;
 import dev.patchflow.schemas.CloudEvent;
@@ -30,10 +31,12 @@ public class ValidationsConsumer {
     private final EventCodec codec = new EventCodec();
     private final RolloutScheduler scheduler;
     private final Dispatcher dispatcher;
+    private final PowerStateRestorer power;
 
-    public ValidationsConsumer(RolloutScheduler scheduler, Dispatcher dispatcher) {
+    public ValidationsConsumer(RolloutScheduler scheduler, Dispatcher dispatcher, PowerStateRestorer power) {
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
+        this.power = power;
     }
 
     @Incoming(CHANNEL)
@@ -42,8 +45,10 @@ public class ValidationsConsumer {
         CloudEvent<?> event = codec.decode(record);
         if (event.data() instanceof ValidationPassed passed) {
             scheduler.validated(passed.runId(), passed.targetId(), true);
+            power.afterValidation(passed.run(), passed.target());
         } else if (event.data() instanceof ValidationFailed failed) {
             scheduler.validated(failed.runId(), failed.targetId(), false);
+            power.afterValidation(failed.run(), failed.target());
         } else {
             return;
         }
