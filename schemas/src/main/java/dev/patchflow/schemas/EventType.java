@@ -11,6 +11,7 @@ import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchflowEvent;
+import dev.patchflow.schemas.events.PowerStateRestored;
 import dev.patchflow.schemas.events.RunCompleted;
 import dev.patchflow.schemas.events.RunControlled;
 import dev.patchflow.schemas.events.RunGateChanged;
@@ -36,6 +37,7 @@ public enum EventType {
     PATCH_APPLIED("PatchApplied", Topics.PATCHES, PatchApplied.class),
     PATCH_FAILED("PatchFailed", Topics.PATCHES, PatchFailed.class),
     PATCH_NOT_STARTED("PatchNotStarted", Topics.PATCHES, PatchNotStarted.class),
+    POWER_STATE_RESTORED("PowerStateRestored", Topics.PATCHES, PowerStateRestored.class),
     VALIDATION_PASSED("ValidationPassed", Topics.VALIDATIONS, ValidationPassed.class),
     VALIDATION_FAILED("ValidationFailed", Topics.VALIDATIONS, ValidationFailed.class),
     RUN_COMPLETED("RunCompleted", Topics.RUNS, RunCompleted.class),

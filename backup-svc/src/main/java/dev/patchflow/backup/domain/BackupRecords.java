@@ -68,8 +68,12 @@ public interface BackupRecords {
 
     void failed(String key, String reason, Instant at);
 
-    /** COMPLETED records whose archive was made before {@code cutoff}, oldest first, at most {@code limit}. */
-    List<BackupRecord> completedBefore(Instant cutoff, int limit);
+    /**
+     * COMPLETED records due for expiry, oldest first, at most {@code limit}: those whose restore point carries its
+     * own retention ({@link RestorePoint#RETAIN_UNTIL}) once {@code now} passed it, the others when they were
+     * completed before {@code cutoff} (the service-wide retention).
+     */
+    List<BackupRecord> dueForExpiry(Instant now, Instant cutoff, int limit);
 
     /** Marks a COMPLETED record EXPIRED; false if it was not COMPLETED any more. */
     boolean expired(String key, Instant at);

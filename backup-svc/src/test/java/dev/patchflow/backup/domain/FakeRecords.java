@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * In-memory {@link BackupRecords} with the same state machine as the Mongo adapter (which has its own
  * test against a wire server), for fast tests of the domain.
  */
-final class FakeRecords implements BackupRecords {
+public final class FakeRecords implements BackupRecords {
 
     final Map<String, BackupRecord> byKey = new ConcurrentHashMap<>();
 
@@ -76,10 +76,12 @@ final class FakeRecords implements BackupRecords {
     }
 
     @Override
-    public List<BackupRecord> completedBefore(Instant cutoff, int limit) {
+    public List<BackupRecord> dueForExpiry(Instant now, Instant cutoff, int limit) {
         return byKey.values()
                 .stream()
-                .filter(r -> r.state() == BackupState.COMPLETED && r.completedAt().isBefore(cutoff))
+                .filter(r -> r.state() == BackupState.COMPLETED && (r.details().containsKey("retainUntil")
+                        ? Instant.parse(r.details().get("retainUntil")).isBefore(now)
+                        : r.completedAt().isBefore(cutoff)))
                 .sorted(Comparator.comparing(BackupRecord::completedAt))
                 .limit(limit)
                 .toList();

@@ -115,6 +115,38 @@ public interface RunnerConfig {
     /** Rollout defaults. */
     Rollout rollout();
 
+    /** {@code patchflow.runner.ssm.*}: the {@code ssm} executor (AWS Systems Manager Run Command). */
+    Ssm ssm();
+
+    interface Ssm {
+
+        /** The SSM document that patches. */
+        @WithDefault("AWS-RunPatchBaseline")
+        String documentName();
+
+        /** RebootOption when the patch does not set {@code parameters.rebootOption}. */
+        @WithDefault("RebootIfNeeded")
+        String rebootOption();
+
+        /** SendCommand TimeoutSeconds: how long SSM tries to deliver before DeliveryTimedOut. */
+        @WithDefault("10m")
+        Duration deliveryTimeout();
+
+        /** How often an invocation's (and a starting instance's) state is asked for. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** How long a started instance may take to be running and SSM Online, when the run does not say. */
+        @WithDefault("10m")
+        Duration startWaitTimeout();
+
+        /** Where the SSM agent writes the full command output (an S3 bucket of the zone's account); unset: none. */
+        Optional<String> outputS3Bucket();
+
+        @WithDefault("patchflow/ssm")
+        String outputS3Prefix();
+    }
+
     /** {@code patchflow.runner.rollout.*}. */
     interface Rollout {
 

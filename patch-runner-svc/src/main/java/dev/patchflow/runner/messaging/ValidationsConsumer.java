@@ -15,6 +15,7 @@ import dev.patchflow.kit.messaging.IncomingEvent;
 import dev.patchflow.kit.messaging.Pipelines;
 import dev.patchflow.kit.messaging.RecordPipeline;
 import dev.patchflow.kit.messaging.Refusals;
+import dev.patchflow.runner.adapters.aws.PowerStateRestorer;
 import dev.patchflow.runner.domain.Dispatcher;
 import dev.patchflow.runner.domain.rollout.RolloutScheduler;
 import dev.patchflow.schemas.EventType;
@@ -36,12 +37,15 @@ public class ValidationsConsumer {
     private final RecordPipeline pipeline;
     private final RolloutScheduler scheduler;
     private final Dispatcher dispatcher;
+    private final PowerStateRestorer power;
 
-    public ValidationsConsumer(Pipelines pipelines, RolloutScheduler scheduler, Dispatcher dispatcher) {
+    public ValidationsConsumer(Pipelines pipelines, RolloutScheduler scheduler, Dispatcher dispatcher,
+            PowerStateRestorer power) {
         this.pipeline = pipelines.forTopic(CHANNEL,
                 Set.of(EventType.VALIDATION_PASSED, EventType.VALIDATION_FAILED));
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
+        this.power = power;
     }
 
     @Incoming(CHANNEL)
@@ -54,9 +58,11 @@ public class ValidationsConsumer {
         for (IncomingEvent event : events) {
             if (event.data() instanceof ValidationPassed passed) {
                 scheduler.validated(passed.runId(), passed.targetId(), true);
+                power.afterValidation(passed.run(), passed.target());
             } else {
                 ValidationFailed failed = (ValidationFailed) event.data();
                 scheduler.validated(failed.runId(), failed.targetId(), false);
+                power.afterValidation(failed.run(), failed.target());
             }
         }
         // A verified canary may open its gate; a failure may halt the run: the dispatcher looks again.

@@ -48,7 +48,7 @@ public class RequestCommand implements Callable<Integer> {
     CommonOptions common;
 
     // --- targets
-    @Option(names = "--inventory", paramLabel = "<file|dir>", required = true, description = "Inventory file (static provider) or folder of installs (directory provider).")
+    @Option(names = "--inventory", paramLabel = "<file|dir>", description = "Inventory file (static provider) or folder of installs (directory provider). Without it, --landing-zones/--environment select EC2 instances (provider aws-ec2).")
     Path inventory;
 
     @Option(names = "--provider", paramLabel = "static|directory", description = "Inventory provider (default: directory for a folder, else static).")
@@ -64,10 +64,10 @@ public class RequestCommand implements Callable<Integer> {
     Map<String, String> labels = new LinkedHashMap<>();
 
     // --- patch
-    @Option(names = "--patch-id", required = true, paramLabel = "<id>", description = "Patch identifier (ledger key with the version).")
+    @Option(names = "--patch-id", paramLabel = "<id>", description = "Patch identifier (ledger key with the version); AWS runs: AWS-RunPatchBaseline.")
     String patchId;
 
-    @Option(names = "--patch-version", required = true, paramLabel = "<version>", description = "Patch version.")
+    @Option(names = "--patch-version", paramLabel = "<version>", description = "Patch version; AWS runs: the run id.")
     String patchVersion;
 
     @Option(names = "--command", paramLabel = "<cmd and args>", description = "Patch command as one string, split into argv honouring '...' and \"...\" quotes (no shell).")

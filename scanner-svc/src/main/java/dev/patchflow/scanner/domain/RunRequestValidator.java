@@ -33,6 +33,10 @@ public final class RunRequestValidator {
     private final InventoryProviders providers;
     /** The signed-package executor of patch-runner-svc: it needs a release manifest, not a command. */
     static final String PACKAGE_EXECUTOR = "package";
+    /** SSM Run Command (AWS-RunPatchBaseline) of patch-runner-svc: only EC2 instances can run it. */
+    static final String SSM_EXECUTOR = "ssm";
+    /** The EC2 inventory: the only provider whose targets the AWS checks and the ssm executor can reach. */
+    static final String AWS_PROVIDER = "aws-ec2";
 
     private final Set<String> executors;
 
@@ -50,6 +54,11 @@ public final class RunRequestValidator {
         Optional<InventoryProvider> provider = checkTargets(request.targets(), problems);
         RunOptions options = request.options();
         checkPatch(request.patch(), options, problems);
+        if (SSM_EXECUTOR.equals(request.patch().executor()) && provider.isPresent()
+                && !AWS_PROVIDER.equals(provider.get().name())) {
+            problems.add("the ssm executor patches EC2 instances through SSM Run Command; " + provider.get().name()
+                    + " targets are not EC2 instances (use the " + AWS_PROVIDER + " provider)");
+        }
         checkMaxConcurrency(options.rollout().maxConcurrency(), problems);
         checkChecks(options.checks(), provider, problems);
         return problems;
@@ -64,6 +73,11 @@ public final class RunRequestValidator {
         if (provider.isEmpty()) {
             problems.add("unknown inventory provider '" + targets.provider() + "' (known: " + providers.knownNames()
                     + ")");
+        } else if (!provider.get().needsSource()) {
+            if (targets.source() != null && !targets.source().isBlank()) {
+                problems.add("targets.source is not used by the " + provider.get().name() + " provider: "
+                        + provider.get().sourceDescription());
+            }
         } else if (targets.source() == null || targets.source().isBlank()) {
             problems.add("targets.source is missing: the " + provider.get().name() + " provider needs "
                     + provider.get().sourceDescription());
@@ -136,8 +150,17 @@ public final class RunRequestValidator {
                     }
                     checkVersionFile(where, check.versionFile(), problems);
                 }
+                case CheckSpec.AWS_INSTANCE_RUNNING, CheckSpec.AWS_SSM_ONLINE, CheckSpec.AWS_BACKUP_IMAGE,
+                        CheckSpec.AWS_PATCH_COMPLIANCE -> {
+                    if (provider.isPresent() && !AWS_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a " + check.type() + " check asks AWS about an EC2 instance, which "
+                                + provider.get().name() + " targets are not");
+                    }
+                }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, version)");
+                        + "' (known: command, http, version, " + String.join(", ",
+                                CheckSpec.AWS_TYPES.stream().sorted().toList())
+                        + ")");
             }
         }
     }

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One post-patch health check.
  *
  * @param type {@code command} (exit code 0 passes), {@code http} (status equals {@code expectStatus},
- *        default 200) or {@code version} (the install's version file equals the patch version)
+ *        default 200), {@code version} (the install's version file equals the patch version), or for
+ *        {@code aws-ec2} targets {@code aws-instance-running}, {@code aws-ssm-online}, {@code aws-backup-image}
+ *        (the run's AMI of the target is {@code available}), {@code aws-patch-compliance} (no missing or failed
+ *        patches; a pending reboot is reported)
  * @param command argv of the command check; the target's attributes are in its environment
  * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's
  * @param versionFile version file, relative to the install folder (default {@code VERSION})
@@ -20,6 +23,14 @@ public record CheckSpec(String name, String type, List<String> command, String u
     public static final String COMMAND = "command";
     public static final String HTTP = "http";
     public static final String VERSION = "version";
+    public static final String AWS_INSTANCE_RUNNING = "aws-instance-running";
+    public static final String AWS_SSM_ONLINE = "aws-ssm-online";
+    public static final String AWS_BACKUP_IMAGE = "aws-backup-image";
+    public static final String AWS_PATCH_COMPLIANCE = "aws-patch-compliance";
+
+    /** The checks that only make sense on {@code aws-ec2} targets. */
+    public static final java.util.Set<String> AWS_TYPES = java.util.Set.of(AWS_INSTANCE_RUNNING, AWS_SSM_ONLINE,
+            AWS_BACKUP_IMAGE, AWS_PATCH_COMPLIANCE);
 
     public CheckSpec {
         command = command == null ? List.of() : List.copyOf(command);

@@ -2,7 +2,8 @@ package dev.patchflow.schemas.events;
 
 /** Every Patchflow event names its run, and its target if it is about one. */
 public sealed interface PatchflowEvent permits PatchRequested, InstanceScanned, ScanCompleted, RunRejected,
-        BackupCompleted, BackupFailed, PatchApplied, PatchFailed, PatchNotStarted, ValidationPassed, ValidationFailed,
+        BackupCompleted, BackupFailed, PatchApplied, PatchFailed, PatchNotStarted, PowerStateRestored, ValidationPassed,
+        ValidationFailed,
         RunCompleted, RunControlled, RunHalted, RunGateChanged {
 
     String runId();

@@ -3,6 +3,7 @@ package dev.patchflow.backup.adapters.mongo;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.set;
@@ -70,6 +71,8 @@ public class MongoBackupRecords implements BackupRecords {
     static final String ATTEMPT = "attempt";
     static final String METHOD = "method";
     static final String DETAILS = "details";
+    /** A restore point's own end of retention (AMIs); absent: the service-wide retention applies. */
+    static final String RETAIN_UNTIL = "retainUntil";
 
     private final MongoCollection<Document> backups;
 
@@ -167,7 +170,7 @@ public class MongoBackupRecords implements BackupRecords {
             outcome = combine(set(METHOD, c.method()), set(OBJECT_KEY, point.objectKey()),
                     set(LOCATION, point.location()),
                     set(SHA256, point.sha256()), set(SIZE_BYTES, point.sizeBytes()),
-                    set(DETAILS, new Document(point.details())));
+                    set(DETAILS, new Document(point.details())), set(RETAIN_UNTIL, retainUntil(point)));
         } else if (finish instanceof Skipped skipped) {
             state = BackupState.SKIPPED;
             outcome = set(NOTE, skipped.note());
@@ -194,10 +197,16 @@ public class MongoBackupRecords implements BackupRecords {
         finishAll(List.of(new Failed(key, reason, at)));
     }
 
+    private static Date retainUntil(RestorePoint restorePoint) {
+        String until = restorePoint.details().get(RestorePoint.RETAIN_UNTIL);
+        return until == null ? null : Date.from(Instant.parse(until));
+    }
+
     @Override
-    public List<BackupRecord> completedBefore(Instant cutoff, int limit) {
+    public List<BackupRecord> dueForExpiry(Instant now, Instant cutoff, int limit) {
         List<BackupRecord> due = new ArrayList<>();
-        backups.find(and(eq(STATE, BackupState.COMPLETED.name()), lt(COMPLETED_AT, Date.from(cutoff))))
+        backups.find(and(eq(STATE, BackupState.COMPLETED.name()),
+                or(lt(RETAIN_UNTIL, Date.from(now)), and(eq(RETAIN_UNTIL, null), lt(COMPLETED_AT, Date.from(cutoff))))))
                 .sort(Sorts.ascending(COMPLETED_AT))
                 .limit(limit)
                 .forEach(document -> due.add(toRecord(document)));

@@ -42,6 +42,7 @@ public class MongoAdoptionStore implements AdoptionStore {
                 .append("processStart", date(child.processStart()))
                 .append("outputFile", child.outputFile())
                 .append("exitFile", child.exitFile())
+                .append("remoteCommand", child.remoteCommand())
                 .append("recordedAt", date(now));
         targets.updateOne(eq("_id", runTargetId), set("child", doc));
     }
@@ -55,7 +56,7 @@ public class MongoAdoptionStore implements AdoptionStore {
         }
         Number pid = child.get("pid", Number.class);
         return Optional.of(new ChildProcess(pid.longValue(), instant(child.getDate("processStart")),
-                child.getString("outputFile"), child.getString("exitFile")));
+                child.getString("outputFile"), child.getString("exitFile"), child.getString("remoteCommand")));
     }
 
     @Override

@@ -18,7 +18,6 @@ import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.domain.TargetState;
 import dev.patchflow.schemas.EventIds;
 import dev.patchflow.schemas.EventType;
-import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunContext;
@@ -74,8 +73,8 @@ public class RolloutScheduler {
 
     /** A target reached the runner (before its {@code run_targets} record is written, so a crash loses nothing). */
     public void arrived(RunContext run, Target target, PatchflowEvent outcome) {
-        store.arrived(run, target, outcome != null, outcome instanceof PatchFailed);
-        if (outcome instanceof PatchFailed) {
+        store.arrived(run, target, outcome != null, ErrorBudget.counts(outcome));
+        if (ErrorBudget.counts(outcome)) {
             enforceBudget(run.runId());
         }
     }
@@ -93,8 +92,8 @@ public class RolloutScheduler {
         }
         RunTarget t = record.get();
         if (t.state() == TargetState.DONE) {
-            store.finished(runId, t.targetId(), t.outcome() instanceof PatchFailed);
-            if (t.outcome() instanceof PatchFailed) {
+            store.finished(runId, t.targetId(), ErrorBudget.counts(t.outcome()));
+            if (ErrorBudget.counts(t.outcome())) {
                 enforceBudget(runId);
             }
         } else if (t.state() == TargetState.READY) {
@@ -363,7 +362,7 @@ public class RolloutScheduler {
         private void adoptRun() {
             for (RunTarget t : targets.findByRun(runId)) {
                 boolean done = t.state() == TargetState.DONE;
-                store.arrived(t.run(), t.target(), done, done && t.outcome() instanceof PatchFailed);
+                store.arrived(t.run(), t.target(), done, done && ErrorBudget.counts(t.outcome()));
             }
         }
 
