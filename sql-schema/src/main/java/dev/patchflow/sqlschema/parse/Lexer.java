@@ -24,15 +24,61 @@ final class Lexer {
     static List<Token> tokens(String source, String text) throws SchemaParseException {
         CCJSqlParserTokenManager manager = new CCJSqlParserTokenManager(new SimpleCharStream(new StringProvider(text)));
         List<Token> tokens = new ArrayList<>();
+        Token pendingComments = null;
         try {
             for (Token token = manager.getNextToken(); token.kind != CCJSqlParserConstants.EOF; token = manager
                     .getNextToken()) {
+                if (token.kind == CCJSqlParserConstants.ST_SEMICOLON && !token.image.equals(";")) {
+                    // JSqlParser takes a blank line for a statement end; MySQL does not: it is whitespace. Its
+                    // comments go to the next token.
+                    if (token.specialToken != null) {
+                        pendingComments = chain(token.specialToken, pendingComments);
+                    }
+                    continue;
+                }
+                if (pendingComments != null) {
+                    token.specialToken = chain(token.specialToken, pendingComments);
+                    pendingComments = null;
+                }
                 tokens.add(token);
             }
         } catch (TokenMgrException e) {
             throw new SchemaParseException(source, 0, 0, null, "cannot read the SQL text: " + e.getMessage());
         }
         return tokens;
+    }
+
+    /** {@code newer}'s comment chain followed by {@code older}'s (a chain runs from the nearest comment back). */
+    private static Token chain(Token newer, Token older) {
+        if (newer == null) {
+            return older;
+        }
+        Token last = newer;
+        while (last.specialToken != null) {
+            last = last.specialToken;
+        }
+        last.specialToken = older;
+        return newer;
+    }
+
+    /**
+     * {@code text} with every empty line given one space: the parser would end a statement at a blank line, MySQL
+     * does not. Lines and columns stay where they were.
+     */
+    static String withoutBlankLines(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        char previous = '\n';
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' && previous == '\n' || c == '\r' && previous == '\n') {
+                out.append(' ');
+            }
+            out.append(c);
+            if (c != '\r') {
+                previous = c;
+            }
+        }
+        return out.toString();
     }
 
     /** Tokens of a fragment whose text is known to be lexable (it came out of the parser). */

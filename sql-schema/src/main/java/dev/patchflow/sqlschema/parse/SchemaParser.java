@@ -165,7 +165,8 @@ public final class SchemaParser {
         // Parse the statement alone, but padded so that the parser's line and column are the file's.
         // The lexer counts positions from 1.
         String body = text.substring(first.absoluteBegin - 1, last.absoluteBegin - 1 + last.image.length());
-        String padded = "\n".repeat(first.beginLine - 1) + " ".repeat(first.beginColumn - 1) + body;
+        String padded = " \n".repeat(first.beginLine - 1) + " ".repeat(first.beginColumn - 1)
+                + Lexer.withoutBlankLines(body);
         CCJSqlParser parser = CCJSqlParserUtil.newParser(padded);
         try {
             Statement parsed = parser.Statement();

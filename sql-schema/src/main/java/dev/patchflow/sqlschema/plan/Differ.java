@@ -320,6 +320,7 @@ public final class Differ {
                                 index.comment()))
                         .toList());
                 List<Index> addIndexes = new ArrayList<>();
+                List<Change> indexChanges = new ArrayList<>();
                 for (Index index : renamedCurrent.indexes()) {
                     Optional<Index> target = wanted.index(index.name());
                     if (target.isEmpty() || !equalsIgnoringCase(target.get(), index)) {
@@ -341,7 +342,7 @@ public final class Differ {
                                 ? "primary key (" + SqlWriter.idents(index.columnNames()) + ")"
                                 : "index " + SqlWriter.ident(index.name()) + " ("
                                         + SqlWriter.indexParts(index.parts()) + ")";
-                        changes.add(new Change((existing.isEmpty() ? "add " : "change ") + what,
+                        indexChanges.add(new Change((existing.isEmpty() ? "add " : "change ") + what,
                                 primary ? Set.of(Destructive.CHANGE_PRIMARY_KEY) : Set.of()));
                     }
                 }
@@ -451,6 +452,7 @@ public final class Differ {
                 }
 
                 // indexes added, a second FULLTEXT in an ALTER of its own
+                changes.addAll(indexChanges);
                 List<Index> laterFulltext = new ArrayList<>();
                 boolean fulltext = false;
                 for (Index index : addIndexes) {

@@ -102,6 +102,27 @@ class SchemaParserTest {
     }
 
     @Test
+    void blankLinesAreWhitespaceAsForMysqlNotStatementEnds() throws Exception {
+        ParsedSchema parsed = parser.parse("blank.sql", """
+                -- the app's schema
+
+
+                CREATE TABLE `a` (
+                  `id` int,
+
+                  -- @renamed from=old
+
+                  `b` int
+                );
+
+
+                CREATE TABLE `c` (`id` int);
+                """);
+        assertThat(parsed.schema().tables()).containsOnlyKeys("a", "c");
+        assertThat(parsed.renames().columnsOf("a")).containsEntry("b", "old");
+    }
+
+    @Test
     void renameAnnotationsAreReadFromComments() throws Exception {
         ParsedSchema parsed = parser.parse("r.sql", """
                 -- @renamed from=customer
