@@ -8,10 +8,13 @@ import java.time.Clock;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.patchflow.runner.adapters.mongo.MongoSchemaJournal;
 import dev.patchflow.runner.adapters.pkg.PackageExecutorFactory;
 import dev.patchflow.runner.adapters.pkg.PackagePatchExecutor;
 import dev.patchflow.runner.adapters.s3.S3Clients;
 import dev.patchflow.runner.adapters.s3.S3PackageSource;
+import dev.patchflow.runner.adapters.sql.SqlSchemaExecutorFactory;
+import dev.patchflow.runner.adapters.sql.SqlSchemaPatchExecutor;
 import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.domain.rollout.RolloutSettings;
 
@@ -39,6 +42,14 @@ public class RunnerProducers {
         return PackageExecutorFactory.create(config.packageExecutor(),
                 new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()),
                 settings.workDir());
+    }
+
+    /** The {@code sql-schema} executor; desired schemas come from the patch catalog (or http(s)). */
+    @Produces
+    @Singleton
+    SqlSchemaPatchExecutor sqlSchemaExecutor(RunnerConfig config, S3Config s3, MongoSchemaJournal journal) {
+        return SqlSchemaExecutorFactory.create(config.sqlSchema(),
+                new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()), journal);
     }
 
     @Produces
