@@ -33,6 +33,7 @@ public final class RunRequestValidator {
     private final InventoryProviders providers;
     /** The signed-package executor of patch-runner-svc: it needs a release manifest, not a command. */
     static final String PACKAGE_EXECUTOR = "package";
+    static final String SQL_SCHEMA_EXECUTOR = "sql-schema";
 
     private final Set<String> executors;
 
@@ -51,7 +52,7 @@ public final class RunRequestValidator {
         RunOptions options = request.options();
         checkPatch(request.patch(), options, problems);
         checkMaxConcurrency(options.rollout().maxConcurrency(), problems);
-        checkChecks(options.checks(), provider, problems);
+        checkChecks(options.checks(), provider, request.patch(), problems);
         return problems;
     }
 
@@ -79,6 +80,14 @@ public final class RunRequestValidator {
                 && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
             // A dry run still runs the command (with --dry-run), so it needs one too.
             problems.add("patch.command is empty: the process executor needs the program and its arguments");
+        } else if (SQL_SCHEMA_EXECUTOR.equals(patch.executor())) {
+            String schema = patch.parameters().get("schema");
+            if (schema == null || schema.isBlank()) {
+                problems.add("patch.parameters.schema is missing: the sql-schema executor needs the desired schema's "
+                        + "s3:// or http(s):// location");
+            } else if (!schema.matches("(?i)^(s3|https?)://.+")) {
+                problems.add("patch.parameters.schema '" + schema + "' is not an s3:// or http(s):// location");
+            }
         } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
             String manifest = patch.parameters().get("manifest");
             if (manifest == null || manifest.isBlank()) {
@@ -113,7 +122,7 @@ public final class RunRequestValidator {
         }
     }
 
-    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider,
+    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider, PatchSpec patch,
             List<String> problems) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < checks.size(); i++) {
@@ -136,8 +145,21 @@ public final class RunRequestValidator {
                     }
                     checkVersionFile(where, check.versionFile(), problems);
                 }
+                case CheckSpec.SCHEMA -> {
+                    // the desired schema: the check's url, else the sql-schema patch's schema parameter
+                    String location = check.url() != null && !check.url().isBlank()
+                            ? check.url()
+                            : patch == null ? null : patch.parameters().get("schema");
+                    if (location == null || location.isBlank()) {
+                        problems.add(where + ": a schema check needs the desired schema: its url, or a sql-schema "
+                                + "patch's parameters.schema");
+                    } else if (!location.matches("(?i)^(s3|https?)://.+")) {
+                        problems.add(where + ": the desired schema '" + location
+                                + "' is not an s3:// or http(s):// location");
+                    }
+                }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, version)");
+                        + "' (known: command, http, version, schema)");
             }
         }
     }

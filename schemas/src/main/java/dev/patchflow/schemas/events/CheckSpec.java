@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param type {@code command} (exit code 0 passes), {@code http} (status equals {@code expectStatus},
  *        default 200) or {@code version} (the install's version file equals the patch version)
  * @param command argv of the command check; the target's attributes are in its environment
- * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's
+ * @param url URL of the http check ({@code ${address}} and {@code ${id}} are replaced by the target's); for a
+ *        {@code schema} check the desired schema's {@code s3://} or {@code http(s)://} location
  * @param versionFile version file, relative to the install folder (default {@code VERSION})
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -20,6 +21,8 @@ public record CheckSpec(String name, String type, List<String> command, String u
     public static final String COMMAND = "command";
     public static final String HTTP = "http";
     public static final String VERSION = "version";
+    /** The live schema of a {@code mysql} target equals the desired one ({@code url}, else the patch's {@code schema}). */
+    public static final String SCHEMA = "schema";
 
     public CheckSpec {
         command = command == null ? List.of() : List.copyOf(command);
