@@ -38,10 +38,11 @@ public class RunnerProducers {
     /** The {@code package} executor (a bean of {@code PatchExecutor}, so the registry finds it). */
     @Produces
     @Singleton
-    PackagePatchExecutor packageExecutor(RunnerConfig config, S3Config s3, RunnerSettings settings) {
+    PackagePatchExecutor packageExecutor(RunnerConfig config, S3Config s3, RunnerSettings settings,
+            SqlSchemaPatchExecutor schema) {
         return PackageExecutorFactory.create(config.packageExecutor(),
                 new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()),
-                settings.workDir());
+                settings.workDir(), schema);
     }
 
     /** The {@code sql-schema} executor; desired schemas come from the patch catalog (or http(s)). */

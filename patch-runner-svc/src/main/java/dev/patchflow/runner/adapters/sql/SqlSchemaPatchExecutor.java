@@ -141,8 +141,50 @@ public final class SqlSchemaPatchExecutor implements PatchExecutor {
         } catch (IllegalArgumentException e) {
             throw new Refusal(e.getMessage());
         }
-        details.put("database", schemaName);
         String desiredText = fetch(location);
+        return converge(request, database, schemaName, location, desiredText, allowed, details, out, started);
+    }
+
+    /**
+     * The schema step of a release package ({@code package} executor): brings the target's database to
+     * {@code desiredText} (the package's schema file, named {@code source}) exactly as a {@code sql-schema} patch
+     * would, with the patch's {@code allow}. A failure is returned, not thrown: the caller rolls its files back.
+     */
+    public ExecutionResult applyDesired(ExecutionRequest request, String source, String desiredText,
+            Map<String, String> details, PrintWriter out) {
+        long started = System.nanoTime();
+        try {
+            DatabaseTarget database = request.target().database();
+            if (database == null || database.url() == null || database.url().isBlank()) {
+                throw new Refusal("target " + request.target().id() + " has no database.url for the package's "
+                        + "schema");
+            }
+            Set<Destructive> allowed;
+            try {
+                allowed = Guard.parseAllowances(request.patch().parameters().get(PARAM_ALLOW));
+            } catch (IllegalArgumentException e) {
+                throw new Refusal("parameter allow: " + e.getMessage());
+            }
+            String schemaName;
+            try {
+                schemaName = database.schema() != null && !database.schema().isBlank()
+                        ? database.schema()
+                        : SchemaPlans.schemaOf(database.url());
+            } catch (IllegalArgumentException e) {
+                throw new Refusal(e.getMessage());
+            }
+            return converge(request, database, schemaName, source, desiredText, allowed, details, out, started);
+        } catch (Refusal refusal) {
+            out.println("-- FAILED: " + refusal.getMessage());
+            return ExecutionResult.failure(refusal.getMessage(), null, since(started), details);
+        }
+    }
+
+    private ExecutionResult converge(ExecutionRequest request, DatabaseTarget database, String schemaName,
+            String location, String desiredText, Set<Destructive> allowed, Map<String, String> details,
+            PrintWriter out, long started) throws Refusal {
+        Target target = request.target();
+        details.put("database", schemaName);
         details.put("desiredSha256", sha256(desiredText));
         ParsedSchema desired;
         try {

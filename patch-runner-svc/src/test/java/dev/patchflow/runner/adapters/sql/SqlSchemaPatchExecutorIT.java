@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.patchflow.pkg.source.PackageSource;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
-import dev.patchflow.runner.domain.SchemaJournal;
 import dev.patchflow.runner.support.Fixtures;
+import dev.patchflow.runner.support.MemorySchemaJournal;
 import dev.patchflow.schemas.events.DatabaseTarget;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.PatchStatus;
@@ -57,7 +56,7 @@ class SqlSchemaPatchExecutorIT {
 
     private final MariaDbServer server;
     private final Map<String, String> catalog = new HashMap<>();
-    private final MemoryJournal journal = new MemoryJournal();
+    private final MemorySchemaJournal journal = new MemorySchemaJournal();
     private SqlSchemaPatchExecutor executor;
 
     @TempDir
@@ -176,37 +175,5 @@ class SqlSchemaPatchExecutorIT {
             }
         }
         return names;
-    }
-
-    /** The journal in memory (the Mongo one is exercised by PackagedSqlSchemaIT). */
-    static final class MemoryJournal implements SchemaJournal {
-
-        final Map<String, Journal> journals = new HashMap<>();
-
-        @Override
-        public Optional<Journal> find(String runTargetId) {
-            return Optional.ofNullable(journals.get(runTargetId));
-        }
-
-        @Override
-        public void create(String runTargetId, String desiredSha256, List<Entry> statements, long lockToken) {
-            journals.put(runTargetId, new Journal(runTargetId, desiredSha256, statements, new ArrayList<>(),
-                    new TreeMap<>()));
-        }
-
-        @Override
-        public boolean claim(String runTargetId, long lockToken) {
-            return true;
-        }
-
-        @Override
-        public void started(String runTargetId, int number, long lockToken) {
-            journals.get(runTargetId).started().add(number);
-        }
-
-        @Override
-        public void confirmed(String runTargetId, int number, String how, long lockToken) {
-            journals.get(runTargetId).confirmed().put(number, how);
-        }
     }
 }
