@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,10 +32,11 @@ import com.mongodb.client.model.Updates;
 
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.localstack.ServiceProcess;
+import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.adapters.mongo.MongoSchemaJournal;
 import dev.patchflow.runner.support.Catalog;
 import dev.patchflow.runner.support.Fixtures;
-import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.DatabaseTarget;
@@ -92,15 +88,11 @@ class PackagedSqlSchemaIT {
     @TempDir
     Path dir;
 
-    private final List<Process> services = new ArrayList<>();
-    private final Map<Process, Integer> ports = new HashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
 
     @AfterEach
-    void stopServices() throws InterruptedException {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
+    void stopServices() {
+        services.forEach(ServiceProcess::close);
     }
 
     @Test
@@ -125,14 +117,13 @@ class PackagedSqlSchemaIT {
         Path signal = dir.resolve("parked");
         String instance = "sql-runner-" + UUID.randomUUID();
 
-        Process first = start(stack, instance, "first", signal);
-        awaitReady(first, "first");
+        ServiceProcess first = start(stack, instance, "first", signal);
         try (KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES)) {
             try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS)) {
                 backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
             }
             await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(signal));
-            first.destroyForcibly().waitFor(); // SIGKILL mid-plan
+            first.kill(); // SIGKILL mid-plan
 
             try (MongoClient mongo = MongoClients.create(stack.mongoConnectionString())) {
                 MongoCollection<Document> journal = mongo.getDatabase("runner")
@@ -146,8 +137,7 @@ class PackagedSqlSchemaIT {
                 journal.updateOne(Filters.eq("_id", runTargetId), Updates.unset("confirmed.3"));
             }
 
-            Process second = start(stack, instance, "second", null);
-            awaitReady(second, "second");
+            start(stack, instance, "second", null);
             List<ConsumerRecord<String, byte[]>> outcomes = patches.awaitKey(runTargetId, 1);
             PatchApplied applied = Records.CODEC.decode(outcomes.get(0)).as(PatchApplied.class).data();
 
@@ -182,55 +172,20 @@ class PackagedSqlSchemaIT {
         }
     }
 
-    private Process start(LocalStack stack, String instance, String name, Path signal) throws IOException {
-        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("package the module first (mvn verify)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        int port = freePort();
-        command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dpatchflow.runner.instance-id=" + instance);
-        command.add("-Dpatchflow.runner.poll-interval=200ms");
+    private ServiceProcess start(LocalStack stack, String instance, String name, Path signal)
+            throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.put("patchflow.runner.instance-id", instance);
+        properties.put("patchflow.runner.poll-interval", "200ms");
         if (signal != null) {
-            command.add("-Dpatchflow.runner.sql-schema.test-only-pause-after=3");
-            command.add("-Dpatchflow.runner.sql-schema.test-only-pause-signal=" + signal);
+            properties.put("patchflow.runner.sql-schema.test-only-pause-after", "3");
+            properties.put("patchflow.runner.sql-schema.test-only-pause-signal", signal.toString());
         }
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "packaged-sql-schema-runner-" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        services.add(process);
-        ports.put(process, port);
-        return process;
-    }
-
-    private void awaitReady(Process service, String name) {
-        HttpClient http = HttpClient.newHttpClient();
-        int port = ports.get(service);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as("runner exited, see target/packaged-sql-schema-runner-" + name + ".log")
-                    .isTrue();
-            return status(http, port) == 200;
-        });
-    }
-
-    private static int status(HttpClient http, int port) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ServiceProcess runner = ServiceProcess
+                .forTest("patch-runner-svc", "packaged-sql-schema-runner-" + name, properties)
+                .start();
+        services.add(runner);
+        runner.awaitReady(Duration.ofSeconds(90));
+        return runner;
     }
 }
