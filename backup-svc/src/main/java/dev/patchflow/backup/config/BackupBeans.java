@@ -13,6 +13,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.patchflow.backup.adapters.mysql.SchemaDumpMethod;
 import dev.patchflow.backup.domain.ArchiveFolderMethod;
 import dev.patchflow.backup.domain.ArchiveStore;
 import dev.patchflow.backup.domain.BackupMethod;
@@ -22,6 +23,7 @@ import dev.patchflow.backup.domain.BackupService;
 import dev.patchflow.backup.domain.RetentionSweeper;
 import dev.patchflow.backup.domain.TreeArchiver;
 import dev.patchflow.schemas.EventCodec;
+import dev.patchflow.sqlschema.live.Connections;
 
 /** Wires the framework-free domain classes into CDI. */
 @ApplicationScoped
@@ -44,6 +46,14 @@ public class BackupBeans {
     ArchiveFolderMethod archiveFolderMethod(ArchiveStore store, BackupConfig config) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         return new ArchiveFolderMethod(store, new TreeArchiver(), workDir);
+    }
+
+    /** {@code mysql} targets: a schema (and optionally data) dump over JDBC. */
+    @Produces
+    @Singleton
+    SchemaDumpMethod schemaDumpMethod(ArchiveStore store, BackupConfig config) {
+        Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        return new SchemaDumpMethod(store, new Connections(), workDir);
     }
 
     /** Every {@link BackupMethod} bean: a new target kind's method plugs in by being one. */

@@ -59,6 +59,22 @@ public interface RunnerConfig {
     @WithName("package")
     PackageExecutorConfig packageExecutor();
 
+    /** {@code patchflow.runner.sql-schema.*}: the {@code sql-schema} executor. */
+    @WithName("sql-schema")
+    SqlSchemaExecutorConfig sqlSchema();
+
+    /** The {@code sql-schema} executor: declarative MySQL/MariaDB schema patches. */
+    interface SqlSchemaExecutorConfig {
+
+        /**
+         * TEST ONLY: park a schema plan after this statement (for kill -9 tests). Never set in a deployment.
+         */
+        Optional<Integer> testOnlyPauseAfter();
+
+        /** TEST ONLY: a file written when the plan parks. */
+        Optional<Path> testOnlyPauseSignal();
+    }
+
     /** The {@code package} executor: signed release packages from the patch catalog. */
     interface PackageExecutorConfig {
 

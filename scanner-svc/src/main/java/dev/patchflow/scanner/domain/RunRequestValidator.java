@@ -37,6 +37,7 @@ public final class RunRequestValidator {
     static final String SSM_EXECUTOR = "ssm";
     /** The EC2 inventory: the only provider whose targets the AWS checks and the ssm executor can reach. */
     static final String AWS_PROVIDER = "aws-ec2";
+    static final String SQL_SCHEMA_EXECUTOR = "sql-schema";
 
     private final Set<String> executors;
 
@@ -60,7 +61,7 @@ public final class RunRequestValidator {
                     + " targets are not EC2 instances (use the " + AWS_PROVIDER + " provider)");
         }
         checkMaxConcurrency(options.rollout().maxConcurrency(), problems);
-        checkChecks(options.checks(), provider, problems);
+        checkChecks(options.checks(), provider, request.patch(), problems);
         return problems;
     }
 
@@ -93,6 +94,14 @@ public final class RunRequestValidator {
                 && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
             // A dry run still runs the command (with --dry-run), so it needs one too.
             problems.add("patch.command is empty: the process executor needs the program and its arguments");
+        } else if (SQL_SCHEMA_EXECUTOR.equals(patch.executor())) {
+            String schema = patch.parameters().get("schema");
+            if (schema == null || schema.isBlank()) {
+                problems.add("patch.parameters.schema is missing: the sql-schema executor needs the desired schema's "
+                        + "s3:// or http(s):// location");
+            } else if (!schema.matches("(?i)^(s3|https?)://.+")) {
+                problems.add("patch.parameters.schema '" + schema + "' is not an s3:// or http(s):// location");
+            }
         } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
             String manifest = patch.parameters().get("manifest");
             if (manifest == null || manifest.isBlank()) {
@@ -127,7 +136,7 @@ public final class RunRequestValidator {
         }
     }
 
-    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider,
+    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider, PatchSpec patch,
             List<String> problems) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < checks.size(); i++) {
@@ -157,10 +166,22 @@ public final class RunRequestValidator {
                                 + provider.get().name() + " targets are not");
                     }
                 }
+                case CheckSpec.SCHEMA -> {
+                    // the desired schema: the check's url, else the sql-schema patch's schema parameter
+                    String location = check.url() != null && !check.url().isBlank()
+                            ? check.url()
+                            : patch == null ? null : patch.parameters().get("schema");
+                    if (location == null || location.isBlank()) {
+                        problems.add(where + ": a schema check needs the desired schema: its url, or a sql-schema "
+                                + "patch's parameters.schema");
+                    } else if (!location.matches("(?i)^(s3|https?)://.+")) {
+                        problems.add(where + ": the desired schema '" + location
+                                + "' is not an s3:// or http(s):// location");
+                    }
+                }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, version, " + String.join(", ",
-                                CheckSpec.AWS_TYPES.stream().sorted().toList())
-                        + ")");
+                        + "' (known: command, http, version, schema, "
+                        + String.join(", ", CheckSpec.AWS_TYPES.stream().sorted().toList()) + ")");
             }
         }
     }

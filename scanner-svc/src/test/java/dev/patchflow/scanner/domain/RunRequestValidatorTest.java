@@ -25,7 +25,7 @@ class RunRequestValidatorTest {
     private final RunRequestValidator validator = new RunRequestValidator(
             new InventoryProviders(List.of(new StaticInventoryProvider(paths),
                     new DirectoryInventoryProvider(paths, "linux", "x86_64"))),
-            Set.of("process", "package"));
+            Set.of("process", "package", "sql-schema"));
 
     @Test
     void acceptsAValidRequest() {
@@ -70,7 +70,7 @@ class RunRequestValidatorTest {
         assertThat(validator.problems(request().checks(new CheckSpec("ping", "icmp", null, null, null, null, null))
                 .build()))
                 .containsExactly("check 0 ('ping'): the validator cannot run checks of type 'icmp' (known: command,"
-                        + " http, version, aws-backup-image, aws-instance-running, aws-patch-compliance,"
+                        + " http, version, schema, aws-backup-image, aws-instance-running, aws-patch-compliance,"
                         + " aws-ssm-online)");
     }
 
@@ -118,7 +118,7 @@ class RunRequestValidatorTest {
     @Test
     void rejectsAnUnknownExecutorAndAMissingPatchCommand() {
         assertThat(validator.problems(request().patch(new PatchSpec("p", "1", "ansible", List.of("x"), null, null))
-                .build())).containsExactly("unknown patch executor 'ansible' (known: package, process)");
+                .build())).containsExactly("unknown patch executor 'ansible' (known: package, process, sql-schema)");
         assertThat(validator.problems(request().patch(new PatchSpec("p", "1", null, List.of(), null, null)).build()))
                 .containsExactly("patch.command is empty: the process executor needs the program and its arguments");
     }
@@ -127,6 +127,19 @@ class RunRequestValidatorTest {
     void acceptsAPackagePatchWithAPublishedManifestAndNoCommand() {
         assertThat(validator.problems(request().patch(new PatchSpec("app", "1.1.0", "package", List.of(), null,
                 Map.of("manifest", "s3://patchflow-catalog/app/1.1.0/manifest.json"))).build())).isEmpty();
+    }
+
+    @Test
+    void aSqlSchemaPatchNeedsAFetchableDesiredSchemaAndASchemaCheckFindsItThere() {
+        PatchSpec schema = new PatchSpec("shop", "2.0.0", "sql-schema", List.of(), null,
+                Map.of("schema", "s3://patchflow-catalog/shop/2.0.0/schema.sql"));
+        assertThat(validator.problems(request().patch(schema).checks(new CheckSpec("schema", "schema", null, null,
+                null, null, null)).build())).isEmpty();
+        assertThat(validator.problems(request().patch(new PatchSpec("shop", "2.0.0", "sql-schema", List.of(), null,
+                Map.of("schema", "/tmp/schema.sql"))).build())).singleElement().asString()
+                .contains("patch.parameters.schema '/tmp/schema.sql' is not an s3:// or http(s):// location");
+        assertThat(validator.problems(request().checks(new CheckSpec("schema", "schema", null, null, null, null,
+                null)).build())).singleElement().asString().contains("a schema check needs the desired schema");
     }
 
     @Test

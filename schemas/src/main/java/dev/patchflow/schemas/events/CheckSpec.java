@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        (the run's AMI of the target is {@code available}), {@code aws-patch-compliance} (no missing or failed
  *        patches; a pending reboot is reported)
  * @param command argv of the command check; the target's attributes are in its environment
- * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's
+ * @param url URL of the http check ({@code ${address}} and {@code ${id}} are replaced by the target's); for a
+ *        {@code schema} check the desired schema's {@code s3://} or {@code http(s)://} location
  * @param versionFile version file, relative to the install folder (default {@code VERSION})
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -23,6 +24,9 @@ public record CheckSpec(String name, String type, List<String> command, String u
     public static final String COMMAND = "command";
     public static final String HTTP = "http";
     public static final String VERSION = "version";
+    /** The live schema of a {@code mysql} target equals the desired one ({@code url}, else the patch's {@code schema}). */
+    public static final String SCHEMA = "schema";
+
     public static final String AWS_INSTANCE_RUNNING = "aws-instance-running";
     public static final String AWS_SSM_ONLINE = "aws-ssm-online";
     public static final String AWS_BACKUP_IMAGE = "aws-backup-image";

@@ -95,24 +95,29 @@ class AmiBackupMethodTest {
     }
 
     static BackupConfig.Ami ami(Duration timeout) {
-        return new BackupConfig.Ami() {
+        return new FixedAmiSettings(timeout);
+    }
 
-            public boolean noReboot() {
-                return true;
-            }
+    /**
+     * A named class, not an anonymous one: Quarkus indexes test classes, and ArC refuses an anonymous class whose
+     * methods inherit the interface's validation constraints ({@code @Positive} is an interceptor binding).
+     */
+    record FixedAmiSettings(Duration timeout) implements BackupConfig.Ami {
 
-            public int retentionDays() {
-                return 7;
-            }
+        @Override
+        public boolean noReboot() {
+            return true;
+        }
 
-            public Duration timeout() {
-                return timeout;
-            }
+        @Override
+        public int retentionDays() {
+            return 7;
+        }
 
-            public Duration pollInterval() {
-                return Duration.ofMillis(100);
-            }
-        };
+        @Override
+        public Duration pollInterval() {
+            return Duration.ofMillis(100);
+        }
     }
 
     static Target target(String instanceId) {

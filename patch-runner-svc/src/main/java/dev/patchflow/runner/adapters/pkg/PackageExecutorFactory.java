@@ -16,6 +16,7 @@ import dev.patchflow.pkg.engine.ApplyHooks;
 import dev.patchflow.pkg.engine.PackageEngine;
 import dev.patchflow.pkg.source.HttpPackageSource;
 import dev.patchflow.pkg.source.PackageSource;
+import dev.patchflow.runner.adapters.sql.SqlSchemaPatchExecutor;
 import dev.patchflow.runner.config.RunnerConfig.PackageExecutorConfig;
 
 /** Builds the package executor from {@code patchflow.runner.package.*}. */
@@ -32,13 +33,19 @@ public final class PackageExecutorFactory {
      * @param defaultWorkDir used when {@code patchflow.runner.package.work-dir} is not set
      */
     public static PackagePatchExecutor create(PackageExecutorConfig config, PackageSource s3, Path defaultWorkDir) {
+        return create(config, s3, defaultWorkDir, null);
+    }
+
+    /** @param schema runs the schema a release carries beside its files ({@code null}: packages without schemas) */
+    public static PackagePatchExecutor create(PackageExecutorConfig config, PackageSource s3, Path defaultWorkDir,
+            SqlSchemaPatchExecutor schema) {
         PackageSource source = PackageSource.firstOf(s3, new HttpPackageSource());
         TrustedKeys keys = trustedKeys(config);
         PackageLimits limits = new PackageLimits(config.maxPackageBytes(), config.maxEntries(),
                 config.maxUncompressedBytes());
-        ApplyHooks hooks = config.testOnlyPauseAt()
+        SchemaStepHooks hooks = new SchemaStepHooks(config.testOnlyPauseAt()
                 .<ApplyHooks>map(spec -> TestOnlyPauseHooks.parse(spec, config.testOnlyPauseSignal().orElse(null)))
-                .orElse(ApplyHooks.NONE);
+                .orElse(ApplyHooks.NONE));
         PackageEngine signedOnly = engine(source, keys, limits, hooks, false);
         PackageEngine unsigned = config.allowUnsigned() ? engine(source, keys, limits, hooks, true) : null;
         Path workDir = config.workDir().orElse(defaultWorkDir.resolve("package-work"));
@@ -48,7 +55,8 @@ public final class PackageExecutorFactory {
         }
         LOG.infof("package executor: work dir %s, %d trusted key(s) %s, catalog via S3 and http(s)%s", workDir,
                 keys.ids().size(), keys.ids(), config.allowUnsigned() ? ", unsigned packages allowed on request" : "");
-        return new PackagePatchExecutor(source, signedOnly, unsigned, workDir, config.maxManifestBytes());
+        return new PackagePatchExecutor(source, signedOnly, unsigned, workDir, config.maxManifestBytes())
+                .withSchemaStep(schema, hooks);
     }
 
     private static PackageEngine engine(PackageSource source, TrustedKeys keys, PackageLimits limits,
