@@ -238,6 +238,9 @@ public final class SafeExtractor {
                 index.refused(name);
                 return;
             }
+            if (kind == ArchiveIndex.Kind.DIRECTORY && kinds.get(name) == ArchiveIndex.Kind.DIRECTORY) {
+                return; // a directory listed again (tar allows it): nothing new, the first one counts
+            }
             List<String> ancestors = EntryPolicy.ancestorsOf(name);
             if (!placeable(name, kind, ancestors) || !policy.accept(name, kind, refusals)) {
                 index.refused(name);
@@ -294,7 +297,7 @@ public final class SafeExtractor {
         /** Not a duplicate, not below a symlink or a file of the package, not a file where others see a directory. */
         private boolean placeable(String name, ArchiveIndex.Kind kind, List<String> ancestors) {
             ArchiveIndex.Kind previous = kinds.get(name);
-            if (previous != null && !(previous == ArchiveIndex.Kind.DIRECTORY && kind == ArchiveIndex.Kind.DIRECTORY)) {
+            if (previous != null) {
                 refusals.refuse(Reason.UNSAFE_ENTRY, "duplicate entry '" + name + "'");
                 return false;
             }

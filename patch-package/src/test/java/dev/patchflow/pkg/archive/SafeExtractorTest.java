@@ -59,6 +59,17 @@ class SafeExtractorTest {
     }
 
     @Test
+    void aDirectoryListedTwiceIsExtractedOnce() throws Exception {
+        Path pkg = archive(new TarFixtures().dir("lib").file("lib/a.jar", "a").dir("lib"));
+        Path root = tmp.resolve("staging");
+
+        ArchiveIndex index = new SafeExtractor(PackageLimits.defaults()).extract(pkg, root);
+
+        assertThat(index.entries()).extracting(ArchiveIndex.Entry::path).containsExactly("lib", "lib/a.jar");
+        assertThat(root.resolve("lib/a.jar")).hasContent("a");
+    }
+
+    @Test
     void anArchiveThatDiffersFromItsInspectionIsNotExtracted() throws Exception {
         Path inspected = archive(new TarFixtures().file("a", "one"));
         Path other = archive(new TarFixtures().file("a", "one").file("b", "two"));
