@@ -1,6 +1,7 @@
 package dev.patchflow.launcher;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,9 @@ public final class PatchflowSystem implements AutoCloseable {
         this.tokens = tokens;
     }
 
+    /** Under the data dir: the public keys the runner's package executor trusts, read again for every package. */
+    public static final String TRUSTED_KEYS = "trusted-keys";
+
     /** How long the role tokens minted at start stay valid. */
     public static final Duration TOKEN_VALIDITY = Duration.ofHours(12);
 
@@ -47,7 +51,8 @@ public final class PatchflowSystem implements AutoCloseable {
      * Starts the stack, then the five services in parallel, and waits until every one is ready.
      *
      * @param fixedPorts the local run's well-known ports; otherwise free random ones (tests)
-     * @param extraProperties more {@code -D} settings for every service (e.g. concurrency for a benchmark)
+     * @param extraProperties more {@code -D} settings for every service (e.g. concurrency for a benchmark); they
+     *        win over the defaults, e.g. the runner's trusted-keys folder {@code <dataDir>/trusted-keys}
      * @param progress one line per step, for the person watching
      */
     public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts,
@@ -62,11 +67,19 @@ public final class PatchflowSystem implements AutoCloseable {
         // fresh role tokens are minted on every start and written beside it (0600).
         LocalAuth auth = LocalAuth.open(dataDir.resolve("auth"));
         Map<String, String> tokens = auth.writeRoleTokens(TOKEN_VALIDITY);
+        // The runner trusts the keys of this folder, read again for every package: 'patchctl package trust
+        // <pub.pem>' adds one while everything runs. Without it no signed package could ever be applied here.
+        Path trustedKeys = Files.createDirectories(dataDir.resolve(TRUSTED_KEYS));
+        Map<String, String> properties = new HashMap<>();
+        properties.put("patchflow.runner.package.trusted-keys-dir", trustedKeys.toString());
+        properties.putAll(extraProperties);
         LocalStack stack = builder.build().start();
-        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(extraProperties), auth, tokens);
+        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(properties), auth, tokens);
         try {
             progress.accept("signing key and role tokens (" + String.join(", ", tokens.keySet()) + ", valid "
                     + TOKEN_VALIDITY.toHours() + " h) in " + dataDir.resolve("auth"));
+            progress.accept("trusted package keys: " + trustedKeys + " (the runner reads it for every package; add "
+                    + "one with: patchctl package trust <name>.pub.pem --dir " + trustedKeys + ")");
             progress.accept("stack ready: kafka " + stack.kafkaBootstrapServers() + ", mongo "
                     + stack.mongoConnectionString() + ", s3 " + stack.s3Endpoint());
             system.startServices(fixedPorts, progress);
@@ -170,6 +183,11 @@ public final class PatchflowSystem implements AutoCloseable {
 
     public Path authDir() {
         return dataDir.resolve("auth");
+    }
+
+    /** The folder of public keys the runner trusts (see {@link #TRUSTED_KEYS}). */
+    public Path trustedKeysDir() {
+        return dataDir.resolve(TRUSTED_KEYS);
     }
 
     public String reportUrl() {

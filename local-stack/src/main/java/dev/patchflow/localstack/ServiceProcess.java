@@ -93,6 +93,11 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, jar, logFile, workDir, httpPort, properties, environment, jvmOptions);
     }
 
+    /** The same service started with these JVM options instead of its own, not started. */
+    public ServiceProcess withJvmOptions(List<String> options) {
+        return new ServiceProcess(module, jar, logFile, workDir, httpPort, properties, environment, options);
+    }
+
     /** The same service with more settings (they win over the ones it has), not started. */
     public ServiceProcess with(Map<String, String> moreProperties) {
         Map<String, String> merged = new java.util.HashMap<>(properties);

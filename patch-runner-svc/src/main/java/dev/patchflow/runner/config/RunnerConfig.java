@@ -88,7 +88,11 @@ public interface RunnerConfig {
          */
         Optional<Path> workDir();
 
-        /** A directory of trusted Ed25519 public keys ({@code *.pub.pem}, as {@code patchctl package keygen} writes). */
+        /**
+         * A directory of trusted Ed25519 public keys ({@code *.pub.pem}, as {@code patchctl package keygen} and
+         * {@code patchctl package trust} write), read again for every package: a key added there counts without a
+         * restart. A directory that does not exist (yet) holds no key.
+         */
         Optional<Path> trustedKeysDir();
 
         /** Trusted Ed25519 public keys inline: PEM, base64 DER or base64 raw 32 bytes. */
@@ -112,6 +116,17 @@ public interface RunnerConfig {
         /** Most uncompressed bytes in a package (decompression bombs). */
         @WithDefault("8589934592")
         long maxUncompressedBytes();
+
+        /** Largest file in a package, in bytes (checked at its header, before any of it is written). */
+        @WithDefault("4294967296")
+        long maxEntryBytes();
+
+        /**
+         * Highest compression ratio (content bytes per compressed byte, with 16 MiB of slack), checked while a
+         * package's bytes stream (decompression bombs under the totals).
+         */
+        @WithDefault("200")
+        int maxCompressionRatio();
 
         /** Largest release manifest, in bytes. */
         @WithDefault("1048576")

@@ -127,6 +127,28 @@ class PatchRunnerComponentTest {
     }
 
     @Test
+    void anExecutorThatThrowsAnErrorEndsTheTargetPatchFailedAndFreesItsSlot() {
+        // Issue #7, finding 2: an OutOfMemoryError on a worker left its target RUNNING with no outcome ("patched
+        // 0" forever). With one slot, the next targets only run if the failed one freed it.
+        RunContext run = Fixtures.run(newRunId(), scripted(Map.of("throwError.oom-0", "true")), false, Phases.ALL,
+                "1");
+
+        List.of("oom-0", "ok-1", "ok-2").forEach(id -> backupCompleted(run, Fixtures.staticTarget(id)));
+
+        List<CloudEvent<?>> outcomes = awaitOutcomes(run.runId(), 3);
+        assertThat(outcomes).hasSize(3);
+        assertThat(outcomes).filteredOn(e -> e.data() instanceof PatchFailed).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo("oom-0");
+            assertThat(((PatchFailed) e.data()).reason())
+                    .isEqualTo("executor scripted failed: java.lang.OutOfMemoryError: Java heap space (scripted for "
+                            + "oom-0)");
+        });
+        assertThat(outcomes).filteredOn(e -> e.data() instanceof PatchApplied).extracting(CloudEvent::subject)
+                .containsExactlyInAnyOrder("ok-1", "ok-2");
+        assertThat(executor.maxInFlight(run.runId())).isEqualTo(1);
+    }
+
+    @Test
     void neverExecutesMoreTargetsOfOneRunAtOnceThanItsMaxConcurrency() {
         RunContext run = Fixtures.run(newRunId(), scripted(Map.of("holdMillis", "200")), false, Phases.ALL, "3");
 

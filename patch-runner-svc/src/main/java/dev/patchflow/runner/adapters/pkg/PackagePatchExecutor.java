@@ -198,6 +198,12 @@ public final class PackagePatchExecutor implements PatchExecutor {
             log.println("I/O error: " + e);
             return ExecutionResult.failure("package executor I/O error: " + e.getMessage(), null, elapsed(started),
                     details);
+        } catch (RuntimeException | Error e) {
+            // Anything else, an Error included (e.g. OutOfMemoryError on this worker): the engine has rolled back
+            // what it began; the journal says what the install is, and the target gets its outcome now.
+            String state = recoverAfterFailure(engine, in.install(), details);
+            log.println("package executor failed: " + e + state);
+            return ExecutionResult.failure("package executor failed: " + e + state, null, elapsed(started), details);
         } finally {
             try {
                 // The recovery has been reported in this execution's details.
@@ -245,6 +251,22 @@ public final class PackagePatchExecutor implements PatchExecutor {
             details.put("recovery", note.get().outcome());
             details.put("recoveryDetail", note.get().detail());
             log.println("recovered at service start: " + note.get().outcome() + " (" + note.get().detail() + ")");
+        }
+    }
+
+    /** After an unexpected failure: recovers from the journal if one is left, and says how the install is. */
+    private String recoverAfterFailure(PackageEngine engine, Path install, Map<String, String> details) {
+        try {
+            RecoveryResult result = engine.recover(install, workDir);
+            if (result.outcome() == RecoveryResult.Outcome.NOTHING) {
+                return "; the install was not changed or was rolled back";
+            }
+            details.put("recovery", result.outcome().name());
+            details.put("recoveryDetail", result.detail());
+            return "; the install was recovered from the journal: " + result.outcome();
+        } catch (IOException | RuntimeException | Error recoveryFailure) {
+            details.put("recoveryError", String.valueOf(recoveryFailure));
+            return "; recovery failed (" + recoveryFailure + "), the next execution recovers the install first";
         }
     }
 
