@@ -8,9 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One post-patch health check.
  *
  * @param type {@code command} (exit code 0 passes), {@code http} (status equals {@code expectStatus},
- *        default 200) or {@code version} (the install's version file equals the patch version)
+ *        default 200), {@code version} (the install's version file equals the patch version) or
+ *        {@code kubernetes} (the workload is Available with every desired replica ready, and, when {@code url}
+ *        is set, a GET through its Service answers {@code expectStatus})
  * @param command argv of the command check; the target's attributes are in its environment
- * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's
+ * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's. For the
+ *        kubernetes check, the in-cluster URL of the Service, e.g. {@code http://${service}:8080/q/health/ready}
+ *        ({@code ${service}}: the target's Service), sent through the API server's service proxy
  * @param versionFile version file, relative to the install folder (default {@code VERSION})
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -20,6 +24,7 @@ public record CheckSpec(String name, String type, List<String> command, String u
     public static final String COMMAND = "command";
     public static final String HTTP = "http";
     public static final String VERSION = "version";
+    public static final String KUBERNETES = "kubernetes";
 
     public CheckSpec {
         command = command == null ? List.of() : List.copyOf(command);
