@@ -12,7 +12,6 @@ import java.util.Queue;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,7 +25,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -46,13 +44,32 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
     /** The container name the {@code k8s-job} executor gives the patch container. */
     public static final String PATCH_CONTAINER = "patch";
+    /** A pod's log, as {@code GET …/pods/<pod>/log} answers it. */
+    public static final String LOG_ANNOTATION = "standin.patchflow.dev/log";
+    /** The HTTP status a GET through a Service's proxy answers (default 503: nothing behind it). */
+    public static final String PROXY_STATUS_ANNOTATION = "standin.patchflow.dev/proxy-status";
+    public static final String PROXY_BODY_ANNOTATION = "standin.patchflow.dev/proxy-body";
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private final String url;
 
-    private EmbeddedKubernetes(KubernetesMockServer server) {
+    private EmbeddedKubernetes(KubernetesMockServer server, KubernetesClient client, String url) {
         this.server = server;
-        this.client = server.createClient();
+        this.client = client;
+        this.url = url;
+    }
+
+    /**
+     * A view of a server started elsewhere (another class loader, another process): the same helpers through a
+     * client of {@code url}; {@link #close()} closes only the client.
+     */
+    public static EmbeddedKubernetes connect(String url) {
+        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withTrustCerts(true)
+                        .withNamespace("default").build())
+                .build();
+        return new EmbeddedKubernetes(null, client, url);
     }
 
     /** Starts the server on a free loopback port. */
@@ -61,24 +78,39 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
+                new KubernetesStandInDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        return new EmbeddedKubernetes(server);
+        KubernetesClient client = server.createClient();
+        return new EmbeddedKubernetes(server, client, client.getConfiguration().getMasterUrl());
     }
 
     /** {@code http://127.0.0.1:<port>/}. */
     public String url() {
-        return client.getConfiguration().getMasterUrl();
+        return url;
+    }
+
+    /**
+     * Every request the server answered, {@code METHOD path} without the query, in order (e.g. to count
+     * {@code POST /apis/batch/v1/namespaces/rules/jobs}).
+     */
+    public List<String> requests() {
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "")
+                            + KubernetesStandInDispatcher.REQUESTS_PATH)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.body().isEmpty() ? List.of() : List.of(response.body().split("\n"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A client of the server (plays the controllers, checks what services created). */
     public KubernetesClient client() {
         return client;
-    }
-
-    /** The server, for scripted answers ({@code server().expect()…}) and request inspection. */
-    public KubernetesMockServer server() {
-        return server;
     }
 
     /** What a Quarkus service with {@code quarkus-kubernetes-client} needs to use this server as its cluster. */
@@ -150,22 +182,23 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     /** A ClusterIP Service selecting the workload's pods ({@code app.kubernetes.io/name=<workload>}). */
     public void createService(String namespace, String name, String workload, int port) {
         client.services().inNamespace(namespace).resource(new ServiceBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewMetadata().withNamespace(namespace).withName(name).withAnnotations(new HashMap<>())
+                .endMetadata()
                 .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", workload))
                 .addNewPort().withName("http").withPort(port).withTargetPort(new IntOrString(port)).endPort()
                 .endSpec().build()).create();
     }
 
     /**
-     * Scripts the answer of {@code GET} through the API server's service proxy
-     * ({@code /api/v1/namespaces/<ns>/services/<service>:<port>/proxy/<path>}).
+     * Scripts what a GET through the Service's proxy ({@code /api/v1/namespaces/<ns>/services/<svc>:<port>/proxy/…})
+     * answers: the workload behind it is healthy (200) or not.
      */
-    public void answerServiceProxy(String namespace, String service, int port, String path, int status,
-            String body) {
-        server.expect().get()
-                .withPath("/api/v1/namespaces/" + namespace + "/services/" + service + ":" + port + "/proxy"
-                        + (path.startsWith("/") ? path : "/" + path))
-                .andReturn(status, body).always();
+    public void answerServiceProxy(String namespace, String service, int status, String body) {
+        client.services().inNamespace(namespace).withName(service).edit(s -> {
+            s.getMetadata().getAnnotations().put(PROXY_STATUS_ANNOTATION, Integer.toString(status));
+            s.getMetadata().getAnnotations().put(PROXY_BODY_ANNOTATION, body == null ? "" : body);
+            return s;
+        });
     }
 
     // ---- Jobs: the test is the Job controller --------------------------------------------------------
@@ -215,7 +248,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         }
         String now = Instant.now().toString();
         PodBuilder pod = new PodBuilder().withNewMetadata().withNamespace(namespace).withName(podName)
-                .withLabels(labels).withCreationTimestamp(now).endMetadata()
+                .withLabels(labels).withCreationTimestamp(now).addToAnnotations(LOG_ANNOTATION, log == null ? "" : log)
+                .endMetadata()
                 .withSpec(job.getSpec().getTemplate().getSpec());
         if (exitCode != null) {
             pod.withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
@@ -227,11 +261,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         } else {
             pod.withNewStatus().withPhase("Failed").withReason("DeadlineExceeded").endStatus();
         }
-        Pod created = client.pods().inNamespace(namespace).resource(pod.build()).create();
-        server.expect().get()
-                .withPath("/api/v1/namespaces/" + namespace + "/pods/" + created.getMetadata().getName()
-                        + "/log?pretty=false&container=" + PATCH_CONTAINER)
-                .andReturn(200, log == null ? "" : log).always();
+        client.pods().inNamespace(namespace).resource(pod.build()).create();
         List<io.fabric8.kubernetes.api.model.batch.v1.JobCondition> conditions = new ArrayList<>();
         if (end == JobEnd.COMPLETE) {
             conditions.add(new JobConditionBuilder().withType("Complete").withStatus("True")
@@ -258,6 +288,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        if (server != null) {
+            server.destroy();
+        }
     }
 }

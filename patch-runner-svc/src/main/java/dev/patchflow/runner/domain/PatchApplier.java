@@ -193,13 +193,13 @@ public class PatchApplier {
                         .adopt(new ExecutionRequest(run, target, dryRun, timeout, output, lease, null), earlier.get())
                         .orElse(null);
             } catch (RuntimeException e) {
-                LOG.warnf(e, "cannot adopt process %d of %s", earlier.get().pid(), claimed.id());
+                LOG.warnf(e, "cannot adopt %s of %s", earlier.get().describe(), claimed.id());
                 result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
                         Duration.ofNanos(System.nanoTime() - started), Map.of());
             }
             if (result == null) {
-                LOG.infof("%s: the recorded process %d is gone without an exit code; executing again", claimed.id(),
-                        earlier.get().pid());
+                LOG.infof("%s: the recorded %s is gone without an exit code; executing again", claimed.id(),
+                        earlier.get().describe());
                 deleteQuietly(output);
             }
         }
@@ -242,7 +242,7 @@ public class PatchApplier {
             Map<String, String> details = new TreeMap<>(result.details());
             details.put("executor", executor.name());
             if (adopted) {
-                details.put("adopted", "outcome of process " + earlier.get().pid()
+                details.put("adopted", "outcome of " + earlier.get().describe()
                         + " started before the runner restarted");
             }
             if (lease != null) {
