@@ -70,7 +70,7 @@ class RunRequestValidatorTest {
         assertThat(validator.problems(request().checks(new CheckSpec("ping", "icmp", null, null, null, null, null))
                 .build()))
                 .containsExactly("check 0 ('ping'): the validator cannot run checks of type 'icmp' (known: command,"
-                        + " http, version)");
+                        + " http, kubernetes, version)");
     }
 
     @Test
