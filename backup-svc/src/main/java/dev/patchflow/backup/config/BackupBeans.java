@@ -18,6 +18,8 @@ import dev.patchflow.backup.domain.BackupRecords;
 import dev.patchflow.backup.domain.BackupService;
 import dev.patchflow.backup.domain.RetentionSweeper;
 import dev.patchflow.backup.domain.TreeArchiver;
+import dev.patchflow.backup.domain.WorkloadData;
+import dev.patchflow.backup.domain.WorkloadExportMethod;
 import dev.patchflow.schemas.EventCodec;
 
 /** Wires the framework-free domain classes into CDI. */
@@ -41,6 +43,13 @@ public class BackupBeans {
     ArchiveFolderMethod archiveFolderMethod(ArchiveStore store, BackupConfig config) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         return new ArchiveFolderMethod(store, new TreeArchiver(), workDir);
+    }
+
+    @Produces
+    @Singleton
+    WorkloadExportMethod workloadExportMethod(ArchiveStore store, WorkloadData data, BackupConfig config) {
+        Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        return new WorkloadExportMethod(store, data, workDir);
     }
 
     /** Every {@link BackupMethod} bean: a new target kind's method plugs in by being one. */

@@ -33,6 +33,11 @@ public class RetentionJob {
     // conditional on COMPLETED), so no lock is taken.
     @Scheduled(identity = "retention-sweeper", every = "${patchflow.backup.sweep-every:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
+        sweepNow();
+    }
+
+    /** One sweep now, counted in the metrics: the schedule's, or the retention CronJob's through the API. */
+    public RetentionSweeper.Sweep sweepNow() {
         RetentionSweeper.Sweep sweep = sweeper.sweep(clock.instant());
         meters.counter("patchflow.backup.expired").increment(sweep.expired());
         meters.counter("patchflow.backup.expiry.failures").increment(sweep.failed());
@@ -40,5 +45,6 @@ public class RetentionJob {
             LOG.infof("retention sweep (archives before %s): %d expired, %d failed", sweep.cutoff(), sweep.expired(),
                     sweep.failed());
         }
+        return sweep;
     }
 }
