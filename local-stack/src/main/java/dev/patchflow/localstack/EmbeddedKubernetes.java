@@ -95,10 +95,14 @@ public final class EmbeddedKubernetes implements AutoCloseable {
      */
     public List<String> requests() {
         try {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "")
-                            + KubernetesStandInDispatcher.REQUESTS_PATH)).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            // HTTP/1.1: the JDK client's default h2c upgrade attempt is not answered by the mock server.
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(java.time.Duration.ofSeconds(10)).build().send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "")
+                                    + KubernetesStandInDispatcher.REQUESTS_PATH))
+                                    .timeout(java.time.Duration.ofSeconds(30)).GET().build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
             return response.body().isEmpty() ? List.of() : List.of(response.body().split("\n"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
