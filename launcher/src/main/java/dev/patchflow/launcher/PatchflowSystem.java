@@ -1,7 +1,6 @@
 package dev.patchflow.launcher;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.function.Consumer;
 
 import dev.patchflow.localstack.LocalAuth;
 import dev.patchflow.localstack.LocalStack;
+import dev.patchflow.localstack.ServiceProcess;
 
 /**
  * The whole of Patchflow on one machine: the embedded stack (Kafka, MongoDB-wire, S3) in this JVM and
@@ -89,11 +89,11 @@ public final class PatchflowSystem implements AutoCloseable {
         Map<String, String> properties = serviceProperties();
         for (PatchflowService service : PatchflowService.values()) {
             int port = fixedPorts ? service.defaultPort() : freePort();
-            services.put(service, new ServiceProcess(service, home, dataDir.resolve("logs"), port,
+            services.put(service, new ServiceProcess(service.module(), home, dataDir.resolve("logs"), port,
                     propertiesOf(service, properties), Map.of()).start());
         }
         progress.accept("starting " + services.size() + " services: "
-                + String.join(", ", services.values().stream().map(s -> s.service().module() + " :" + s.httpPort())
+                + String.join(", ", services.values().stream().map(s -> s.module() + " :" + s.httpPort())
                         .toList()));
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (ServiceProcess process : services.values()) {
@@ -119,7 +119,7 @@ public final class PatchflowSystem implements AutoCloseable {
         ServiceProcess old = services.get(service);
         old.close();
         Map<String, String> properties = serviceProperties();
-        ServiceProcess fresh = new ServiceProcess(service, home, dataDir.resolve("logs"), old.httpPort(),
+        ServiceProcess fresh = new ServiceProcess(service.module(), home, dataDir.resolve("logs"), old.httpPort(),
                 propertiesOf(service, properties), Map.of()).start();
         services.put(service, fresh);
         fresh.awaitReady(Duration.ofMinutes(3));
@@ -137,6 +137,13 @@ public final class PatchflowSystem implements AutoCloseable {
         Map<String, String> properties = new HashMap<>(shared);
         properties.putIfAbsent("patchflow.runner.instance-id", "local-runner-1");
         return properties;
+    }
+
+    /** Each running service's peak resident set size in KiB ({@code VmHWM} in /proc), where the OS tells it. */
+    public Map<PatchflowService, Long> peakRss() {
+        Map<PatchflowService, Long> peaks = new EnumMap<>(PatchflowService.class);
+        services.forEach((service, process) -> process.peakRssKib().ifPresent(kib -> peaks.put(service, kib)));
+        return peaks;
     }
 
     public LocalStack stack() {
@@ -187,8 +194,6 @@ public final class PatchflowSystem implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return ServiceProcess.freePort();
     }
 }

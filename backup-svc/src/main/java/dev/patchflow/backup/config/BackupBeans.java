@@ -3,6 +3,9 @@ package dev.patchflow.backup.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -61,8 +64,14 @@ public class BackupBeans {
 
     @Produces
     @Singleton
-    BackupService backupService(BackupRecords records, BackupMethods methods, Clock clock) {
-        return new BackupService(records, methods, clock);
+    BackupService backupService(BackupRecords records, BackupMethods methods, BackupConfig config, Clock clock) {
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
+            Thread t = new Thread(r, "backup-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return new BackupService(records, methods, pool, clock);
     }
 
     @Produces

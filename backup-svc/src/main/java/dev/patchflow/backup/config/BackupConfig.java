@@ -31,4 +31,9 @@ public interface BackupConfig {
 
     /** Where archives are written before the upload; the JVM temp dir if unset. */
     Optional<Path> workDir();
+
+    /** Restore points made at once (a batch of scanned targets is backed up this many at a time). */
+    @WithDefault("4")
+    @Positive
+    int concurrency();
 }

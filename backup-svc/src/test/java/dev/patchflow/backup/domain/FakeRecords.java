@@ -2,6 +2,7 @@ package dev.patchflow.backup.domain;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,28 @@ final class FakeRecords implements BackupRecords {
             return new Acquired(existing.attempt() + 1);
         }
         return new Recorded(existing);
+    }
+
+    @Override
+    public Map<String, Claim> claimAll(List<ClaimRequest> requests, Instant now) {
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        for (ClaimRequest r : requests) {
+            claims.put(r.key(), claim(r.key(), r.runId(), r.targetId(), now));
+        }
+        return claims;
+    }
+
+    @Override
+    public void finishAll(List<Finish> outcomes) {
+        for (Finish f : outcomes) {
+            if (f instanceof Completed c) {
+                completed(c.key(), c.method(), c.restorePoint(), c.at());
+            } else if (f instanceof Skipped s) {
+                skipped(s.key(), s.note(), s.at());
+            } else {
+                failed(f.key(), ((Failed) f).reason(), f.at());
+            }
+        }
     }
 
     @Override

@@ -21,6 +21,10 @@ public interface RunnerConfig {
     @WithDefault("16")
     int workers();
 
+    /** Targets of one batch of backup outcomes taken in at a time (the intake only records). */
+    @WithDefault("8")
+    int intakeConcurrency();
+
     /** Per-target timeout when {@code patch.timeoutSeconds} is absent. */
     @WithDefault("10m")
     Duration defaultTimeout();

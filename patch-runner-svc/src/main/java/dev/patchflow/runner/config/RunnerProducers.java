@@ -8,9 +8,10 @@ import java.time.Clock;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.patchflow.kit.s3.S3Clients;
+import dev.patchflow.kit.s3.S3Config;
 import dev.patchflow.runner.adapters.pkg.PackageExecutorFactory;
 import dev.patchflow.runner.adapters.pkg.PackagePatchExecutor;
-import dev.patchflow.runner.adapters.s3.S3Clients;
 import dev.patchflow.runner.adapters.s3.S3PackageSource;
 import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.domain.rollout.RolloutSettings;

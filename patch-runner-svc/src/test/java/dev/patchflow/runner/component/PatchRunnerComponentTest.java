@@ -95,7 +95,7 @@ class PatchRunnerComponentTest {
     }
 
     private void backupCompleted(RunContext run, Target target) {
-        backups.send(Records.consumerRecord(BACKUP_SVC, Fixtures.backupCompleted(run, target)));
+        backups.send(Records.batch(BACKUP_SVC, Fixtures.backupCompleted(run, target)));
     }
 
     /** Every outcome emitted for the run, decoded through the contract, with its Kafka key checked. */
@@ -144,7 +144,7 @@ class PatchRunnerComponentTest {
     @Test
     void aPercentageMaxConcurrencyIsOfTheRunsScannedTargetCount() {
         RunContext run = Fixtures.run(newRunId(), scripted(Map.of("holdMillis", "200")), false, Phases.ALL, "20%");
-        scans.send(Records.consumerRecord("/patchflow/scanner-svc", new ScanCompleted(run, 10)));
+        scans.send(Records.batch("/patchflow/scanner-svc", new ScanCompleted(run, 10)));
         MongoCollection<Document> runs = mongo.getDatabase("runner").getCollection("runs");
         await().atMost(WAIT).until(() -> runs.find(new Document("_id", run.runId())).first() != null);
         assertThat(runs.find(new Document("_id", run.runId())).first()).containsEntry("targetCount", 10);
@@ -160,7 +160,7 @@ class PatchRunnerComponentTest {
         RunContext run = Fixtures.run(newRunId(), scripted(Map.of()), false, Phases.ALL, null);
         Target target = Fixtures.staticTarget("db-1");
 
-        backups.send(Records.consumerRecord(BACKUP_SVC, Fixtures.backupFailed(run, target, "disk full")));
+        backups.send(Records.batch(BACKUP_SVC, Fixtures.backupFailed(run, target, "disk full")));
 
         CloudEvent<?> outcome = awaitOutcomes(run.runId(), 1).get(0);
         assertThat(outcome.data()).isInstanceOfSatisfying(PatchFailed.class,

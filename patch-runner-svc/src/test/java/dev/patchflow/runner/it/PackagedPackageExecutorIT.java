@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.localstack.ServiceProcess;
+import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
 import dev.patchflow.runner.support.Catalog;
 import dev.patchflow.runner.support.Fixtures;
-import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.PackageFixtures;
 import dev.patchflow.runner.support.PackageFixtures.Release;
 import dev.patchflow.runner.support.Records;
@@ -57,8 +53,7 @@ class PackagedPackageExecutorIT {
     @TempDir
     Path dir;
 
-    private final List<Process> services = new ArrayList<>();
-    private final Map<Process, Integer> ports = new HashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private Path keysDir;
     private Path workDir;
     private Path signal;
@@ -72,11 +67,8 @@ class PackagedPackageExecutorIT {
     }
 
     @AfterEach
-    void stopServices() throws InterruptedException {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
+    void stopServices() {
+        services.forEach(ServiceProcess::close);
     }
 
     @Test
@@ -127,8 +119,7 @@ class PackagedPackageExecutorIT {
         RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, false, Phases.ALL, null);
         Target target = Fixtures.directoryTarget(targetId, install.toString());
 
-        Process first = start(stack, "first-" + targetId, pauseAt);
-        awaitReady(first, "first-" + targetId);
+        ServiceProcess first = start(stack, "first-" + targetId, pauseAt);
         KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES);
         try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS)) {
             backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
@@ -139,10 +130,9 @@ class PackagedPackageExecutorIT {
             assertThat(PackageFixtures.content(install)).isNotEqualTo(fromContent).isNotEqualTo(toContent);
         }
 
-        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no rollback in the dying process
+        first.kill(); // SIGKILL: no shutdown hook, no rollback in the dying process
         Files.delete(signal);
-        Process second = start(stack, "second-" + targetId, null);
-        awaitReady(second, "second-" + targetId);
+        ServiceProcess second = start(stack, "second-" + targetId, null);
         return new Crash(install, fromContent, toContent, patches, run.runId() + "/" + targetId);
     }
 
@@ -164,58 +154,23 @@ class PackagedPackageExecutorIT {
         }
     }
 
-    private Process start(LocalStack stack, String name, String pauseAt) throws IOException {
-        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("package the module first (mvn verify)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        int port = freePort();
-        command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dpatchflow.runner.lease-grace=1s");
-        command.add("-Dpatchflow.runner.lease-check-interval=1s");
-        command.add("-Dpatchflow.runner.poll-interval=200ms");
-        command.add("-Dpatchflow.runner.package.trusted-keys-dir=" + keysDir);
-        command.add("-Dpatchflow.runner.package.work-dir=" + workDir);
+    private ServiceProcess start(LocalStack stack, String name, String pauseAt)
+            throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.put("patchflow.runner.lease-grace", "1s");
+        properties.put("patchflow.runner.lease-check-interval", "1s");
+        properties.put("patchflow.runner.poll-interval", "200ms");
+        properties.put("patchflow.runner.package.trusted-keys-dir", keysDir.toString());
+        properties.put("patchflow.runner.package.work-dir", workDir.toString());
         if (pauseAt != null) {
-            command.add("-Dpatchflow.runner.package.test-only-pause-at=" + pauseAt);
-            command.add("-Dpatchflow.runner.package.test-only-pause-signal=" + signal);
+            properties.put("patchflow.runner.package.test-only-pause-at", pauseAt);
+            properties.put("patchflow.runner.package.test-only-pause-signal", signal.toString());
         }
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "packaged-package-runner-" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        services.add(process);
-        ports.put(process, port);
-        return process;
-    }
-
-    private void awaitReady(Process service, String name) {
-        HttpClient http = HttpClient.newHttpClient();
-        int port = ports.get(service);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as("runner exited, see target/packaged-package-runner-" + name + ".log")
-                    .isTrue();
-            return status(http, port, "/q/health/ready") == 200;
-        });
-    }
-
-    private static int status(HttpClient http, int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ServiceProcess runner = ServiceProcess
+                .forTest("patch-runner-svc", "packaged-package-runner-" + name, properties)
+                .start();
+        services.add(runner);
+        runner.awaitReady(Duration.ofSeconds(90));
+        return runner;
     }
 }

@@ -1,7 +1,6 @@
 package dev.patchflow.scanner.config;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,25 +19,9 @@ public interface ScannerConfig {
     @WithDefault("process")
     Set<String> executors();
 
-    /** Events sent without waiting for their acknowledgement; bounds memory for huge runs. */
-    @WithDefault("1000")
-    int maxInFlight();
-
-    /** How long one event may wait for the broker's acknowledgement before the request is retried. */
-    @WithDefault("PT1M")
-    Duration sendTimeout();
-
     /** Target documents per insertMany. */
     @WithDefault("1000")
     int writeBatchSize();
-
-    /** Attempts at a request whose handling failed for a reason other than the request itself. */
-    @WithDefault("3")
-    int attempts();
-
-    /** Pause before the second attempt; doubled for each further one. */
-    @WithDefault("PT1S")
-    Duration retryBackoff();
 
     Directory directory();
 

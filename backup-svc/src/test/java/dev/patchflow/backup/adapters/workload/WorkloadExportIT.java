@@ -35,7 +35,6 @@ import io.minio.Result;
 import io.minio.messages.Item;
 
 import dev.patchflow.backup.adapters.s3.MinioArchiveStore;
-import dev.patchflow.backup.config.S3Config;
 import dev.patchflow.backup.config.WorkloadDataConfig;
 import dev.patchflow.backup.domain.BackupFailureException;
 import dev.patchflow.backup.domain.BackupMethod;
@@ -43,6 +42,7 @@ import dev.patchflow.backup.domain.BackupRecord;
 import dev.patchflow.backup.domain.BackupState;
 import dev.patchflow.backup.domain.RestorePoint;
 import dev.patchflow.backup.domain.WorkloadExportMethod;
+import dev.patchflow.kit.s3.S3Config;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
 import dev.patchflow.schemas.events.KubernetesTarget;
@@ -112,16 +112,16 @@ class WorkloadExportIT {
         };
         S3Config backups = new S3Config() {
 
-            public String endpoint() {
-                return stack.s3Endpoint();
+            public Optional<String> endpoint() {
+                return Optional.of(stack.s3Endpoint());
             }
 
-            public String accessKey() {
-                return stack.s3AccessKey();
+            public Optional<String> accessKey() {
+                return Optional.of(stack.s3AccessKey());
             }
 
-            public String secretKey() {
-                return stack.s3SecretKey();
+            public Optional<String> secretKey() {
+                return Optional.of(stack.s3SecretKey());
             }
 
             public String bucket() {

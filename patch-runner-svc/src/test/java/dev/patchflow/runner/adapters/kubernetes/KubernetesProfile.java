@@ -8,9 +8,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 import dev.patchflow.localstack.EmbeddedKubernetesTestResource;
 import dev.patchflow.localstack.LocalAuthTestResource;
+import dev.patchflow.localstack.testing.MongoServerResource;
 import dev.patchflow.runner.support.InMemoryMessagingResource;
 import dev.patchflow.runner.support.InMemoryOutputStore;
-import dev.patchflow.runner.support.MongoServerResource;
 
 /** In-memory channels, mongo-java-server, S3 replaced, the Kubernetes API stand-in with context {@code test}. */
 public class KubernetesProfile implements QuarkusTestProfile {

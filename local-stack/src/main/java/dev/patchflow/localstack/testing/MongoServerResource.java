@@ -1,4 +1,4 @@
-package dev.patchflow.runner.support;
+package dev.patchflow.localstack.testing;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -8,7 +8,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
-/** mongo-java-server in memory on a random loopback port, for the fast component tests. */
+/** mongo-java-server in memory on a free loopback port, for a service's fast component tests. */
 public class MongoServerResource implements QuarkusTestResourceLifecycleManager {
 
     private MongoServer server;
@@ -16,7 +16,6 @@ public class MongoServerResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         server = new MongoServer(new MemoryBackend());
-        // bind() listens on a free loopback port.
         InetSocketAddress address = server.bind();
         return Map.of("quarkus.mongodb.connection-string",
                 "mongodb://" + address.getHostString() + ":" + address.getPort());

@@ -1,4 +1,4 @@
-package dev.patchflow.runner.support;
+package dev.patchflow.localstack.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,10 +22,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A neighbour on the real broker: produces raw records and reads one topic from the beginning with assigned
- * partitions (no consumer group, so it never takes records away from the service under test).
+ * A neighbour on the real broker, for tests: produces raw records and reads one topic from the beginning with
+ * assigned partitions (no consumer group, so it never takes records away from the service under test).
  */
 public final class KafkaProbe implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -36,8 +39,9 @@ public final class KafkaProbe implements AutoCloseable {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringDeserializer(), new ByteArrayDeserializer());
         // The topic may not exist yet (a dead-letter topic is created by its first record).
-        await().atMost(Duration.ofSeconds(60)).until(() -> !consumer.partitionsFor(topic).isEmpty());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        await().atMost(WAIT).until(() -> !consumer.partitionsFor(topic).isEmpty());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic)
+                .stream()
                 .map(p -> new TopicPartition(topic, p.partition()))
                 .toList();
         consumer.assign(partitions);
@@ -52,18 +56,24 @@ public final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    /** All records with this key once at least {@code count} arrived. */
+    /** All records with this key, once at least {@code count} of them arrived. */
     public List<ConsumerRecord<String, byte[]>> awaitKey(String key, int count) {
         return awaitMatching(r -> key.equals(r.key()), count);
     }
 
+    /** All matching records, once at least {@code count} of them arrived. */
     public List<ConsumerRecord<String, byte[]>> awaitMatching(Predicate<ConsumerRecord<String, byte[]>> match,
             int count) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
             poll();
             return matching(match).size() >= count;
         });
         return matching(match);
+    }
+
+    /** The first matching record, once it arrived. */
+    public ConsumerRecord<String, byte[]> awaitFirst(Predicate<ConsumerRecord<String, byte[]>> match) {
+        return awaitMatching(match, 1).get(0);
     }
 
     /** Keeps reading for {@code quiet}, then returns every record with this key. */
@@ -76,12 +86,23 @@ public final class KafkaProbe implements AutoCloseable {
         return matching(r -> key.equals(r.key()));
     }
 
-    private void poll() {
+    public Optional<ConsumerRecord<String, byte[]>> first(String key) {
+        poll();
+        return matching(r -> key.equals(r.key())).stream().findFirst();
+    }
+
+    /** Everything read so far. */
+    public synchronized List<ConsumerRecord<String, byte[]>> seen() {
+        poll();
+        return List.copyOf(seen);
+    }
+
+    private synchronized void poll() {
         consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
     }
 
-    private List<ConsumerRecord<String, byte[]>> matching(Predicate<ConsumerRecord<String, byte[]>> match) {
-        return seen.stream().filter(match).toList();
+    private synchronized List<ConsumerRecord<String, byte[]>> matching(Predicate<ConsumerRecord<String, byte[]>> m) {
+        return seen.stream().filter(m).toList();
     }
 
     @Override

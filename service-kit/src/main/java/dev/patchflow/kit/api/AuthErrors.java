@@ -1,4 +1,4 @@
-package dev.patchflow.runner.api;
+package dev.patchflow.kit.api;
 
 import java.lang.reflect.Method;
 import java.net.URLEncoder;
@@ -27,7 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Every 401 and 403 of this service's endpoints answers {@code {"error": "...", "status": 401|403}}
+ * Every service's 401 and 403 answers, in one place. Every 401 and 403 of a service's endpoints answers {@code {"error": "...", "status": 401|403}}
  * (docs/SECURITY.md), whether the HTTP layer refused the request (a bad or expired token, a path permission) or a
  * {@code @RolesAllowed} check did. (The one exception: an anonymous request to a path outside the endpoints, refused by
  * the deny-by-default path permission, gets Quarkus's bare 401 challenge.) The message names what is wrong and never echoes the token. A browser asking for HTML is sent to the
@@ -36,8 +36,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class AuthErrors {
 
-    static final String UNAUTHENTICATED = "authentication required: send a bearer token (Authorization: Bearer <jwt>)";
-    static final String REFUSED = "the bearer token was refused: it is expired, malformed or not signed by a trusted key";
+    public static final String UNAUTHENTICATED = "authentication required: send a bearer token (Authorization: Bearer <jwt>)";
+    public static final String REFUSED = "the bearer token was refused: it is expired, malformed or not signed by a trusted key";
 
     private final Optional<String> loginPage;
     private final String cookieName;
@@ -133,7 +133,7 @@ public class AuthErrors {
         }
     }
 
-    static String body(int status, String message) {
+    public static String body(int status, String message) {
         return new JsonObject().put("error", message).put("status", status).encode();
     }
 
