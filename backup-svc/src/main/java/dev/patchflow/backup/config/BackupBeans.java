@@ -22,6 +22,8 @@ import dev.patchflow.backup.domain.BackupRecords;
 import dev.patchflow.backup.domain.BackupService;
 import dev.patchflow.backup.domain.RetentionSweeper;
 import dev.patchflow.backup.domain.TreeArchiver;
+import dev.patchflow.backup.domain.WorkloadData;
+import dev.patchflow.backup.domain.WorkloadExportMethod;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.sqlschema.live.Connections;
 
@@ -54,6 +56,14 @@ public class BackupBeans {
     SchemaDumpMethod schemaDumpMethod(ArchiveStore store, BackupConfig config) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         return new SchemaDumpMethod(store, new Connections(), workDir);
+    }
+
+    /** Kubernetes workloads: the MongoDB collections and S3 prefixes the request declares. */
+    @Produces
+    @Singleton
+    WorkloadExportMethod workloadExportMethod(ArchiveStore store, WorkloadData data, BackupConfig config) {
+        Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        return new WorkloadExportMethod(store, data, workDir);
     }
 
     /** Every {@link BackupMethod} bean: a new target kind's method plugs in by being one. */

@@ -132,7 +132,7 @@ public class RequestCommand implements Callable<Integer> {
     @Option(names = "--not-after", paramLabel = "<time>", description = "End of the maintenance window (ISO-8601, e.g. 2026-11-20T23:00:00Z): no target starts after it.")
     String notAfter;
 
-    @Option(names = "--check", paramLabel = "version", description = "Post-patch check without argument: 'version' (repeatable).")
+    @Option(names = "--check", paramLabel = "version|kubernetes", description = "Post-patch check without argument: 'version' (the install's VERSION file), 'kubernetes' (the workload Available, every replica ready) (repeatable).")
     List<String> checkTypes = new ArrayList<>();
 
     @Option(names = "--check-command", paramLabel = "<cmd>", description = "Post-patch command check, split like --command (repeatable).")

@@ -202,8 +202,13 @@ public final class RequestBuilder {
         if (in.inventory() == null) {
             throw new UsageException("--inventory is required (an inventory file or a folder of installs)");
         }
-        Path source = in.inventory().toAbsolutePath().normalize();
         String provider = in.provider();
+        if (provider != null && !PROVIDER_DIRECTORY.equals(provider) && !PROVIDER_STATIC.equals(provider)) {
+            // Not a path here: what the source means is the provider's (kubernetes: <context>[/<namespace>]).
+            return new TargetSelector(provider, in.inventory().toString(), in.environment(), in.landingZones(),
+                    in.labels());
+        }
+        Path source = in.inventory().toAbsolutePath().normalize();
         if (provider == null) {
             if (!Files.exists(source)) {
                 throw new UsageException("--inventory: no such file or folder: " + source
@@ -280,11 +285,11 @@ public final class RequestBuilder {
         }
         List<CheckSpec> checks = new ArrayList<>();
         for (String type : in.checkTypes()) {
-            if (!CheckSpec.VERSION.equals(type)) {
-                throw new UsageException("--check " + type + ": unknown check; --check takes 'version' "
-                        + "(use --check-command or --check-http for the others)");
+            if (!CheckSpec.VERSION.equals(type) && !CheckSpec.KUBERNETES.equals(type)) {
+                throw new UsageException("--check " + type + ": unknown check; --check takes 'version' or "
+                        + "'kubernetes' (use --check-command or --check-http for the others)");
             }
-            checks.add(new CheckSpec(CheckSpec.VERSION, CheckSpec.VERSION, null, null, null, null, null));
+            checks.add(new CheckSpec(type, type, null, null, null, null, null));
         }
         for (String commandLine : in.checkCommands()) {
             List<String> argv = CommandSplitter.split(commandLine);

@@ -29,6 +29,10 @@ public final class RunRequestValidator {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     /** The placeholders the validator replaces in an http check's URL. */
     private static final Set<String> URL_PLACEHOLDERS = Set.of("address", "id");
+    /** The placeholders of a kubernetes check's URL: also the target's Service. */
+    private static final Set<String> SERVICE_URL_PLACEHOLDERS = Set.of("address", "id", "service");
+    /** The inventory whose targets are Kubernetes workloads (the k8s-job executor and the kubernetes check). */
+    static final String KUBERNETES_PROVIDER = "kubernetes";
 
     private final InventoryProviders providers;
     /** The signed-package executor of patch-runner-svc: it needs a release manifest, not a command. */
@@ -102,6 +106,11 @@ public final class RunRequestValidator {
             } else if (!schema.matches("(?i)^(s3|https?)://.+")) {
                 problems.add("patch.parameters.schema '" + schema + "' is not an s3:// or http(s):// location");
             }
+        } else if (PatchSpec.EXECUTOR_K8S_JOB.equals(patch.executor())) {
+            String image = patch.parameters().get("image");
+            if (image == null || image.isBlank()) {
+                problems.add("patch.parameters.image is missing: the k8s-job executor runs a patch image");
+            }
         } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
             String manifest = patch.parameters().get("manifest");
             if (manifest == null || manifest.isBlank()) {
@@ -151,7 +160,16 @@ public final class RunRequestValidator {
                         problems.add(where + ": a command check needs a command (argv)");
                     }
                 }
-                case CheckSpec.HTTP -> checkUrl(where, check.url(), problems);
+                case CheckSpec.HTTP -> checkUrl(where, check.url(), URL_PLACEHOLDERS, problems);
+                case CheckSpec.KUBERNETES -> {
+                    if (provider.isPresent() && !KUBERNETES_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a kubernetes check reads a workload, which " + provider.get().name()
+                                + " targets are not");
+                    }
+                    if (check.url() != null) {
+                        checkUrl(where, check.url(), SERVICE_URL_PLACEHOLDERS, problems);
+                    }
+                }
                 case CheckSpec.VERSION -> {
                     if (provider.isPresent() && !provider.get().providesInstallFolders()) {
                         problems.add(where + ": a version check reads the install folder, which "
@@ -180,13 +198,13 @@ public final class RunRequestValidator {
                     }
                 }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, version, schema, "
+                        + "' (known: command, http, kubernetes, version, schema, "
                         + String.join(", ", CheckSpec.AWS_TYPES.stream().sorted().toList()) + ")");
             }
         }
     }
 
-    private static void checkUrl(String where, String url, List<String> problems) {
+    private static void checkUrl(String where, String url, Set<String> known, List<String> problems) {
         if (url == null || url.isBlank()) {
             problems.add(where + ": an http check needs a url");
             return;
@@ -194,9 +212,9 @@ public final class RunRequestValidator {
         Matcher placeholders = PLACEHOLDER.matcher(url);
         StringBuilder sample = new StringBuilder();
         while (placeholders.find()) {
-            if (!URL_PLACEHOLDERS.contains(placeholders.group(1))) {
-                problems.add(where + ": unknown placeholder ${" + placeholders.group(1) + "} in url (known: ${address},"
-                        + " ${id})");
+            if (!known.contains(placeholders.group(1))) {
+                problems.add(where + ": unknown placeholder ${" + placeholders.group(1) + "} in url (known: "
+                        + String.join(", ", known.stream().sorted().map(k -> "${" + k + "}").toList()) + ")");
                 return;
             }
             placeholders.appendReplacement(sample, "placeholder");

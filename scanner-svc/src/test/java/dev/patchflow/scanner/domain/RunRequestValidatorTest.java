@@ -70,8 +70,8 @@ class RunRequestValidatorTest {
         assertThat(validator.problems(request().checks(new CheckSpec("ping", "icmp", null, null, null, null, null))
                 .build()))
                 .containsExactly("check 0 ('ping'): the validator cannot run checks of type 'icmp' (known: command,"
-                        + " http, version, schema, aws-backup-image, aws-instance-running, aws-patch-compliance,"
-                        + " aws-ssm-online)");
+                        + " http, kubernetes, version, schema, aws-backup-image, aws-instance-running,"
+                        + " aws-patch-compliance, aws-ssm-online)");
     }
 
     @Test

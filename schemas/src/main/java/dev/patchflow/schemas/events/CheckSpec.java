@@ -8,12 +8,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One post-patch health check.
  *
  * @param type {@code command} (exit code 0 passes), {@code http} (status equals {@code expectStatus},
- *        default 200), {@code version} (the install's version file equals the patch version), or for
- *        {@code aws-ec2} targets {@code aws-instance-running}, {@code aws-ssm-online}, {@code aws-backup-image}
- *        (the run's AMI of the target is {@code available}), {@code aws-patch-compliance} (no missing or failed
- *        patches; a pending reboot is reported)
+ *        default 200), {@code version} (the install's version file equals the patch version),
+ *        {@code kubernetes} (the workload is Available with every desired replica ready, and, when {@code url}
+ *        is set, a GET through its Service answers {@code expectStatus}), {@code schema} (a {@code mysql}
+ *        target's live schema equals the desired one), or for {@code aws-ec2} targets
+ *        {@code aws-instance-running}, {@code aws-ssm-online}, {@code aws-backup-image} (the run's AMI of the
+ *        target is {@code available}), {@code aws-patch-compliance} (no missing or failed patches; a pending
+ *        reboot is reported)
  * @param command argv of the command check; the target's attributes are in its environment
- * @param url URL of the http check ({@code ${address}} and {@code ${id}} are replaced by the target's); for a
+ * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's. For the
+ *        kubernetes check, the in-cluster URL of the Service, e.g. {@code http://${service}:8080/q/health/ready}
+ *        ({@code ${service}}: the target's Service), sent through the API server's service proxy; for a
  *        {@code schema} check the desired schema's {@code s3://} or {@code http(s)://} location
  * @param versionFile version file, relative to the install folder (default {@code VERSION})
  */
@@ -24,6 +29,8 @@ public record CheckSpec(String name, String type, List<String> command, String u
     public static final String COMMAND = "command";
     public static final String HTTP = "http";
     public static final String VERSION = "version";
+    public static final String KUBERNETES = "kubernetes";
+
     /** The live schema of a {@code mysql} target equals the desired one ({@code url}, else the patch's {@code schema}). */
     public static final String SCHEMA = "schema";
 

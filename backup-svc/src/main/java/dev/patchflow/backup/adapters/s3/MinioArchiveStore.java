@@ -80,6 +80,19 @@ public class MinioArchiveStore implements ArchiveStore {
     }
 
     @Override
+    public void deleteAll(String prefix) throws BackupFailureException {
+        try {
+            for (io.minio.Result<io.minio.messages.Item> item : client.listObjects(io.minio.ListObjectsArgs.builder()
+                    .bucket(config.bucket()).prefix(prefix).recursive(true).build())) {
+                client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(item.get().objectName())
+                        .build());
+            }
+        } catch (Exception e) {
+            throw failure("delete of " + prefix + "*", e);
+        }
+    }
+
+    @Override
     public void delete(String key) throws BackupFailureException {
         try {
             // S3 DeleteObject succeeds for a missing key, which makes a repeated sweep harmless.

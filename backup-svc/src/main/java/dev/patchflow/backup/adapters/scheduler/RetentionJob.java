@@ -36,11 +36,16 @@ public class RetentionJob {
     // conditional on COMPLETED), so no lock is taken.
     @Scheduled(identity = "retention-sweeper", every = "${patchflow.backup.sweep-every:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
+        sweepNow();
+    }
+
+    /** One sweep now, counted in the metrics: the schedule's, or the retention CronJob's through the API. */
+    public RetentionSweeper.Sweep sweepNow() {
         RetentionSweeper.Sweep sweep = sweeper.sweep(clock.instant(), config.sweepDryRun());
         if (config.sweepDryRun()) {
             LOG.infof("retention dry run (archives before %s): %d would be removed, %d could not be checked",
                     sweep.cutoff(), sweep.expired(), sweep.failed());
-            return;
+            return sweep;
         }
         meters.counter("patchflow.backup.expired").increment(sweep.expired());
         meters.counter("patchflow.backup.expiry.failures").increment(sweep.failed());
@@ -48,5 +53,6 @@ public class RetentionJob {
             LOG.infof("retention sweep (archives before %s): %d expired, %d failed", sweep.cutoff(), sweep.expired(),
                     sweep.failed());
         }
+        return sweep;
     }
 }
