@@ -154,11 +154,27 @@ public final class PatroniEngine implements ClusterEngine {
         return names;
     }
 
+    /**
+     * Without a probe: the server version Patroni reports ({@code GET /patroni}, {@code server_version} 150018 →
+     * {@code 15.18}), which needs no database credentials; with one: the probe's answer over JDBC.
+     */
     @Override
     public String nodeVersion(ClusterRef cluster, String member, String versionProbe) {
         Member m = topology(cluster).require(member);
+        if (versionProbe == null || versionProbe.isBlank()) {
+            JsonNode status = get(cluster, m.apiUrl(), "/patroni");
+            if (!status.path("server_version").canConvertToInt()) {
+                throw new ClusterException(member + " reports no server_version (" + m.apiUrl() + ")");
+            }
+            return serverVersion(status.path("server_version").asInt());
+        }
         return probe.queryOne(m.host(), m.port(), database(cluster), Credentials.resolve(cluster.credentialsRef()),
-                probeOf(versionProbe));
+                versionProbe);
+    }
+
+    /** PostgreSQL's numeric version: 150018 → 15.18 (10 and later), 90624 → 9.6.24. */
+    static String serverVersion(int v) {
+        return v >= 100000 ? (v / 10000) + "." + (v % 10000) : (v / 10000) + "." + (v / 100 % 100) + "." + (v % 100);
     }
 
     private static String probeOf(String versionProbe) {
@@ -180,11 +196,20 @@ public final class PatroniEngine implements ClusterEngine {
     @Override
     public void bringBack(ClusterRef cluster, String member, long maxLagBytes, Duration timeout) {
         Member m = topology(cluster).require(member);
-        // Blocks until PostgreSQL is up again (or Patroni gives up); its own timeout bounds the call.
-        HttpResponse<String> response = post(cluster, m.apiUrl(), "/restart", "{}", timeout);
-        if (response.statusCode() != 200) {
-            throw new ClusterException("Patroni refused to restart " + member + " (" + m.apiUrl() + "/restart): HTTP "
-                    + response.statusCode() + " " + response.body().strip());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            // Blocks until PostgreSQL is up again (or Patroni gives up); its own timeout bounds the call.
+            HttpResponse<String> response = post(cluster, m.apiUrl(), "/restart", "{}", timeout);
+            if (response.statusCode() == 200) {
+                break;
+            }
+            // 503 "... in progress": Patroni is still busy with this member (a demotion, a restart); ask again.
+            boolean busy = response.statusCode() == 503 && response.body().contains("in progress");
+            if (!busy || System.nanoTime() - deadline > 0) {
+                throw new ClusterException("Patroni refused to restart " + member + " (" + m.apiUrl()
+                        + "/restart): HTTP " + response.statusCode() + " " + response.body().strip());
+            }
+            Waits.sleep(settings.poll());
         }
         Waits.until(member + " running and streaming again", timeout, settings.poll(),
                 () -> notBack(cluster, member, maxLagBytes));
@@ -243,7 +268,12 @@ public final class PatroniEngine implements ClusterEngine {
                     if (l.isEmpty() || !l.get().name().equals(candidate.name())) {
                         return "leaders: " + String.join(", ", now.leaders().stream().map(Member::name).toList());
                     }
-                    return l.get().running() ? null : candidate.name() + " is " + l.get().state();
+                    if (!l.get().running()) {
+                        return candidate.name() + " is " + l.get().state();
+                    }
+                    // The former leader is demoted and running as a replica before anyone touches it.
+                    Member former = now.require(leader);
+                    return former.running() && !former.leader() ? null : leader + " is " + former.state();
                 });
         return candidate.name();
     }

@@ -39,7 +39,7 @@ class PatroniEngineIT {
     static void start() throws Exception {
         cluster = PatroniCluster.start(3);
         engine = cluster.engine();
-        script = Path.of(PatroniEngineIT.class.getResource("/patroni-update.sh").toURI());
+        script = cluster.updateScript();
     }
 
     @AfterAll

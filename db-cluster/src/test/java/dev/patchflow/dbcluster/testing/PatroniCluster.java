@@ -111,6 +111,34 @@ public final class PatroniCluster implements AutoCloseable {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * The test update step ({@code patroni-update.sh <base> <level> [failing member]}, from this test-jar) as a file
+     * in the cluster's folder: it writes {@code patchflow.patch_level = '<level>'} into the member's
+     * {@code postgresql.base.conf}, which PostgreSQL reads only when it restarts, and appends one line per call to
+     * {@code <base>/invocations/<member>}.
+     */
+    public Path updateScript() {
+        Path script = base.resolve("patroni-update.sh");
+        if (!Files.exists(script)) {
+            try (var in = PatroniCluster.class.getResourceAsStream("/patroni-update.sh")) {
+                Files.copy(in, script);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return script;
+    }
+
+    /** The update-step calls recorded for {@code member}: one line {@code "<member> <level> <nanos>"} per call. */
+    public List<String> invocations(String member) {
+        Path file = base.resolve("invocations").resolve(member);
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String clusterId() {
         return scope;
     }

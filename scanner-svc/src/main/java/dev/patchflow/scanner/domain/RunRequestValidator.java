@@ -33,6 +33,10 @@ public final class RunRequestValidator {
     private final InventoryProviders providers;
     /** The signed-package executor of patch-runner-svc: it needs a release manifest, not a command. */
     static final String PACKAGE_EXECUTOR = "package";
+    /** The database cluster executor of patch-runner-svc: its command is the node-level update step. */
+    static final String DB_CLUSTER_EXECUTOR = "db-cluster";
+    /** The provider whose targets are database cluster nodes. */
+    static final String DATABASE_PROVIDER = "database";
 
     private final Set<String> executors;
 
@@ -79,6 +83,9 @@ public final class RunRequestValidator {
                 && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
             // A dry run still runs the command (with --dry-run), so it needs one too.
             problems.add("patch.command is empty: the process executor needs the program and its arguments");
+        } else if (DB_CLUSTER_EXECUTOR.equals(patch.executor()) && options.phases().patch() && !options.dryRun()
+                && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
+            problems.add("patch.command is empty: the db-cluster executor runs it on each node as the update step");
         } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
             String manifest = patch.parameters().get("manifest");
             if (manifest == null || manifest.isBlank()) {
@@ -136,8 +143,14 @@ public final class RunRequestValidator {
                     }
                     checkVersionFile(where, check.versionFile(), problems);
                 }
+                case CheckSpec.DB_VERSION, CheckSpec.DB_CLUSTER -> {
+                    if (provider.isPresent() && !DATABASE_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a " + check.type() + " check asks a database cluster, which "
+                                + provider.get().name() + " targets are not (use the database provider)");
+                    }
+                }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, version)");
+                        + "' (known: command, http, version, db-version, db-cluster)");
             }
         }
     }
