@@ -10,6 +10,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+import java.util.Optional;
+
+import dev.patchflow.backup.adapters.postgres.PgBaseBackupMethod;
 import dev.patchflow.backup.domain.ArchiveFolderMethod;
 import dev.patchflow.backup.domain.ArchiveStore;
 import dev.patchflow.backup.domain.BackupMethod;
@@ -18,6 +22,10 @@ import dev.patchflow.backup.domain.BackupRecords;
 import dev.patchflow.backup.domain.BackupService;
 import dev.patchflow.backup.domain.RetentionSweeper;
 import dev.patchflow.backup.domain.TreeArchiver;
+import dev.patchflow.dbcluster.ClusterEngines;
+import dev.patchflow.dbcluster.NodeRunners;
+import dev.patchflow.dbcluster.node.LocalProcessNodeRunner;
+import dev.patchflow.dbcluster.patroni.PostgresSettings;
 import dev.patchflow.schemas.EventCodec;
 
 /** Wires the framework-free domain classes into CDI. */
@@ -41,6 +49,18 @@ public class BackupBeans {
     ArchiveFolderMethod archiveFolderMethod(ArchiveStore store, BackupConfig config) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         return new ArchiveFolderMethod(store, new TreeArchiver(), workDir);
+    }
+
+    /** PostgreSQL clusters (Patroni): a pg_basebackup of the leader per cluster and run. */
+    @Produces
+    @Singleton
+    PgBaseBackupMethod pgBaseBackupMethod(ArchiveStore store, BackupConfig config, Clock clock) {
+        Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        ClusterEngines engines = ClusterEngines.standard(new NodeRunners(List.of(new LocalProcessNodeRunner())),
+                new PostgresSettings(config.postgresBinDir(), Optional.empty(), workDir, Duration.ofMillis(500),
+                        Duration.ofSeconds(10)));
+        return new PgBaseBackupMethod(store, engines, config.postgresBinDir(), workDir, config.baseBackupTimeout(),
+                clock);
     }
 
     /** Every {@link BackupMethod} bean: a new target kind's method plugs in by being one. */

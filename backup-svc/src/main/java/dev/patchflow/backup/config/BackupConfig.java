@@ -31,4 +31,12 @@ public interface BackupConfig {
 
     /** Where archives are written before the upload; the JVM temp dir if unset. */
     Optional<Path> workDir();
+
+    /** The PostgreSQL client programs ({@code pg_basebackup}) for database cluster restore points. */
+    @WithDefault("/usr/lib/postgresql/15/bin")
+    Path postgresBinDir();
+
+    /** How long one {@code pg_basebackup} of a cluster may take. */
+    @WithDefault("30m")
+    java.time.Duration baseBackupTimeout();
 }
