@@ -3,15 +3,14 @@ package dev.patchflow.backup.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
-import java.util.List;
-import java.util.Optional;
 
 import dev.patchflow.backup.adapters.postgres.PgBaseBackupMethod;
 import dev.patchflow.backup.domain.ArchiveFolderMethod;

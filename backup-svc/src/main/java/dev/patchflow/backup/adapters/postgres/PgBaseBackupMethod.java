@@ -123,7 +123,8 @@ public final class PgBaseBackupMethod implements BackupMethod {
                     : credentials.userOr("postgres");
             List<String> argv = new ArrayList<>(List.of(binDir.resolve("pg_basebackup").toString(), "-h",
                     leader.host(), "-p", Integer.toString(leader.port()), "-U", user, "-D", dir.resolve("out")
-                            .toString(), "-Ft", "-z", "-X", "fetch", "-c", "fast", "--no-password"));
+                            .toString(),
+                    "-Ft", "-z", "-X", "fetch", "-c", "fast", "--no-password"));
             ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("pg_basebackup.log").toFile());
             if (credentials.replicationPassword() != null) {

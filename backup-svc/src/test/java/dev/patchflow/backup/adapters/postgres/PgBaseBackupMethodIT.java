@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
@@ -61,6 +60,7 @@ class PgBaseBackupMethodIT {
 
     /** The archive store as a folder, counting uploads. */
     final class Folder implements ArchiveStore {
+
         final AtomicInteger uploads = new AtomicInteger();
         final List<String> deleted = new ArrayList<>();
 

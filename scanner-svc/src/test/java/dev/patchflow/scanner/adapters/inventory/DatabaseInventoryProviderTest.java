@@ -67,6 +67,7 @@ class DatabaseInventoryProviderTest {
     void discoversPatroniMembersWithTheirRolesAndServerVersion() throws IOException {
         startPatroni();
         String api = "http://127.0.0.1:" + patroni.getAddress().getPort();
+        Path credentials = Files.writeString(dir.resolve("pg-orders.properties"), "user=patchflow\n");
 
         List<Target> targets = discover("""
                 clusters:
@@ -74,11 +75,11 @@ class DatabaseInventoryProviderTest {
                     engine: postgres-patroni
                     patroni: [%s]
                     database: orders
-                    credentialsRef: file:/etc/patchflow/db/pg-orders.properties
+                    credentialsRef: file:%s
                     environment: prod
                     landingZone: lz-db
                     labels: {team: orders}
-                """.formatted(api));
+                """.formatted(api, credentials));
 
         assertThat(targets).extracting(Target::id, Target::role, Target::installedVersion).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("pg-orders.node1", "primary", "15.18"),
@@ -92,7 +93,7 @@ class DatabaseInventoryProviderTest {
         assertThat(node2.database().member()).isEqualTo("node2");
         assertThat(node2.database().apiUrl()).isEqualTo(api);
         assertThat(node2.database().url()).isEqualTo("jdbc:postgresql://127.0.0.1:42621/orders");
-        assertThat(node2.database().credentialsRef()).isEqualTo("file:/etc/patchflow/db/pg-orders.properties");
+        assertThat(node2.database().credentialsRef()).isEqualTo("file:" + credentials);
     }
 
     @Test
