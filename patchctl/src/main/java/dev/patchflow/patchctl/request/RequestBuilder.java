@@ -42,6 +42,9 @@ public final class RequestBuilder {
     public static final String PARAM_FORCE_FULL = "forceFull";
     public static final String PARAM_ALLOW_UNSIGNED = "allowUnsigned";
     private static final Set<String> MANIFEST_SCHEMES = Set.of("s3", "http", "https");
+    /** Checks that need no argument: the install's version, a database node's version, its cluster's health. */
+    private static final Set<String> ARGUMENTLESS_CHECKS = Set.of(CheckSpec.VERSION, CheckSpec.DB_VERSION,
+            CheckSpec.DB_CLUSTER);
 
     private final Clock clock;
 
@@ -227,11 +230,12 @@ public final class RequestBuilder {
         }
         List<CheckSpec> checks = new ArrayList<>();
         for (String type : in.checkTypes()) {
-            if (!CheckSpec.VERSION.equals(type)) {
-                throw new UsageException("--check " + type + ": unknown check; --check takes 'version' "
-                        + "(use --check-command or --check-http for the others)");
+            if (!ARGUMENTLESS_CHECKS.contains(type)) {
+                throw new UsageException(
+                        "--check " + type + ": unknown check; --check takes 'version', 'db-version' or "
+                                + "'db-cluster' (use --check-command or --check-http for the others)");
             }
-            checks.add(new CheckSpec(CheckSpec.VERSION, CheckSpec.VERSION, null, null, null, null, null));
+            checks.add(new CheckSpec(type, type, null, null, null, null, null));
         }
         for (String commandLine : in.checkCommands()) {
             List<String> argv = CommandSplitter.split(commandLine);
