@@ -35,6 +35,7 @@ import dev.patchflow.dbcluster.testing.PatroniCluster;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
 import dev.patchflow.runner.domain.rollout.RolloutScheduler;
+import dev.patchflow.runner.support.ClusterFixtures;
 import dev.patchflow.runner.support.ClusterWatch;
 import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.PatroniClusterResource;
@@ -263,6 +264,31 @@ class ClusterRolloutIT {
         cluster.awaitHealthy(3, Duration.ofSeconds(120));
     }
 
+    @Test
+    @Order(6)
+    void anAuditIsADryRunThatReportsEachNodesVersionAgainstTheWantedOneAndTouchesNothing() throws Exception {
+        List<Target> nodes = nodes();
+        Map<String, String> before = new java.util.TreeMap<>();
+        for (Target node : nodes) {
+            before.put(member(node), patchLevel(member(node)));
+        }
+        RunContext run = ClusterFixtures.run(cluster, "2.0.0", null, Map.of(), "0", true);
+
+        backUp(run, nodes, Instant.now());
+
+        for (Target node : nodes) {
+            PatchApplied audited = (PatchApplied) awaitOutcome(run, node);
+            String found = before.get(member(node));
+            assertThat(audited.status()).isEqualTo(dev.patchflow.schemas.events.PatchStatus.DRY_RUN);
+            assertThat(audited.details()).containsEntry("versionFound", found).containsEntry("versionWanted", "2.0.0")
+                    .containsEntry("drift", Boolean.toString(!"2.0.0".equals(found)));
+            assertThat(patchLevel(member(node))).isEqualTo(found);
+        }
+        assertThat(before.values()).as("scenario 2 left one node at 3.0.0").contains("3.0.0", "2.0.0");
+        // An audit has no cluster phases: nothing is locked, cloned or checked.
+        assertThat(runs.keyAfter(run.runId(), Duration.ofSeconds(3))).isEmpty();
+    }
+
     private void assertRefusedUntouched(RunContext run, List<Target> nodes, String version, String reasonPrefix) {
         for (Target node : nodes) {
             PatchflowEvent outcome = awaitOutcome(run, node);
@@ -277,22 +303,8 @@ class ClusterRolloutIT {
 
     // --- the cluster as targets -------------------------------------------------------------------------------
 
-    /** The cluster's nodes as the scanner's database provider emits them: the leader is the primary. */
     private List<Target> nodes() {
-        Topology t = cluster.engine().topology(cluster.ref());
-        List<Target> nodes = new ArrayList<>();
-        for (Member m : t.members()) {
-            PatroniCluster.Node node = cluster.node(m.name());
-            nodes.add(new Target(cluster.clusterId() + "." + m.name(), m.name(), Target.KIND_POSTGRES_PATRONI, "test",
-                    "lz-db", Map.of(), "127.0.0.1", "linux", "x86_64", "running", null, null, cluster.clusterId(),
-                    m.leader() ? "primary" : "secondary", null, null,
-                    new DatabaseTarget(Target.KIND_POSTGRES_PATRONI,
-                            "jdbc:postgresql://127.0.0.1:" + node.pgPort() + "/postgres", null, null, node.apiUrl(),
-                            m.name(), "local")));
-        }
-        // Backups arrive replicas first (the order the scheduler sees them), the primary last.
-        nodes.sort(Comparator.comparing((Target n) -> "primary".equals(n.role())).thenComparing(Target::id));
-        return nodes;
+        return ClusterFixtures.nodes(cluster);
     }
 
     private String leader() {
@@ -304,31 +316,14 @@ class ClusterRolloutIT {
     }
 
     private RunContext run(String version, String failingMember, Map<String, String> parameters, String maxErrors) {
-        List<String> command = new ArrayList<>(List.of("sh", cluster.updateScript().toString(),
-                cluster.baseDir().toString(), version));
-        if (failingMember != null) {
-            command.add(failingMember);
-        }
-        Map<String, String> p = new java.util.HashMap<>(Map.of("versionQuery", "SHOW patchflow.patch_level"));
-        p.putAll(parameters);
-        PatchSpec patch = new PatchSpec("postgres-settings", version, "db-cluster", command, 120, p);
-        RolloutPolicy rollout = new RolloutPolicy("rolling", "1", null, null, maxErrors, null, null);
-        List<CheckSpec> checks = List.of(new CheckSpec("version", CheckSpec.DB_VERSION, null, null, null, null, null),
-                new CheckSpec("cluster", CheckSpec.DB_CLUSTER, null, null, null, null, null));
-        return new RunContext("run-" + UUID.randomUUID(), Instant.now(), "alice", patch,
-                new TargetSelector("database", "clusters.yaml", null, List.of(), Map.of()),
-                new RunOptions(false, Phases.ALL, rollout, checks));
+        return ClusterFixtures.run(cluster, version, failingMember, parameters, maxErrors, false);
     }
 
     /** What the scanner and backup-svc would send: the target count, then a base backup per node. */
     private void backUp(RunContext run, List<Target> nodes, Instant takenAt) {
         scans.send(Records.producerRecord("/patchflow/scanner-svc", new ScanCompleted(run, nodes.size())));
         for (Target node : nodes) {
-            BackupCompleted completed = new BackupCompleted(run, node, BackupStatus.COMPLETED,
-                    "s3://patchflow/backups/" + run.runId() + "/" + cluster.clusterId() + ".base.tar.gz", null, 1024L,
-                    null, Instant.now(), "pg-basebackup", BackupCompleted.details(Map.of("takenAt",
-                            takenAt.toString(), "source", "node1")));
-            backups.send(Records.producerRecord(BACKUP_SVC, completed));
+            backups.send(Records.producerRecord(BACKUP_SVC, ClusterFixtures.baseBackup(run, cluster, node, takenAt)));
         }
     }
 

@@ -145,6 +145,9 @@ public final class DbClusterExecutor implements PatchExecutor {
      */
     @Override
     public String stepDown(ExecutionRequest request) {
+        if (request.dryRun()) {
+            return null; // an audit changes nothing, not even the leader
+        }
         Target target = request.target();
         try {
             ClusterEngine engine = engines.require(target.kind());
