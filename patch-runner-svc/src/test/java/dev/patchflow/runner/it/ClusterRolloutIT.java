@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
@@ -30,7 +29,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.patchflow.dbcluster.Member;
-import dev.patchflow.dbcluster.Topology;
 import dev.patchflow.dbcluster.testing.PatroniCluster;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
@@ -42,25 +40,16 @@ import dev.patchflow.runner.support.PatroniClusterResource;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.Topics;
-import dev.patchflow.schemas.events.BackupCompleted;
-import dev.patchflow.schemas.events.BackupStatus;
-import dev.patchflow.schemas.events.CheckSpec;
 import dev.patchflow.schemas.events.ClusterPhaseCompleted;
-import dev.patchflow.schemas.events.DatabaseTarget;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
-import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.PatchflowEvent;
-import dev.patchflow.schemas.events.Phases;
-import dev.patchflow.schemas.events.RolloutPolicy;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunControlled;
 import dev.patchflow.schemas.events.RunHalted;
-import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.ScanCompleted;
 import dev.patchflow.schemas.events.Target;
-import dev.patchflow.schemas.events.TargetSelector;
 
 /**
  * Rolling patches of a real 3-node Patroni cluster (etcd + Patroni 3.0.2 + PostgreSQL 15 on loopback) by the
