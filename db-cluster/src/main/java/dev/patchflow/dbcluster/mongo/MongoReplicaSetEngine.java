@@ -13,6 +13,7 @@ import org.bson.Document;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoCredential;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSocketException;
@@ -34,9 +35,9 @@ import dev.patchflow.schemas.events.Target;
 
 /**
  * MongoDB replica sets through the MongoDB Java driver's real commands, each sent to one member over a direct
- * connection: {@code replSetGetStatus} for roles, states and lag (falling back to {@code hello} where the status
- * is not allowed), {@code buildInfo} for a member's version, {@code replSetStepDown} to hand the primary role
- * over. A member's update is stop, update, start through its node runner (the engine never knows how mongod is
+ * connection: {@code replSetGetStatus} for roles, states and lag, {@code buildInfo} for a member's version, {@code replSetStepDown} to hand the primary role
+ * over ({@code hello} gives the roles where {@code replSetGetStatus} is not allowed). A member's update is stop,
+ * update, start through its node runner (the engine never knows how mongod is
  * installed); it is back when the set reports it {@code SECONDARY} again. Lag is in seconds (optime dates), as
  * MongoDB measures it. No clone: this engine does not support the ephemeral clone test.
  */
@@ -66,6 +67,13 @@ public final class MongoReplicaSetEngine implements ClusterEngine {
             try {
                 Document status = command(cluster, seed, new Document("replSetGetStatus", 1));
                 return fromStatus(cluster.clusterId(), status);
+            } catch (MongoCommandException e) {
+                // Not allowed (a user without clusterMonitor) or not a replica set member: each member's hello.
+                failures.add(hostOf(seed) + ": " + e.getErrorMessage());
+                Topology fromHello = fromHello(cluster);
+                if (fromHello != null) {
+                    return fromHello;
+                }
             } catch (MongoException | ClusterException e) {
                 failures.add(hostOf(seed) + ": " + e.getMessage());
             }
@@ -96,6 +104,43 @@ public final class MongoReplicaSetEngine implements ClusterEngine {
                     address.getHost(), address.getPort()));
         }
         return new Topology(clusterId, result);
+    }
+
+    /**
+     * Roles from every member's {@code hello} ({@code isWritablePrimary}, {@code secondary}); lag is unknown this
+     * way (a member that does not answer is not running). {@code null} when no member answers.
+     */
+    private Topology fromHello(ClusterRef cluster) {
+        List<String> hosts = new ArrayList<>();
+        for (String seed : cluster.seeds()) {
+            try {
+                hosts = command(cluster, seed, new Document("hello", 1)).getList("hosts", String.class, List.of());
+                if (!hosts.isEmpty()) {
+                    break;
+                }
+            } catch (MongoException | ClusterException e) {
+                // next seed
+            }
+        }
+        if (hosts.isEmpty()) {
+            return null;
+        }
+        List<Member> members = new ArrayList<>();
+        for (String host : hosts) {
+            ServerAddress address = new ServerAddress(host);
+            try {
+                Document hello = command(cluster, host, new Document("hello", 1));
+                boolean primary = Boolean.TRUE.equals(hello.getBoolean("isWritablePrimary"));
+                boolean secondary = Boolean.TRUE.equals(hello.getBoolean("secondary"));
+                members.add(new Member(host, primary ? Member.LEADER : Member.REPLICA,
+                        primary ? "PRIMARY" : secondary ? "SECONDARY" : "OTHER", primary || secondary,
+                        primary ? Long.valueOf(0) : null, null, address.getHost(), address.getPort()));
+            } catch (MongoException | ClusterException e) {
+                members.add(new Member(host, Member.REPLICA, "(not reachable/healthy)", false, null, null,
+                        address.getHost(), address.getPort()));
+            }
+        }
+        return new Topology(cluster.clusterId(), members);
     }
 
     private static long number(Object value) {

@@ -55,6 +55,17 @@ class MongoReplicaSetEngineTest {
     }
 
     @Test
+    void readsRolesFromHelloWhereReplSetGetStatusIsNotAllowed() {
+        set.forbidStatus();
+
+        Topology t = engine.topology(ref);
+
+        assertThat(t.leader()).map(Member::name).contains(set.primary());
+        assertThat(t.members()).extracting(Member::state).containsExactly("PRIMARY", "SECONDARY", "SECONDARY");
+        assertThat(t.members()).filteredOn(m -> !m.leader()).extracting(Member::lagBytes).containsOnlyNulls();
+    }
+
+    @Test
     void reportsALaggingSecondaryAsUnhealthy() {
         set.lag(set.hosts().get(2), 120);
 

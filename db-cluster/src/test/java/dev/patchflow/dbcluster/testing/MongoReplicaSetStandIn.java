@@ -37,6 +37,7 @@ public final class MongoReplicaSetStandIn implements AutoCloseable {
     private final Map<String, State> members = new LinkedHashMap<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final Duration startupDelay = Duration.ofMillis(300);
+    private volatile boolean statusForbidden;
 
     private static final class State {
 
@@ -77,6 +78,11 @@ public final class MongoReplicaSetStandIn implements AutoCloseable {
 
     public synchronized String version(String member) {
         return members.get(member).version;
+    }
+
+    /** Answers {@code replSetGetStatus} with Unauthorized, like a user without the clusterMonitor role. */
+    public void forbidStatus() {
+        statusForbidden = true;
     }
 
     public synchronized void lag(String member, long seconds) {
@@ -271,6 +277,13 @@ public final class MongoReplicaSetStandIn implements AutoCloseable {
                     return d;
                 }
                 case "replSetGetStatus" -> {
+                    if (statusForbidden) {
+                        Document error = new Document("ok", 0.0);
+                        error.put("errmsg", "not authorized on admin to execute command { replSetGetStatus: 1 }");
+                        error.put("code", 13);
+                        error.put("codeName", "Unauthorized");
+                        return error;
+                    }
                     return status(me);
                 }
                 case "replSetStepDown" -> {
