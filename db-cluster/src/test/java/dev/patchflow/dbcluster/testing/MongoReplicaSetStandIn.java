@@ -272,7 +272,8 @@ public final class MongoReplicaSetStandIn implements AutoCloseable {
         public Document handleCommand(Channel channel, String database, String command, Document query) {
             switch (command) {
                 case "hello", "isMaster", "ismaster" -> {
-                    Document d = super.handleCommand(channel, database, command, query);
+                    // mongo-java-server itself only knows the legacy name of the handshake.
+                    Document d = super.handleCommand(channel, database, "isMaster", query);
                     d.putAll(hello(me));
                     return d;
                 }

@@ -109,8 +109,9 @@ class PackagedClusterRunnerIT {
             await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.exists(parked));
             first.destroyForcibly().waitFor();
-            assertThat(outcomes(patches, run, nodes.get(0))).hasSize(1);
-            assertThat(outcomes(patches, run, nodes.get(1))).hasSize(1);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> outcomes(patches, run, nodes.get(0)).size() == 1
+                            && outcomes(patches, run, nodes.get(1)).size() == 1);
             assertThat(outcomes(patches, run, nodes.get(2))).isEmpty();
             assertThat(patchLevel(leader)).as("updated, not yet restarted").isNotEqualTo("7.0.0");
             assertThat(cluster.engine().topology(cluster.ref()).leader().orElseThrow().name()).isNotEqualTo(leader);

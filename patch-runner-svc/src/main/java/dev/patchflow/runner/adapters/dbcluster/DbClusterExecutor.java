@@ -167,9 +167,24 @@ public final class DbClusterExecutor implements PatchExecutor {
         }
     }
 
+    /**
+     * An outcome the ledger decided (an earlier run applied this version). In a dry run — the drift audit — the node
+     * is still asked (read-only): a node changed since the ledger's run must show as drift.
+     */
     @Override
     public Map<String, String> describe(RunContext run, Target target) {
-        return Map.of("member", ClusterRefs.member(target));
+        Map<String, String> details = new TreeMap<>();
+        String member = ClusterRefs.member(target);
+        details.put("member", member);
+        if (run.options().dryRun()) {
+            String wanted = run.patch().version();
+            String found = versionOrNull(engines.require(target.kind()), cluster(run, target), member,
+                    DbParameters.of(run.patch(), settings).versionQuery());
+            details.put("versionFound", found == null ? "unknown" : found);
+            details.put("versionWanted", wanted);
+            details.put("drift", Boolean.toString(!wanted.equals(found)));
+        }
+        return details;
     }
 
     /** The node's version, or {@code null} when the probe has no answer (e.g. a marker setting not set yet). */
