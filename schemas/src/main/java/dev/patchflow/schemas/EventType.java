@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
+import dev.patchflow.schemas.events.ClusterPhaseCompleted;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
@@ -43,7 +44,8 @@ public enum EventType {
     RUN_COMPLETED("RunCompleted", Topics.RUNS, RunCompleted.class),
     RUN_CONTROLLED("RunControlled", Topics.RUNS, RunControlled.class),
     RUN_HALTED("RunHalted", Topics.RUNS, RunHalted.class),
-    RUN_GATE_CHANGED("RunGateChanged", Topics.RUNS, RunGateChanged.class);
+    RUN_GATE_CHANGED("RunGateChanged", Topics.RUNS, RunGateChanged.class),
+    CLUSTER_PHASE_COMPLETED("ClusterPhaseCompleted", Topics.RUNS, ClusterPhaseCompleted.class);
     // @formatter:on
 
     /** Prefix of every {@code ce_type}: reverse-DNS, as CloudEvents recommends. */

@@ -3,6 +3,8 @@ package dev.patchflow.backup.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +16,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.patchflow.backup.adapters.mysql.SchemaDumpMethod;
+import dev.patchflow.backup.adapters.postgres.PgBaseBackupMethod;
 import dev.patchflow.backup.domain.ArchiveFolderMethod;
 import dev.patchflow.backup.domain.ArchiveStore;
 import dev.patchflow.backup.domain.BackupMethod;
@@ -24,6 +27,10 @@ import dev.patchflow.backup.domain.RetentionSweeper;
 import dev.patchflow.backup.domain.TreeArchiver;
 import dev.patchflow.backup.domain.WorkloadData;
 import dev.patchflow.backup.domain.WorkloadExportMethod;
+import dev.patchflow.dbcluster.ClusterEngines;
+import dev.patchflow.dbcluster.NodeRunners;
+import dev.patchflow.dbcluster.node.LocalProcessNodeRunner;
+import dev.patchflow.dbcluster.patroni.PostgresSettings;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.sqlschema.live.Connections;
 
@@ -64,6 +71,18 @@ public class BackupBeans {
     WorkloadExportMethod workloadExportMethod(ArchiveStore store, WorkloadData data, BackupConfig config) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         return new WorkloadExportMethod(store, data, workDir);
+    }
+
+    /** PostgreSQL clusters (Patroni): a pg_basebackup of the leader per cluster and run. */
+    @Produces
+    @Singleton
+    PgBaseBackupMethod pgBaseBackupMethod(ArchiveStore store, BackupConfig config, Clock clock) {
+        Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        ClusterEngines engines = ClusterEngines.standard(new NodeRunners(List.of(new LocalProcessNodeRunner())),
+                new PostgresSettings(config.postgresBinDir(), Optional.empty(), workDir, Duration.ofMillis(500),
+                        Duration.ofSeconds(10)));
+        return new PgBaseBackupMethod(store, engines, config.postgresBinDir(), workDir, config.baseBackupTimeout(),
+                clock);
     }
 
     /** Every {@link BackupMethod} bean: a new target kind's method plugs in by being one. */

@@ -32,6 +32,14 @@ public interface BackupConfig {
     /** Where archives are written before the upload; the JVM temp dir if unset. */
     Optional<Path> workDir();
 
+    /** The PostgreSQL client programs ({@code pg_basebackup}) for database cluster restore points. */
+    @WithDefault("/usr/lib/postgresql/15/bin")
+    Path postgresBinDir();
+
+    /** How long one {@code pg_basebackup} of a cluster may take. */
+    @WithDefault("30m")
+    java.time.Duration baseBackupTimeout();
+
     /** Restore points made at once (a batch of scanned targets is backed up this many at a time). */
     @WithDefault("4")
     @Positive

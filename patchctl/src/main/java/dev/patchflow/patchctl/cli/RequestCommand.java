@@ -220,11 +220,17 @@ public class RequestCommand implements Callable<Integer> {
             // A rejected run may have nothing to report beyond its reason: then there is no folder to print.
             spec.commandLine().getErr().println("patchctl: " + e.getMessage());
         }
-        RunSummary.print(run, out);
+        int code = summarize(run, out);
         if (folder != null) {
             out.println(folder);
         }
         out.flush();
+        return code;
+    }
+
+    /** Prints what a followed run came to; returns the exit code ({@code audit} adds its drift). */
+    protected int summarize(RunView run, PrintWriter out) {
+        RunSummary.print(run, out);
         return ExitCodes.ofOutcome(run.outcome());
     }
 

@@ -44,6 +44,10 @@ public final class RequestBuilder {
     public static final String PARAM_FORCE_FULL = "forceFull";
     public static final String PARAM_ALLOW_UNSIGNED = "allowUnsigned";
     private static final Set<String> MANIFEST_SCHEMES = Set.of("s3", "http", "https");
+    /** Checks that need no argument: the install's version, a database node's version, its cluster's health. */
+    private static final Set<String> ARGUMENTLESS_CHECKS = Set.of(CheckSpec.VERSION, CheckSpec.KUBERNETES,
+            CheckSpec.DB_VERSION,
+            CheckSpec.DB_CLUSTER);
 
     private final Clock clock;
 
@@ -285,9 +289,10 @@ public final class RequestBuilder {
         }
         List<CheckSpec> checks = new ArrayList<>();
         for (String type : in.checkTypes()) {
-            if (!CheckSpec.VERSION.equals(type) && !CheckSpec.KUBERNETES.equals(type)) {
-                throw new UsageException("--check " + type + ": unknown check; --check takes 'version' or "
-                        + "'kubernetes' (use --check-command or --check-http for the others)");
+            if (!ARGUMENTLESS_CHECKS.contains(type)) {
+                throw new UsageException(
+                        "--check " + type + ": unknown check; --check takes 'version', 'kubernetes', 'db-version' or "
+                                + "'db-cluster' (use --check-command or --check-http for the others)");
             }
             checks.add(new CheckSpec(type, type, null, null, null, null, null));
         }

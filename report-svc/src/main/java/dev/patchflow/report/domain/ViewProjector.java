@@ -15,6 +15,7 @@ import dev.patchflow.report.domain.ViewStore.Stage;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
+import dev.patchflow.schemas.events.ClusterPhaseCompleted;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
@@ -169,6 +170,9 @@ public class ViewProjector {
         } else if (data instanceof RunGateChanged e) {
             store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged", e.state().name(), null,
                     e.reason(), e.at()), null, null, null, null, e.gate(), e.state().name());
+        } else if (data instanceof ClusterPhaseCompleted e) {
+            store.recordClusterPhase(e.runId(), new RolloutView.ClusterPhase(event.id(), e.clusterId(), e.engine(),
+                    e.phase().name(), e.passed(), e.reason(), e.checks(), e.details(), e.completedAt()));
         }
         // Anything else is a contract type the report does not know yet (added to a shared topic later): not an
         // error, it is acknowledged and changes nothing.

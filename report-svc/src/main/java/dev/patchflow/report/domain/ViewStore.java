@@ -39,6 +39,9 @@ public interface ViewStore {
     void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
             Boolean cancelled, String gate, String gateState);
 
+    /** Records a database cluster's phase once (by event id) in the run's rollout view. */
+    void recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
+
     /** One fact about a target: its identity and the stage's fact ({@code null} for SCAN). */
     record TargetFact(String runId, Target target, Stage stage, Object fact) {
     }

@@ -42,6 +42,10 @@ public final class RunRequestValidator {
     /** The EC2 inventory: the only provider whose targets the AWS checks and the ssm executor can reach. */
     static final String AWS_PROVIDER = "aws-ec2";
     static final String SQL_SCHEMA_EXECUTOR = "sql-schema";
+    /** The database cluster executor of patch-runner-svc: its command is the node-level update step. */
+    static final String DB_CLUSTER_EXECUTOR = "db-cluster";
+    /** The provider whose targets are database cluster nodes. */
+    static final String DATABASE_PROVIDER = "database";
 
     private final Set<String> executors;
 
@@ -111,6 +115,9 @@ public final class RunRequestValidator {
             if (image == null || image.isBlank()) {
                 problems.add("patch.parameters.image is missing: the k8s-job executor runs a patch image");
             }
+        } else if (DB_CLUSTER_EXECUTOR.equals(patch.executor()) && options.phases().patch() && !options.dryRun()
+                && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
+            problems.add("patch.command is empty: the db-cluster executor runs it on each node as the update step");
         } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
             String manifest = patch.parameters().get("manifest");
             if (manifest == null || manifest.isBlank()) {
@@ -177,6 +184,12 @@ public final class RunRequestValidator {
                     }
                     checkVersionFile(where, check.versionFile(), problems);
                 }
+                case CheckSpec.DB_VERSION, CheckSpec.DB_CLUSTER -> {
+                    if (provider.isPresent() && !DATABASE_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a " + check.type() + " check asks a database cluster, which "
+                                + provider.get().name() + " targets are not (use the database provider)");
+                    }
+                }
                 case CheckSpec.AWS_INSTANCE_RUNNING, CheckSpec.AWS_SSM_ONLINE, CheckSpec.AWS_BACKUP_IMAGE,
                         CheckSpec.AWS_PATCH_COMPLIANCE -> {
                     if (provider.isPresent() && !AWS_PROVIDER.equals(provider.get().name())) {
@@ -198,7 +211,7 @@ public final class RunRequestValidator {
                     }
                 }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, kubernetes, version, schema, "
+                        + "' (known: command, http, kubernetes, version, db-version, db-cluster, schema, "
                         + String.join(", ", CheckSpec.AWS_TYPES.stream().sorted().toList()) + ")");
             }
         }

@@ -10,10 +10,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.patchflow.scanner.adapters.inventory.DatabaseInventoryProvider;
 import dev.patchflow.scanner.adapters.inventory.DirectoryInventoryProvider;
 import dev.patchflow.scanner.adapters.inventory.SourcePaths;
 import dev.patchflow.scanner.adapters.inventory.StaticInventoryProvider;
 import dev.patchflow.schemas.events.CheckSpec;
+import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RunOptions;
@@ -70,8 +72,24 @@ class RunRequestValidatorTest {
         assertThat(validator.problems(request().checks(new CheckSpec("ping", "icmp", null, null, null, null, null))
                 .build()))
                 .containsExactly("check 0 ('ping'): the validator cannot run checks of type 'icmp' (known: command,"
-                        + " http, kubernetes, version, schema, aws-backup-image, aws-instance-running,"
-                        + " aws-patch-compliance, aws-ssm-online)");
+                        + " http, kubernetes, version, db-version, db-cluster, schema, aws-backup-image,"
+                        + " aws-instance-running, aws-patch-compliance, aws-ssm-online)");
+    }
+
+    @Test
+    void databaseChecksNeedDatabaseTargetsAndTheDbClusterExecutorNeedsAnUpdateCommand() {
+        RunRequestValidator withDb = new RunRequestValidator(new InventoryProviders(List.of(
+                new StaticInventoryProvider(paths), new DatabaseInventoryProvider(paths, null))),
+                Set.of("process", "db-cluster"));
+        CheckSpec version = new CheckSpec("version", CheckSpec.DB_VERSION, null, null, null, null, null);
+
+        assertThat(withDb.problems(request().checks(version).targets("static", "inventory.yaml").build()))
+                .containsExactly("check 0 ('version'): a "
+                        + "db-version check asks a database cluster, which static targets are not (use the database provider)");
+        PatchRequested onDatabase = request().checks(version).targets("database", "clusters.yaml")
+                .patch(new PatchSpec("pg", "15.9", "db-cluster", List.of(), null, null)).build();
+        assertThat(withDb.problems(onDatabase)).containsExactly(
+                "patch.command is empty: the db-cluster executor runs it on each node as the update step");
     }
 
     @Test

@@ -11,10 +11,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        default 200), {@code version} (the install's version file equals the patch version),
  *        {@code kubernetes} (the workload is Available with every desired replica ready, and, when {@code url}
  *        is set, a GET through its Service answers {@code expectStatus}), {@code schema} (a {@code mysql}
- *        target's live schema equals the desired one), or for {@code aws-ec2} targets
+ *        target's live schema equals the desired one), for {@code aws-ec2} targets
  *        {@code aws-instance-running}, {@code aws-ssm-online}, {@code aws-backup-image} (the run's AMI of the
  *        target is {@code available}), {@code aws-patch-compliance} (no missing or failed patches; a pending
- *        reboot is reported)
+ *        reboot is reported); {@code db-version} (a database node runs the patch version, by its engine's
+ *        probe) or {@code db-cluster} (the node's cluster has one leader and every replica streams)
  * @param command argv of the command check; the target's attributes are in its environment
  * @param url URL of the http check; {@code ${address}} and {@code ${id}} are replaced by the target's. For the
  *        kubernetes check, the in-cluster URL of the Service, e.g. {@code http://${service}:8080/q/health/ready}
@@ -42,6 +43,9 @@ public record CheckSpec(String name, String type, List<String> command, String u
     /** The checks that only make sense on {@code aws-ec2} targets. */
     public static final java.util.Set<String> AWS_TYPES = java.util.Set.of(AWS_INSTANCE_RUNNING, AWS_SSM_ONLINE,
             AWS_BACKUP_IMAGE, AWS_PATCH_COMPLIANCE);
+
+    public static final String DB_VERSION = "db-version";
+    public static final String DB_CLUSTER = "db-cluster";
 
     public CheckSpec {
         command = command == null ? List.of() : List.copyOf(command);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -46,9 +47,18 @@ public class RolloutScheduler {
     private final RunnerSettings settings;
     private final RolloutSettings rollout;
     private final Clock clock;
+    private final ClusterGate gate;
 
     public RolloutScheduler(RolloutStore store, RunSizes runSizes, RunTargetStore targets, OutcomeRecorder recorder,
             RunEventPublisher events, RunnerSettings settings, RolloutSettings rollout, Clock clock) {
+        this(store, runSizes, targets, recorder, events, settings, rollout, clock, ClusterGate.OPEN);
+    }
+
+    @Inject
+    public RolloutScheduler(RolloutStore store, RunSizes runSizes, RunTargetStore targets, OutcomeRecorder recorder,
+            RunEventPublisher events, RunnerSettings settings, RolloutSettings rollout, Clock clock,
+            ClusterGate gate) {
+        this.gate = gate;
         this.store = store;
         this.runSizes = runSizes;
         this.targets = targets;
@@ -318,6 +328,19 @@ public class RolloutScheduler {
                     case START -> {
                         if (s.inFlight().contains(targetId)) {
                             return Admission.START;
+                        }
+                        if (candidate.clusterId() != null) {
+                            // A cluster's own phases (preflight, clone test) gate its first node.
+                            ClusterGate.Verdict verdict = gate.verdict(loaded.run(), targetId, candidate.clusterId(),
+                                    count != null && s.arrivedCount() >= count);
+                            if (verdict.kind() == ClusterGate.Verdict.Kind.WAIT) {
+                                return Admission.WAIT_TARGET;
+                            }
+                            if (verdict.kind() == ClusterGate.Verdict.Kind.REFUSED) {
+                                return end(runTargetId, Decision.end(Decision.EndStatus.REFUSED, verdict.reason()))
+                                        ? Admission.ENDED
+                                        : Admission.WAIT_TARGET;
+                            }
                         }
                         boolean canaryMember = plan.canary() && s.started().size() < plan.canarySize();
                         if (store.tryStart(runId, s.version(), targetId, canaryMember)) {

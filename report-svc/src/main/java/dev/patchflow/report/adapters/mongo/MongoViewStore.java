@@ -143,6 +143,14 @@ public class MongoViewStore implements ViewStore {
         runs.updateOne(and(eq("_id", runId), ne("rollout.history.eventId", entry.eventId())), combine(updates));
     }
 
+    @Override
+    public void recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
+        // JSON text: check names and details are free-form. Once per event id.
+        Document d = new Document("eventId", phase.eventId()).append("json", writeJson(phase));
+        runs.updateOne(and(eq("_id", runId), ne("rollout.clusters.eventId", phase.eventId())),
+                push("rollout.clusters", d));
+    }
+
     /** The run's identity is set on insert only; whichever event of the run comes first creates it. */
     private void upsertRun(RunContext context, Instant now, Bson... updates) {
         List<Bson> all = new ArrayList<>(List.of(updates));
@@ -327,8 +335,12 @@ public class MongoViewStore implements ViewStore {
             history.add(new RolloutView.Entry(e.getString("eventId"), e.getString("type"), e.getString("what"),
                     e.getString("actor"), e.getString("reason"), instant(e.getDate("at"))));
         }
+        List<RolloutView.ClusterPhase> clusters = new ArrayList<>();
+        for (Document c : r.getList("clusters", Document.class, List.of())) {
+            clusters.add(readJson(c.getString("json"), RolloutView.ClusterPhase.class));
+        }
         return new RolloutView(bool(r, "halted"), r.getString("haltCause"), r.getString("haltReason"),
-                bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history);
+                bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history, clusters);
     }
 
     private static TargetView targetView(Document d) {
@@ -419,6 +431,22 @@ public class MongoViewStore implements ViewStore {
             return EventJson.mapper().writeValueAsString(context);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize the run context", e);
+        }
+    }
+
+    private static String writeJson(Object value) {
+        try {
+            return EventJson.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T readJson(String json, Class<T> type) {
+        try {
+            return EventJson.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
         }
     }
 
