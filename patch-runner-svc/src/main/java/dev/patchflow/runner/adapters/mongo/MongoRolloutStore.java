@@ -319,6 +319,76 @@ public class MongoRolloutStore implements RolloutStore {
         }
     }
 
+    /**
+     * Converts the documents a runner from before this layout left (sets of every target id, a member map) to
+     * counters and bounded sets, once, at start (a scan of one small document per run). Their in-flight targets
+     * get admission token 0, which is what their records say (they were claimed before records named a token).
+     *
+     * @return the number of runs converted
+     */
+    public int migrateLegacy() {
+        int migrated = 0;
+        for (Document d : rollouts.find(exists("members")).into(new ArrayList<>())) {
+            if (!(d.get(RolloutState.STARTED) instanceof List) && !(d.get(RolloutState.ARRIVED) instanceof List)) {
+                continue;
+            }
+            Map<String, Document> members = new HashMap<>();
+            for (Document m : d.getList("members", Document.class, List.of())) {
+                members.put(m.getString("t"), m);
+            }
+            Set<String> canary = ids(d, "canary");
+            Set<String> failed = ids(d, RolloutState.FAILED);
+            Set<String> verified = ids(d, RolloutState.VERIFIED);
+            RunContext run = Json.read(d.getString("run"), RunContext.class);
+            String domainKind = run.options().rollout() == null || run.options().rollout().maxErrorsPerDomain() == null
+                    ? null
+                    : run.options().rollout().maxErrorsPerDomain().domain();
+            Document domains = new Document();
+            for (String t : failed) {
+                Document m = members.get(t);
+                String domain = m == null || domainKind == null
+                        ? null
+                        : "cluster".equals(domainKind) ? m.getString("c") : m.getString("z");
+                if (domain != null) {
+                    String key = domainField(domain).substring("domainFailures.".length());
+                    domains.put(key, domains.getInteger(key, 0) + 1);
+                }
+            }
+            List<Document> inFlight = new ArrayList<>();
+            for (String t : ids(d, "inFlight")) {
+                Document m = members.get(t);
+                inFlight.add(new Document("t", t).append("a", 0L).append("c", m == null ? null : m.getString("c")));
+            }
+            Document converted = new Document(d);
+            converted.remove("members");
+            converted.put(RolloutState.ARRIVED, ids(d, RolloutState.ARRIVED).size());
+            converted.put(RolloutState.STARTED, ids(d, RolloutState.STARTED).size());
+            converted.put(RolloutState.FINISHED, ids(d, RolloutState.FINISHED).size());
+            converted.put(RolloutState.FAILED, failed.size());
+            converted.put(RolloutState.BUDGET_FAILURES, failed.size());
+            converted.put(RolloutState.VERIFIED, verified.size());
+            converted.put("inFlight", inFlight);
+            converted.put("canaryVerified", verified.stream().filter(canary::contains).toList());
+            converted.put("canaryFailed", failed.stream().filter(canary::contains).toList());
+            converted.put("domainFailures", domains);
+            converted.put("rev", 1L);
+            // Each cluster's nodes, and which of them finished, into rollout_clusters (idempotent).
+            Set<String> finished = ids(d, RolloutState.FINISHED);
+            List<ClusterFact> facts = new ArrayList<>();
+            members.forEach((t, m) -> {
+                if (m.getString("c") != null) {
+                    facts.add(new ClusterFact(m.getString("c"), t, m.getString("r"), finished.contains(t)));
+                }
+            });
+            clusterFacts(d.getString("_id"), facts);
+            if (rollouts.replaceOne(and(eq("_id", d.getString("_id")), eq("version", d.get("version"))), converted)
+                    .getModifiedCount() == 1) {
+                migrated++;
+            }
+        }
+        return migrated;
+    }
+
     @Override
     public List<String> runsInProgress(int limit) {
         List<String> runs = new ArrayList<>();

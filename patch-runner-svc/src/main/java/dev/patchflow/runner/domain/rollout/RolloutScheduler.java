@@ -302,7 +302,8 @@ public class RolloutScheduler {
         Map<String, ClusterState> clusters = new HashMap<>();
         int looked = 0;
         for (ReadyTarget candidate : candidates) {
-            if (out.starts.size() + out.pending.size() >= slots || looked++ >= PASS_SCAN) {
+            // Ends run on workers too: they count against the free workers of this pass.
+            if (out.starts.size() + out.pending.size() + out.ends.size() >= slots || looked++ >= PASS_SCAN) {
                 break;
             }
             if (candidate.notBefore() != null && candidate.notBefore().isAfter(now)

@@ -40,6 +40,7 @@ import dev.patchflow.runner.domain.RunTarget;
 import dev.patchflow.runner.domain.RunTargetStore;
 import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.support.Fixtures;
+import dev.patchflow.schemas.EventJson;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
@@ -329,6 +330,43 @@ class RolloutCountingTest {
         assertThat(state(run).arrived()).isEqualTo(1050);
         // Counters grow by a digit or two; no set of target ids grows with the run.
         assertThat(stored(run).toJson().length()).isLessThan(small + 16);
+    }
+
+    @Test
+    void aRunScheduledByTheFormerLayoutIsConvertedOnceAndItsTargetInFlightIsCountedWhenItFinishes() {
+        RunContext run = run("run-legacy", "5");
+        Target t1 = Fixtures.clusterNode("t1", "c1");
+        store.insertIfAbsent(RunTarget.ready(run, t1, clock.instant()));
+        store.insertIfAbsent(RunTarget.ready(run, Fixtures.staticTarget("t2"), clock.instant()));
+        // What the former runner wrote: a set of every target id per fact, and a member map.
+        client.getDatabase("runner").getCollection(RunnerDatabase.ROLLOUTS).insertOne(new Document("_id",
+                run.runId()).append("run", EventJson.mapper().valueToTree(run).toString())
+                .append("version", 3L).append("arrived", List.of("t1", "t2")).append("started", List.of("t1"))
+                .append("inFlight", List.of("t1")).append("finished", List.of()).append("failed", List.of())
+                .append("verified", List.of()).append("canary", List.of())
+                .append("members", List.of(new Document("t", "t1").append("c", "c1").append("r", "secondary")))
+                .append("halted", false).append("cancelled", false));
+        RunTargetStore.Claim claim = store.claim(RunTarget.idOf(run.runId(), "t1"), ME, clock.instant(),
+                clock.instant().plusSeconds(60), 0);
+        assertThat(claim).isInstanceOf(RunTargetStore.Claimed.class);
+
+        assertThat(rollouts.migrateLegacy()).isEqualTo(1);
+        assertThat(rollouts.migrateLegacy()).isZero();
+        RolloutState converted = state(run);
+        assertThat(converted.arrived()).isEqualTo(2);
+        assertThat(converted.started()).isEqualTo(1);
+        assertThat(converted.inFlight()).containsExactly(new RolloutState.InFlight("t1", 0, "c1"));
+        assertThat(rollouts.cluster(run.runId(), "c1").members()).containsOnlyKeys("t1");
+
+        RunTarget record = ((RunTargetStore.Claimed) claim).record();
+        PatchflowEvent applied = recorder.recordAndEmit(record.id(), new PatchApplied(run, t1, PatchStatus.APPLIED, 0,
+                null, null, 1L, Map.of()));
+        scheduler.afterExecution(new RolloutScheduler.Start(RunTargetStore.ReadyTarget.of(record, 60), 0, false,
+                false), true, applied);
+
+        assertThat(state(run).finished()).isEqualTo(1);
+        assertThat(state(run).inFlight()).isEmpty();
+        assertThat(rollouts.cluster(run.runId(), "c1").finished()).containsExactly("t1");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------
