@@ -56,7 +56,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * Run (from the repository root, then in {@code patch-runner-svc}):
  *
  * <pre>
- * ./mvnw -q -o -pl patch-runner-svc -am test-compile dependency:build-classpath \
+ * ./mvnw -q -pl patch-runner-svc -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/cp-rollout.txt -Dmdep.includeScope=test
  * cd patch-runner-svc
  * java -cp target/test-classes:target/classes:$(cat /tmp/cp-rollout.txt) \

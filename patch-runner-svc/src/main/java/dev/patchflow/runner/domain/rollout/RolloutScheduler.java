@@ -242,7 +242,8 @@ public class RolloutScheduler {
                 continue;
             }
             if (outcome.admissions.isEmpty()) {
-                return outcome.pass(List.of());
+                // Only targets that already hold a slot (or none): nothing to write.
+                return outcome.pass(List.copyOf(outcome.starts));
             }
             RolloutState before = outcome.base;
             Optional<RolloutState> after = store.admit(runId, before.version(), before.failed(), outcome.admissions);

@@ -2,6 +2,7 @@ package dev.patchflow.runner.domain.rollout;
 
 import static com.mongodb.client.model.Filters.eq;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -205,6 +206,22 @@ class RolloutCountingTest {
         assertThat(s.finished()).isEqualTo(1);
         assertThat(s.failed()).isZero();
         assertThat(s.inFlight()).isEmpty();
+    }
+
+    @Test
+    void aTargetInFlightWhoseRunnerDiedStartsAgainUnderItsAdmissionWithoutTakingASecondSlot() {
+        RunContext run = run("run-resume", "1");
+        intake.onBackupCompleted(backup(run, "t1"));
+        intake.onBackupCompleted(backup(run, "t2"));
+        RolloutScheduler.Start first = admitOne(run);
+
+        // The runner that started it died before claiming it: the target is still queued, and in flight.
+        RolloutScheduler.Pass again = scheduler.admit(run.runId(), queued(), 5);
+
+        assertThat(again.starts()).extracting(s -> s.target().targetId(), RolloutScheduler.Start::token)
+                .containsExactly(tuple(first.target().targetId(), first.token()));
+        assertThat(state(run).started()).isEqualTo(1);
+        assertThat(state(run).inFlight()).hasSize(1);
     }
 
     @Test
