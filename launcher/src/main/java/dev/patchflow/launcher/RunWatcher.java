@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -44,7 +45,13 @@ public final class RunWatcher {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
-            Optional<JsonNode> run = run(runId);
+            Optional<JsonNode> run;
+            try {
+                run = run(runId);
+            } catch (HttpTimeoutException slow) {
+                // report-svc answers slowly while a run is busy on a loaded machine: ask again until the deadline
+                continue;
+            }
             if (run.isPresent()) {
                 last = run.get();
                 if ("COMPLETED".equals(last.path("state").asText())) {

@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.rollout.ClusterGate;
 import dev.patchflow.runner.domain.rollout.RolloutScheduler;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
@@ -56,9 +58,17 @@ public class BackupIntake {
     private final Dispatcher dispatcher;
     private final RolloutScheduler scheduler;
     private final Clock clock;
+    private final ClusterGate gate;
 
     public BackupIntake(RunTargetStore store, OutcomeRecorder recorder, Dispatcher dispatcher,
             RolloutScheduler scheduler, Clock clock) {
+        this(store, recorder, dispatcher, scheduler, clock, ClusterGate.OPEN);
+    }
+
+    @Inject
+    public BackupIntake(RunTargetStore store, OutcomeRecorder recorder, Dispatcher dispatcher,
+            RolloutScheduler scheduler, Clock clock, ClusterGate gate) {
+        this.gate = gate;
         this.store = store;
         this.scheduler = scheduler;
         this.recorder = recorder;
@@ -88,6 +98,8 @@ public class BackupIntake {
         for (PatchflowEvent event : events) {
             RunTarget decided;
             if (event instanceof BackupCompleted c) {
+                // Recorded before the target is: a cluster's preflight must never miss a node's backup.
+                gate.backupCompleted(c);
                 decided = decide(c.run(), c.target(), null, now);
             } else if (event instanceof BackupFailed f) {
                 decided = decide(f.run(), f.target(), f.reason(), now);

@@ -302,12 +302,12 @@ public class MongoRolloutStore implements RolloutStore {
     }
 
     @Override
-    public boolean adopt(RunContext run, int arrived, int finished, int failed) {
+    public boolean adopt(RunContext run, int arrived, int finished, int failed, int budgetFailures) {
         Document doc = new Document("_id", run.runId()).append("run", Json.write(run)).append("version", 0L)
                 .append("rev", 0L).append("halted", false).append("cancelled", false)
                 .append("createdAt", new Date()).append(RolloutState.ARRIVED, arrived)
                 .append(RolloutState.FINISHED, finished).append(RolloutState.FAILED, failed)
-                .append(RolloutState.BUDGET_FAILURES, failed);
+                .append(RolloutState.BUDGET_FAILURES, budgetFailures);
         try {
             rollouts.insertOne(doc);
             return true;

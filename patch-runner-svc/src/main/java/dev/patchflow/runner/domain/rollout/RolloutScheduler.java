@@ -332,9 +332,15 @@ public class RolloutScheduler {
                     if (scratch.isInFlight(c.id())) {
                         continue; // the same target twice in one pass
                     }
-                    Optional<String> held = held(run.run, c);
-                    if (held.isPresent()) {
-                        LOG.debugf("%s held: %s", candidate.id(), held.get());
+                    AdmissionGate.Verdict verdict = gates(run.run, c,
+                            run.count != null && scratch.arrived() >= run.count);
+                    if (verdict.kind() == AdmissionGate.Verdict.Kind.WAIT) {
+                        LOG.debugf("%s held: %s", candidate.id(), verdict.reason());
+                        continue;
+                    }
+                    if (verdict.kind() == AdmissionGate.Verdict.Kind.REFUSED) {
+                        // Through the end path: its claim makes the end happen once, whoever decided it.
+                        out.ends.add(new End(candidate, Decision.end(Decision.EndStatus.REFUSED, verdict.reason())));
                         continue;
                     }
                     boolean canaryMember = plan.canary() && scratch.started() < plan.canarySize();
@@ -385,14 +391,15 @@ public class RolloutScheduler {
         return out;
     }
 
-    private Optional<String> held(RunContext run, RolloutPlanner.Candidate candidate) {
+    /** The first answer of the admission gates that is not OPEN, or OPEN. */
+    private AdmissionGate.Verdict gates(RunContext run, RolloutPlanner.Candidate candidate, boolean allArrived) {
         for (AdmissionGate gate : gates) {
-            Optional<String> reason = gate.hold(run, candidate);
-            if (reason.isPresent()) {
-                return reason;
+            AdmissionGate.Verdict verdict = gate.admit(run, candidate, allArrived);
+            if (verdict.kind() != AdmissionGate.Verdict.Kind.OPEN) {
+                return verdict;
             }
         }
-        return Optional.empty();
+        return AdmissionGate.Verdict.open();
     }
 
     /** Moves the canary gate along; true when it opened (candidates are decided again). */
@@ -957,21 +964,28 @@ public class RolloutScheduler {
         }
         int finished = 0;
         int failed = 0;
+        int budgetFailures = 0;
         for (RunTarget t : records) {
             if (t.state() == TargetState.DONE) {
                 finished++;
-                if (t.outcome() instanceof PatchFailed) {
+                if (t.outcome() instanceof PatchFailed f) {
                     failed++;
+                    if (!exempt(f)) {
+                        budgetFailures++;
+                    }
                 }
             }
         }
-        store.adopt(records.get(0).run(), records.size(), finished, failed);
+        store.adopt(records.get(0).run(), records.size(), finished, failed, budgetFailures);
         return true;
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private boolean exempt(PatchFailed failure) {
+        if (!ErrorBudget.counts(failure)) {
+            return true; // its executor marked it (SSM: never delivered to the instance)
+        }
         for (BudgetExemption exemption : exemptions) {
             if (exemption.exempts(failure)) {
                 return true;

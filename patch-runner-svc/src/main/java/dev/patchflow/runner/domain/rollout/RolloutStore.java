@@ -81,7 +81,7 @@ public interface RolloutStore {
      * Creates the state of a run whose targets were recorded without one (by a runner from before rollout state,
      * or directly), counted from its records; false if it exists.
      */
-    boolean adopt(RunContext run, int arrived, int finished, int failed);
+    boolean adopt(RunContext run, int arrived, int finished, int failed, int budgetFailures);
 
     /** Runs with targets in flight or facts in transit: what the repair sweep looks at. */
     List<String> runsInProgress(int limit);

@@ -25,12 +25,28 @@ import dev.patchflow.schemas.events.CheckResult;
 @JacksonXmlRootElement(localName = "run")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"runId", "state", "outcome", "dryRun", "reason", "patch", "requestedBy", "requestedAt",
-        "completedAt", "expectedTargets", "reportLocation", "counts", "targets"})
+        "completedAt", "expectedTargets", "reportLocation", "counts", "clusterPhases", "drift", "targets"})
 record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         @JacksonXmlProperty(isAttribute = true) String state, @JacksonXmlProperty(isAttribute = true) String outcome,
         @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
         Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
+        @JacksonXmlElementWrapper(localName = "clusterPhases") @JacksonXmlProperty(localName = "clusterPhase") List<ClusterPhase> clusterPhases,
+        @JacksonXmlElementWrapper(localName = "drift") @JacksonXmlProperty(localName = "driftedTarget") List<Drifted> drift,
         @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") List<Target> targets) {
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"clusterId", "engine", "phase", "passed", "reason", "completedAt", "checks"})
+    record ClusterPhase(@JacksonXmlProperty(isAttribute = true) String clusterId,
+            @JacksonXmlProperty(isAttribute = true) String engine, @JacksonXmlProperty(isAttribute = true) String phase,
+            @JacksonXmlProperty(isAttribute = true) boolean passed, String reason, Instant completedAt,
+            @JacksonXmlElementWrapper(localName = "checks") @JacksonXmlProperty(localName = "check") List<Check> checks) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Drifted(@JacksonXmlProperty(isAttribute = true) String id,
+            @JacksonXmlProperty(isAttribute = true) String versionFound,
+            @JacksonXmlProperty(isAttribute = true) String versionWanted) {
+    }
 
     record Patch(@JacksonXmlProperty(isAttribute = true) String id,
             @JacksonXmlProperty(isAttribute = true) String version) {
@@ -88,7 +104,16 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
                 run.dryRun(), run.reason(),
                 run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
                 run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
-                run.counts(), targets);
+                run.counts(),
+                run.rollout() == null
+                        ? List.of()
+                        : run.rollout().clusters().stream().map(c -> new ClusterPhase(c.clusterId(), c.engine(),
+                                c.phase(), c.passed(), c.reason(), c.completedAt(), Check.of(c.checks()))).toList(),
+                run.drift() == null
+                        ? List.of()
+                        : run.drift().stream().map(d -> new Drifted(d.targetId(), d.versionFound(), d.versionWanted()))
+                                .toList(),
+                targets);
     }
 
     private static Target target(TargetReport t) {
