@@ -300,12 +300,33 @@ public class RolloutScheduler {
         if (plan != null && "timer".equals(plan.gate()) && base.gateUntil() != null) {
             out.wakeAt(base.gateUntil());
         }
+        // Targets that already hold a slot (their runner died or their claim lapsed, and they were queued again)
+        // go first and on their own admission, whatever the policy says of the others: a queued target that
+        // must wait (limit reached — by these very slots —, a gate, a halt) ends the policy's look at the run,
+        // and must not keep them from ever running again behind it.
+        Map<String, RolloutState.InFlight> holding = new HashMap<>();
+        base.inFlight().forEach(f -> holding.put(f.targetId(), f));
+        if (!holding.isEmpty()) {
+            for (ReadyTarget candidate : candidates) {
+                if (out.starts.size() >= slots) {
+                    break;
+                }
+                RolloutState.InFlight existing = holding.get(candidate.targetId());
+                if (existing != null) {
+                    out.starts.add(new Start(candidate, existing.token(), base.canary().contains(candidate
+                            .targetId()), false));
+                }
+            }
+        }
         Map<String, ClusterState> clusters = new HashMap<>();
         int looked = 0;
         for (ReadyTarget candidate : candidates) {
             // Ends run on workers too: they count against the free workers of this pass.
             if (out.starts.size() + out.pending.size() + out.ends.size() >= slots || looked++ >= PASS_SCAN) {
                 break;
+            }
+            if (holding.containsKey(candidate.targetId())) {
+                continue; // started above (or waits for a free worker)
             }
             if (candidate.notBefore() != null && candidate.notBefore().isAfter(now)
                     && !scratch.isInFlight(candidate.targetId())) {
@@ -323,12 +344,6 @@ public class RolloutScheduler {
             Decision d = RolloutPlanner.decide(plan, scratch, c, cluster, run.count, now);
             switch (d.kind()) {
                 case START -> {
-                    RolloutState.InFlight existing = base.inFlightEntry(c.id());
-                    if (existing != null) {
-                        // Already holds a slot (its runner died, its claim lapsed): it goes on under that admission.
-                        out.starts.add(new Start(candidate, existing.token(), base.canary().contains(c.id()), false));
-                        continue;
-                    }
                     if (scratch.isInFlight(c.id())) {
                         continue; // the same target twice in one pass
                     }
