@@ -107,6 +107,11 @@ class RolloutCountingTest {
         }, settings, new RolloutSettings(List.of("dev"), null), clock, List.of(), List.of());
     }
 
+    private RolloutScheduler scheduler(RunnerSettings settings, AdmissionGate gate) {
+        return new RolloutScheduler(rollouts, sizes, store, recorder, (event, attempt) -> {
+        }, settings, new RolloutSettings(List.of("dev"), null), clock, List.of(), List.of(gate));
+    }
+
     @AfterEach
     void stop() {
         client.close();
@@ -384,6 +389,100 @@ class RolloutCountingTest {
         assertThat(state(run).finished()).isEqualTo(1);
         assertThat(state(run).inFlight()).isEmpty();
         assertThat(rollouts.cluster(run.runId(), "c1").finished()).containsExactly("t1");
+    }
+
+    @Test
+    void aClusterNodeTheClusterGateRefusesEndsRefusedOnceWithTheGatesReason() {
+        RunContext run = run("run-refused", "5");
+        sizes.record(run.runId(), 3);
+        List<Boolean> allArrived = new CopyOnWriteArrayList<>();
+        ClusterGate refusing = (r, targetId, clusterId, arrived) -> {
+            allArrived.add(arrived);
+            return arrived
+                    ? AdmissionGate.Verdict.refused("preflight of cluster " + clusterId + " failed: lag")
+                    : AdmissionGate.Verdict.waiting("the preflight waits for every node");
+        };
+        RolloutScheduler gated = scheduler(settings(ME), refusing);
+        BackupIntake gatedIntake = new BackupIntake(store, recorder, new Dispatcher(store, null, recorder,
+                settings(ME), gated, clock), gated, clock, refusing);
+        gatedIntake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.clusterNode("n1", "c1")));
+        gatedIntake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.staticTarget("t1")));
+
+        // Not every node arrived: the gate holds the node, the other target goes on.
+        RolloutScheduler.Pass waiting = gated.admit(run.runId(), queued(), 5);
+        assertThat(waiting.starts()).extracting(st -> st.target().targetId()).containsExactly("t1");
+        assertThat(waiting.ends()).isEmpty();
+
+        gatedIntake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.clusterNode("n2", "c1")));
+        List<RunTargetStore.ReadyTarget> nodes = queued().stream().filter(t -> t.clusterId() != null).toList();
+        RolloutScheduler.Pass refused = gated.admit(run.runId(), nodes, 5);
+        RolloutScheduler.Pass again = gated.admit(run.runId(), nodes, 5); // a second pass (or replica) decides it too
+        assertThat(refused.starts()).isEmpty();
+        assertThat(refused.ends()).hasSize(2);
+        for (RolloutScheduler.End end : refused.ends()) {
+            gated.end(end);
+        }
+        again.ends().forEach(gated::end);
+        gated.repair();
+
+        assertThat(allArrived).startsWith(false).endsWith(true);
+        RolloutState s = state(run);
+        assertThat(s.finished()).isEqualTo(2);
+        assertThat(s.started()).isEqualTo(1);
+        assertThat(s.transit()).isEmpty();
+        assertThat(rollouts.cluster(run.runId(), "c1").finished()).containsExactlyInAnyOrder("n1", "n2");
+        assertThat(published).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+                PatchNotStarted.class, n -> {
+                    assertThat(n.status()).isEqualTo(PatchNotStarted.NotStartedStatus.REFUSED);
+                    assertThat(n.reason()).isEqualTo("preflight of cluster c1 failed: lag");
+                }));
+    }
+
+    @Test
+    void theClusterGateLearnsOfEveryBackupBeforeItsTargetIsRecorded() {
+        RunContext run = run("run-backups", "5");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ClusterGate recording = new ClusterGate() {
+
+            @Override
+            public AdmissionGate.Verdict verdict(RunContext r, String targetId, String clusterId,
+                    boolean allArrived) {
+                return AdmissionGate.Verdict.open();
+            }
+
+            @Override
+            public void backupCompleted(BackupCompleted event) {
+                boolean recorded = store.find(RunTarget.idOf(event.runId(), event.targetId())).isPresent();
+                seen.add(event.targetId() + (recorded ? " after" : " before"));
+            }
+        };
+        BackupIntake gatedIntake = new BackupIntake(store, recorder, new Dispatcher(store, null, recorder,
+                settings(ME), scheduler, clock), scheduler, clock, recording);
+
+        gatedIntake.acceptAll(List.of(Fixtures.backupCompleted(run, Fixtures.clusterNode("n1", "c1")),
+                Fixtures.backupCompleted(run, Fixtures.clusterNode("n2", "c1"))));
+        gatedIntake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.clusterNode("n3", "c1")));
+
+        assertThat(seen).containsExactly("n1 before", "n2 before", "n3 before");
+    }
+
+    @Test
+    void aFailureItsExecutorMarkedNotCountedIsAFailureOutsideTheErrorBudget() {
+        RunContext run = run("run-undelivered", "5");
+        intake.onBackupCompleted(backup(run, "t1"));
+        RolloutScheduler.Start start = admitOne(run);
+        Instant now = clock.instant();
+        RunTarget record = ((RunTargetStore.Claimed) store.claim(start.target().id(), ME, now, now.plusSeconds(60),
+                start.token())).record();
+        PatchflowEvent undelivered = recorder.recordAndEmit(record.id(), new PatchFailed(record.run(),
+                record.target(), "DeliveryTimedOut", null, null, null, 1L,
+                Map.of(ErrorBudget.DETAIL, ErrorBudget.NOT_COUNTED)));
+
+        scheduler.afterExecution(start, true, undelivered);
+
+        RolloutState s = state(run);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(s.budgetFailures()).isZero();
     }
 
     // --- helpers -----------------------------------------------------------------------------------------
