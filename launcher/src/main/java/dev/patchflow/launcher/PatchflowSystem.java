@@ -58,8 +58,19 @@ public final class PatchflowSystem implements AutoCloseable {
     public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts,
             Map<String, String> extraProperties,
             Consumer<String> progress) throws IOException, InterruptedException {
+        return start(home, dataDir, fixedPorts, fixedPorts, extraProperties, progress);
+    }
+
+    /**
+     * @param persistentMongo MongoDB-wire state in a file under the data dir (the local run; a test that stops and
+     *        starts the server); otherwise in memory
+     */
+    public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts, boolean persistentMongo,
+            Map<String, String> extraProperties,
+            Consumer<String> progress) throws IOException, InterruptedException {
         progress.accept("starting the embedded stack (Kafka, MongoDB-wire, S3) in " + dataDir);
-        LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve("stack")).persistentMongo(fixedPorts);
+        LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve("stack"))
+                .persistentMongo(persistentMongo);
         if (fixedPorts) {
             builder.kafkaPort(19092).mongoPort(27027).s3Port(19000);
         }

@@ -280,6 +280,52 @@ public final class LocalStack implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * Takes the MongoDB-wire server down (every connection dropped, the port closed) until {@link #startMongo()}:
+     * a dependency outage for tests. Only a persistent server keeps its data across the outage.
+     */
+    public synchronized void stopMongo() {
+        if (!config.persistentMongo) {
+            throw new IllegalStateException("an in-memory MongoDB-wire server would lose its data: build the stack "
+                    + "with persistentMongo(true) to stop and start it");
+        }
+        EmbeddedMongo running = running(mongo, "MongoDB-wire");
+        mongo = null;
+        running.close();
+    }
+
+    /** Brings the MongoDB-wire server back on the same port, with the data it had. */
+    public synchronized void startMongo() {
+        if (mongo == null) {
+            mongo = EmbeddedMongo.start(dataDir.resolve("mongo.mv"), portOf(mongoConnectionString));
+        }
+    }
+
+    /** Takes the S3 server down until {@link #startS3()}: a dependency outage for tests. Objects stay on disk. */
+    public synchronized void stopS3() {
+        EmbeddedS3 running = running(s3, "S3");
+        s3 = null;
+        running.close();
+    }
+
+    /** Brings the S3 server back on the same port, with the objects it had. */
+    public synchronized void startS3() {
+        if (s3 == null) {
+            s3 = EmbeddedS3.start(dataDir, portOf(s3Endpoint));
+        }
+    }
+
+    private static int portOf(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1).replaceAll("[^0-9].*$", ""));
+    }
+
+    private static <T> T running(T server, String name) {
+        if (server == null) {
+            throw new IllegalStateException(name + " is not running in this local stack");
+        }
+        return server;
+    }
+
     /** Stops everything that was started (the s3proxy child process included); safe to call twice. */
     @Override
     public synchronized void close() {
