@@ -37,33 +37,23 @@ public final class RunRules {
 
     /** The totals carried by RunCompleted; already applied, dry run and skipped are part of succeeded. */
     public static RunCounts runCounts(RunView run, Collection<TargetView> targets) {
-        int total = run.expectedTargets() != null ? Math.max(run.expectedTargets(), targets.size()) : targets.size();
-        int succeeded = 0, failed = 0, alreadyApplied = 0, dryRun = 0, skipped = 0;
-        for (TargetView t : targets) {
-            switch (t.status()) {
-                case FAILED -> failed++;
-                case SUCCEEDED -> succeeded++;
-                case ALREADY_APPLIED -> {
-                    succeeded++;
-                    alreadyApplied++;
-                }
-                case DRY_RUN -> {
-                    succeeded++;
-                    dryRun++;
-                }
-                case SKIPPED -> {
-                    succeeded++;
-                    skipped++;
-                }
-                case CANCELLED, NOT_STARTED -> {
-                    // never started: neither succeeded nor failed
-                }
-                case PENDING -> {
-                    // not terminal: only possible for a rejected run or a target outside the scan count
-                }
-            }
-        }
-        return new RunCounts(total, succeeded, failed, alreadyApplied, dryRun, skipped);
+        TargetTally tally = new TargetTally();
+        targets.forEach(tally::add);
+        return runCounts(run, tally);
+    }
+
+    /**
+     * As {@link #runCounts(RunView, Collection)}, from a tally of the run's targets. Targets the runner never
+     * started ({@code CANCELLED}, {@code NOT_STARTED}) are neither succeeded nor failed; a {@code PENDING} target
+     * is only possible for a rejected run or a target outside the scan count.
+     */
+    public static RunCounts runCounts(RunView run, TargetTally tally) {
+        int total = run.expectedTargets() != null ? Math.max(run.expectedTargets(), tally.targets()) : tally.targets();
+        int alreadyApplied = tally.count(TargetStatus.ALREADY_APPLIED);
+        int dryRun = tally.count(TargetStatus.DRY_RUN);
+        int skipped = tally.count(TargetStatus.SKIPPED);
+        int succeeded = tally.count(TargetStatus.SUCCEEDED) + alreadyApplied + dryRun + skipped;
+        return new RunCounts(total, succeeded, tally.count(TargetStatus.FAILED), alreadyApplied, dryRun, skipped);
     }
 
     /** The API/report view of a run and its targets (targets sorted by id by the caller). */

@@ -2,6 +2,8 @@ package dev.patchflow.report.adapters.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
@@ -17,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,6 +35,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
@@ -40,6 +47,10 @@ import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
+import dev.patchflow.report.domain.TargetFilter;
+import dev.patchflow.report.domain.TargetPage;
+import dev.patchflow.report.domain.TargetPageRequest;
+import dev.patchflow.report.domain.TargetTally;
 import dev.patchflow.report.domain.TargetView;
 import dev.patchflow.report.domain.ValidationView;
 import dev.patchflow.report.domain.ViewCounts;
@@ -67,9 +78,11 @@ public class MongoViewStore implements ViewStore {
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> targets;
+    private final int batchSize;
 
     public MongoViewStore(MongoClient client, ReportConfig config) {
         var db = client.getDatabase(config.database());
+        this.batchSize = config.targetBatchSize();
         this.runs = db.getCollection(RUNS);
         this.targets = db.getCollection(TARGETS);
         createIndexes();
@@ -197,10 +210,55 @@ public class MongoViewStore implements ViewStore {
                 .into(new ArrayList<>());
     }
 
+    /**
+     * By {@code _id} ({@code runId|targetId}): within one run that is target id order, and MongoDB reads the
+     * range and its order straight from the {@code _id} index. The {@code runId} condition keeps another run
+     * whose id extends this one with a {@code |} out of the range.
+     */
     @Override
-    public List<TargetView> targets(String runId) {
-        return targets.find(eq("runId", runId)).sort(Sorts.ascending("targetId")).map(MongoViewStore::targetView)
+    public Stream<TargetView> streamTargets(String runId, TargetFilter filter) {
+        MongoCursor<Document> cursor = targets.find(targetQuery(runId, filter, null, null))
+                .sort(Sorts.ascending("_id")).batchSize(batchSize).cursor();
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor, Spliterator.ORDERED
+                | Spliterator.NONNULL), false).onClose(cursor::close).map(MongoViewStore::targetView);
+    }
+
+    @Override
+    public TargetPage<TargetView> targetPage(String runId, TargetFilter filter, TargetPageRequest page) {
+        if (page.size() == 0) {
+            return new TargetPage<>(List.of(), null, null);
+        }
+        Bson query = page.backwards()
+                ? targetQuery(runId, filter, null, page.before())
+                : targetQuery(runId, filter, page.after(), null);
+        List<TargetView> rows = targets.find(query)
+                .sort(page.backwards() ? Sorts.descending("_id") : Sorts.ascending("_id"))
+                .limit(page.size() + 1).batchSize(page.size() + 1).map(MongoViewStore::targetView)
                 .into(new ArrayList<>());
+        return TargetPage.of(rows, page, TargetView::targetId);
+    }
+
+    /** Only the facts the counts are derived from, so a 100,000-target run is counted from small documents. */
+    @Override
+    public TargetTally tally(String runId) {
+        TargetTally tally = new TargetTally();
+        targets.find(targetQuery(runId, TargetFilter.ALL, null, null))
+                .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status"))
+                .batchSize(batchSize).forEach(d -> tally.add(targetView(d)));
+        return tally;
+    }
+
+    /** The run's target views, optionally only those after / before a target id, that pass the filter. */
+    private static Bson targetQuery(String runId, TargetFilter filter, String afterTarget, String beforeTarget) {
+        List<Bson> query = new ArrayList<>();
+        query.add(afterTarget == null ? gte("_id", targetKey(runId, "")) : gt("_id", targetKey(runId, afterTarget)));
+        // '}' follows '|': every "<runId>|…" sorts below "<runId>}"
+        query.add(beforeTarget == null ? lt("_id", runId + "}") : lt("_id", targetKey(runId, beforeTarget)));
+        query.add(eq("runId", runId));
+        if (!filter.isAll()) {
+            query.add(TargetConditions.toBson(filter.condition()));
+        }
+        return and(query);
     }
 
     @Override
@@ -215,6 +273,11 @@ public class MongoViewStore implements ViewStore {
         return runs.findOneAndUpdate(
                 and(eq("_id", runId), eq("state", RunState.COMPLETING.name()), lt("completingAt", date(staleBefore))),
                 set("completingAt", date(now))) != null;
+    }
+
+    @Override
+    public void renewCompletion(String runId, Instant now) {
+        runs.updateOne(and(eq("_id", runId), eq("state", RunState.COMPLETING.name())), set("completingAt", date(now)));
     }
 
     @Override
