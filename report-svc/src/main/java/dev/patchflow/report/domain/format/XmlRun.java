@@ -1,6 +1,7 @@
 package dev.patchflow.report.domain.format;
 
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +31,7 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         @JacksonXmlProperty(isAttribute = true) String state, @JacksonXmlProperty(isAttribute = true) String outcome,
         @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
         Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
-        @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") List<Target> targets) {
+        @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") Iterator<Target> targets) {
 
     record Patch(@JacksonXmlProperty(isAttribute = true) String id,
             @JacksonXmlProperty(isAttribute = true) String version) {
@@ -82,13 +83,28 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         }
     }
 
-    static XmlRun of(RunReport run) {
-        List<Target> targets = run.targets() == null ? List.of() : run.targets().stream().map(XmlRun::target).toList();
+    /**
+     * The run's summary with its targets mapped one by one as Jackson consumes the iterator, so the document is
+     * streamed (an empty iterator leaves {@code <targets>} out, as an empty list did).
+     */
+    static XmlRun of(RunReport run, Iterator<TargetReport> targets) {
+        Iterator<Target> rows = new Iterator<>() {
+
+            @Override
+            public boolean hasNext() {
+                return targets.hasNext();
+            }
+
+            @Override
+            public Target next() {
+                return target(targets.next());
+            }
+        };
         return new XmlRun(run.runId(), run.state().name(), run.outcome() == null ? null : run.outcome().name(),
                 run.dryRun(), run.reason(),
                 run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
                 run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
-                run.counts(), targets);
+                run.counts(), rows);
     }
 
     private static Target target(TargetReport t) {
