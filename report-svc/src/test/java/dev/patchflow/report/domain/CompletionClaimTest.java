@@ -23,8 +23,9 @@ import dev.patchflow.report.support.TestConfig;
 import dev.patchflow.report.support.TestRenderer;
 
 /**
- * A large run's reports take longer to write than the completion timeout: the completer renews its claim while
- * it works, so the reconciler does not take the run for an interrupted completion and finish it a second time.
+ * A large run's reports take a while: the event that completes the run only claims it and hands the finishing to
+ * the completion executor, and the completer renews its claim while it works, so the reconciler does not take
+ * the run for an interrupted completion and finish it a second time.
  */
 class CompletionClaimTest {
 
@@ -78,5 +79,27 @@ class CompletionClaimTest {
         assertThat(publisher.sent).hasSize(1);
         assertThat(slowArchive.stores).hasValue(1);
         assertThat(store.run("slow").orElseThrow().state()).isEqualTo(RunState.COMPLETED);
+    }
+
+    @Test
+    void theEventThatCompletesARunOnlyClaimsItAndTheCompletionExecutorFinishesIt() {
+        TestConfig config = new TestConfig();
+        MongoViewStore store = new MongoViewStore(mongo.client(), config);
+        RecordingPublisher publisher = new RecordingPublisher();
+        RecordingArchive archive = new RecordingArchive();
+        List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunFinisher finisher = new RunFinisher(store, TestRenderer.create(), archive, publisher, clock, queued::add);
+        ViewProjector projector = new ViewProjector(store, finisher, clock);
+
+        run("handed-off", 2).forEach(e -> projector.apply(event(e)));
+
+        assertThat(store.run("handed-off").orElseThrow().state()).isEqualTo(RunState.COMPLETING);
+        assertThat(publisher.sent).isEmpty();
+        assertThat(queued).hasSize(1);
+
+        queued.get(0).run();
+        assertThat(store.run("handed-off").orElseThrow().state()).isEqualTo(RunState.COMPLETED);
+        assertThat(publisher.sent).hasSize(1);
+        assertThat(archive.objects).containsKey("reports/handed-off/report.html");
     }
 }
