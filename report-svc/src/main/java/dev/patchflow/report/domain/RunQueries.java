@@ -18,6 +18,7 @@ public class RunQueries {
 
     private final ViewStore store;
     private final ReportConfig config;
+    private final RunningCounts runningCounts = new RunningCounts();
 
     public RunQueries(ViewStore store, ReportConfig config) {
         this.store = store;
@@ -26,7 +27,8 @@ public class RunQueries {
 
     /**
      * Newest first. A completed run shows the counts frozen at completion; a run in progress is counted from
-     * its target views (one streamed pass per run in progress, never per completed run).
+     * its target views (one streamed pass per run in progress, reused for a while on a large run:
+     * {@link RunningCounts}), never per completed run.
      */
     public List<RunReport> list() {
         return store.runs(config.listLimit()).stream().map(run -> RunRules.summary(run, counts(run), null)).toList();
@@ -53,6 +55,10 @@ public class RunQueries {
     }
 
     private ViewCounts counts(RunView run) {
-        return run.counts() != null ? run.counts() : store.tally(run.runId()).counts();
+        if (run.counts() != null) {
+            runningCounts.forget(run.runId());
+            return run.counts();
+        }
+        return runningCounts.get(run.runId(), () -> store.tally(run.runId()).counts());
     }
 }
