@@ -28,6 +28,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final int httpPort;
     private final Map<String, String> properties;
     private final Map<String, String> environment;
+    private String maxHeap = "384m";
     private Process process;
 
     public ServiceProcess(PatchflowService service, Path home, Path logDir, int httpPort,
@@ -57,6 +58,17 @@ public final class ServiceProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The service's heap limit ({@code -Xmx}, default 384m); set before {@link #start()}. */
+    public ServiceProcess maxHeap(String size) {
+        this.maxHeap = size;
+        return this;
+    }
+
+    /** The process id once started (to read its memory from {@code /proc}, say). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Starts the process; does not wait for readiness (see {@link #awaitReady(Duration)}). */
     public ServiceProcess start() throws IOException {
         if (!Files.isRegularFile(jar)) {
@@ -68,7 +80,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Five JVMs share two cores with the stack: keep each one small and quick to start.
         command.add("-Xms64m");
-        command.add("-Xmx384m");
+        command.add("-Xmx" + maxHeap);
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Dquarkus.http.port=" + httpPort);
