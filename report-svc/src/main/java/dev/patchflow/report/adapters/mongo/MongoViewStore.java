@@ -19,10 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -213,14 +210,14 @@ public class MongoViewStore implements ViewStore {
     /**
      * By {@code _id} ({@code runId|targetId}): within one run that is target id order, and MongoDB reads the
      * range and its order straight from the {@code _id} index. The {@code runId} condition keeps another run
-     * whose id extends this one with a {@code |} out of the range.
+     * whose id extends this one with a {@code |} out of the range. The next batch is read while the caller works
+     * on this one ({@link PrefetchingCursor}).
      */
     @Override
     public Stream<TargetView> streamTargets(String runId, TargetFilter filter) {
-        MongoCursor<Document> cursor = targets.find(targetQuery(runId, filter, null, null))
-                .sort(Sorts.ascending("_id")).batchSize(batchSize).cursor();
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor, Spliterator.ORDERED
-                | Spliterator.NONNULL), false).onClose(cursor::close).map(MongoViewStore::targetView);
+        MongoCursor<TargetView> cursor = targets.find(targetQuery(runId, filter, null, null))
+                .sort(Sorts.ascending("_id")).batchSize(batchSize).map(MongoViewStore::targetView).cursor();
+        return PrefetchingCursor.stream(cursor, batchSize, 1, "report-views-" + runId);
     }
 
     @Override
