@@ -27,8 +27,20 @@ public final class RunWatcher {
 
     /** The run view, or empty while report-svc has not seen the run yet (404). */
     public Optional<JsonNode> run(String runId) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(reportUrl + "/api/runs/" + runId))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+        return get(runId, "");
+    }
+
+    /**
+     * The run view without its targets ({@code ?limit=0}): what a poller needs; a 100,000-target run's full view
+     * is tens of megabytes.
+     */
+    public Optional<JsonNode> summary(String runId) throws IOException, InterruptedException {
+        return get(runId, "?limit=0");
+    }
+
+    private Optional<JsonNode> get(String runId, String query) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(reportUrl + "/api/runs/" + runId
+                + query)).header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 404) {
             return Optional.empty();
@@ -39,16 +51,16 @@ public final class RunWatcher {
         return Optional.of(EventJson.mapper().readTree(response.body()));
     }
 
-    /** Waits until the run's state is COMPLETED and returns its view. */
+    /** Waits until the run's state is COMPLETED (polling its summary) and returns its full view. */
     public JsonNode awaitCompleted(String runId, Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
-            Optional<JsonNode> run = run(runId);
+            Optional<JsonNode> run = summary(runId);
             if (run.isPresent()) {
                 last = run.get();
                 if ("COMPLETED".equals(last.path("state").asText())) {
-                    return last;
+                    return run(runId).orElseThrow();
                 }
             }
             Thread.sleep(100);
