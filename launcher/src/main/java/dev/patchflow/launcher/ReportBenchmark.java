@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /**
  * Reports at scale: a run of N targets (default 100,000) written straight into the view store, served by the
  * packaged report-svc at {@code -Xmx256m}. Prints, for each of the four report formats and the run JSON, the time
- * to the first byte, the total time and the size; the dashboard's run page (counting a running run, first,
+ * to the first byte, the total time and the size (the faster of two requests); the dashboard's run page (counting a running run, first,
  * middle and filtered pages of a completed one); the completion (four reports streamed to S3); report-svc's peak
  * RSS. The reference, measured in the same run: the same views read from the same MongoDB-wire server, in the
  * same order and batches, and thrown away. Asserts nothing.
@@ -58,11 +58,12 @@ public final class ReportBenchmark implements Callable<Integer> {
         double completionCpu = scale.reportCpuSeconds() - cpuBefore;
 
         LauncherMain.say("completed run: the four formats, the run JSON and dashboard pages");
-        Timing csv = scale.get(api + "/report.csv", false);
-        Timing json = scale.get(api + "/report.json", false);
-        Timing html = scale.get(api + "/report.html", false);
-        Timing xml = scale.get(api + "/report.xml", false);
-        Timing all = scale.get(api, false);
+        // each twice, the faster counts: the first one served also pays for warming the code up
+        Timing csv = faster(scale, api + "/report.csv");
+        Timing json = faster(scale, api + "/report.json");
+        Timing html = faster(scale, api + "/report.html");
+        Timing xml = faster(scale, api + "/report.xml");
+        Timing all = faster(scale, api);
         Timing firstPage = scale.get(run, false);
         Timing middlePage = scale.get(run + "?after=" + ReportScale.targetId(n / 2), false);
         Timing failedPage = scale.get(run + "?status=FAILED", false);
@@ -93,6 +94,12 @@ public final class ReportBenchmark implements Callable<Integer> {
                 + "%.2f s%n", completion, completion / ref, completionCpu);
         out.printf("  report-svc peak RSS %.0f MB (heap limit %s)%n", scale.reportPeakRssMegabytes(),
                 ReportScale.MAX_HEAP);
+    }
+
+    private static Timing faster(ReportScale scale, String path) throws Exception {
+        Timing first = scale.get(path, false);
+        Timing second = scale.get(path, false);
+        return second.totalSeconds() < first.totalSeconds() ? second : first;
     }
 
     private static void row(PrintStream out, String what, Timing t, double reference) {

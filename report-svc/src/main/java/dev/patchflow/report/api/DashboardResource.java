@@ -1,5 +1,7 @@
 package dev.patchflow.report.api;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +85,7 @@ public class DashboardResource {
     }
 
     private TargetTable table(String runId, TargetFilter filter, int size, TargetPage<TargetReport> page) {
-        String path = "/runs/" + runId;
+        String path = "/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20");
         Map<String, String> kept = new LinkedHashMap<>(TargetParams.query(filter));
         if (size != config.pageSize()) {
             kept.put("size", Integer.toString(size));
