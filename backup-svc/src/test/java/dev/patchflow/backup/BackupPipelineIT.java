@@ -38,8 +38,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.patchflow.backup.domain.RetentionSweeper;
+import dev.patchflow.kit.messaging.DeadLetters;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
+import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.CloudEventHeaders;
 import dev.patchflow.schemas.EventCodec;
@@ -190,6 +192,10 @@ class BackupPipelineIT {
         assertThat(reason(garbage)).isEqualTo("missing CloudEvents header ce_id");
         assertThat(garbage.value()).isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
         assertThat(reason(unschematic)).startsWith("InstanceScanned fails its schema");
+        // Three services read patchflow.scans and share its DLQ: the record says which one refused it, and where it was.
+        assertThat(header(garbage, DeadLetters.CONSUMER_GROUP)).isEqualTo("backup-svc");
+        assertThat(header(garbage, DeadLetters.TOPIC)).isEqualTo(Topics.SCANS);
+        assertThat(header(garbage, DeadLetters.OFFSET)).matches("[0-9]+");
         BackupCompleted next = CODEC.decode(backups.awaitKey("it-dlq/web-02", 1).get(0))
                 .as(BackupCompleted.class)
                 .data();
@@ -229,8 +235,11 @@ class BackupPipelineIT {
     }
 
     private static String reason(ConsumerRecord<String, byte[]> record) {
-        return new String(record.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON).value(),
-                StandardCharsets.UTF_8);
+        return header(record, CloudEventHeaders.DEAD_LETTER_REASON);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private Document backupDocument(String id) {

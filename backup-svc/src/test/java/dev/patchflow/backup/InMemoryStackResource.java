@@ -10,6 +10,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.DeadLetters;
 import dev.patchflow.schemas.Topics;
 
 import de.bwaldvogel.mongo.MongoServer;
@@ -29,6 +30,7 @@ public class InMemoryStackResource implements QuarkusTestResourceLifecycleManage
         // Channel names contain dots, so the keys are quoted (InMemoryConnector.switch* does not quote).
         properties.put("mp.messaging.incoming.\"" + Topics.SCANS + "\".connector", InMemoryConnector.CONNECTOR);
         properties.put("mp.messaging.outgoing.\"" + Topics.BACKUPS + "\".connector", InMemoryConnector.CONNECTOR);
+        properties.put("mp.messaging.outgoing." + DeadLetters.CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
         mongo = new MongoServer(new MemoryBackend());
         InetSocketAddress address = mongo.bind();
         properties.put("quarkus.mongodb.connection-string",

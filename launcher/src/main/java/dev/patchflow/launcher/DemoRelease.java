@@ -28,15 +28,16 @@ public final class DemoRelease {
         this.patchctl = new Patchctl(home);
     }
 
-    /** The folder of trusted public keys to give patch-runner-svc. */
-    public Path trustedKeys() {
-        return keys;
-    }
-
-    /** Makes the signing key (once) and the signed patch and full packages with their manifest (once). */
+    /**
+     * Makes the signing key (once) and the signed patch and full packages with their manifest (once, and again
+     * when the one made earlier no longer verifies, e.g. a manifest of format 1 from before signed statements).
+     */
     public void build() throws IOException, InterruptedException {
         if (!Files.exists(keys.resolve(KEY_NAME + ".key.pem"))) {
             run(List.of("package", "keygen", "--out", keys.toString(), "--name", KEY_NAME));
+        }
+        if (Files.exists(dist.resolve("manifest.json")) && !verifies()) {
+            DemoFleet.delete(dist);
         }
         if (!Files.exists(dist.resolve("manifest.json"))) {
             run(List.of("package", "create",
@@ -49,6 +50,22 @@ public final class DemoRelease {
                     "--full",
                     "--notes", "Demo release: new feature flags, larger connection pool."));
         }
+    }
+
+    /** Whether the release made earlier still verifies with the key (the runner would accept it). */
+    private boolean verifies() throws IOException, InterruptedException {
+        String patchFile = "patch-1.0.0-" + VERSION + "-" + machineArch() + ".tar.gz";
+        return patchctl.run(List.of("package", "verify", "--manifest", dist.resolve("manifest.json").toString(),
+                "--package", dist.resolve(patchFile).toString(), "--keys", keys.toString())) == 0;
+    }
+
+    /**
+     * Has the runner trust the demo's public key the documented way: {@code patchctl package trust} into the
+     * folder the runner reads ({@link PatchflowSystem#trustedKeysDir()}).
+     */
+    public void trust(Path trustedKeysDir) throws IOException, InterruptedException {
+        run(List.of("package", "trust", keys.resolve(KEY_NAME + ".pub.pem").toString(), "--dir",
+                trustedKeysDir.toString()));
     }
 
     /** Uploads the manifest and its packages to the catalog; returns the manifest's {@code s3://} URI. */

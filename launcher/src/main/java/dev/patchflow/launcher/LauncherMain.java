@@ -64,6 +64,8 @@ public final class LauncherMain {
                 stopped.countDown();
             }));
             sayTokens(system);
+            say("signed packages: the runner trusts the keys in " + system.trustedKeysDir() + "; add yours with "
+                    + "patchctl package trust <name>.pub.pem (see the README's release flow)");
             say("dashboard: " + system.reportUrl() + "/   (Ctrl-C stops everything)");
             stopped.await();
             return 0;
@@ -101,9 +103,9 @@ public final class LauncherMain {
             say("making the signed demo release " + DemoRelease.VERSION + " with patchctl package keygen/create");
             release.build();
 
-            PatchflowSystem system = PatchflowSystem.start(home, data, true,
-                    Map.of("patchflow.runner.package.trusted-keys-dir", release.trustedKeys().toString()),
-                    LauncherMain::say);
+            say("trusting its key with patchctl package trust");
+            release.trust(data.resolve(PatchflowSystem.TRUSTED_KEYS));
+            PatchflowSystem system = PatchflowSystem.start(home, data, true, Map.of(), LauncherMain::say);
             sayTokens(system);
             Thread stopper = new Thread(() -> {
                 say("stopping everything");

@@ -1,7 +1,7 @@
 package dev.patchflow.launcher;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import dev.patchflow.localstack.LocalAuth;
 import dev.patchflow.localstack.LocalStack;
+import dev.patchflow.localstack.ServiceProcess;
 
 /**
  * The whole of Patchflow on one machine: the embedded stack (Kafka, MongoDB-wire, S3) in this JVM and
@@ -40,6 +41,9 @@ public final class PatchflowSystem implements AutoCloseable {
         this.tokens = tokens;
     }
 
+    /** Under the data dir: the public keys the runner's package executor trusts, read again for every package. */
+    public static final String TRUSTED_KEYS = "trusted-keys";
+
     /** How long the role tokens minted at start stay valid. */
     public static final Duration TOKEN_VALIDITY = Duration.ofHours(12);
 
@@ -47,7 +51,8 @@ public final class PatchflowSystem implements AutoCloseable {
      * Starts the stack, then the five services in parallel, and waits until every one is ready.
      *
      * @param fixedPorts the local run's well-known ports; otherwise free random ones (tests)
-     * @param extraProperties more {@code -D} settings for every service (e.g. concurrency for a benchmark)
+     * @param extraProperties more {@code -D} settings for every service (e.g. concurrency for a benchmark); they
+     *        win over the defaults, e.g. the runner's trusted-keys folder {@code <dataDir>/trusted-keys}
      * @param progress one line per step, for the person watching
      */
     public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts,
@@ -62,11 +67,19 @@ public final class PatchflowSystem implements AutoCloseable {
         // fresh role tokens are minted on every start and written beside it (0600).
         LocalAuth auth = LocalAuth.open(dataDir.resolve("auth"));
         Map<String, String> tokens = auth.writeRoleTokens(TOKEN_VALIDITY);
+        // The runner trusts the keys of this folder, read again for every package: 'patchctl package trust
+        // <pub.pem>' adds one while everything runs. Without it no signed package could ever be applied here.
+        Path trustedKeys = Files.createDirectories(dataDir.resolve(TRUSTED_KEYS));
+        Map<String, String> properties = new HashMap<>();
+        properties.put("patchflow.runner.package.trusted-keys-dir", trustedKeys.toString());
+        properties.putAll(extraProperties);
         LocalStack stack = builder.build().start();
-        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(extraProperties), auth, tokens);
+        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(properties), auth, tokens);
         try {
             progress.accept("signing key and role tokens (" + String.join(", ", tokens.keySet()) + ", valid "
                     + TOKEN_VALIDITY.toHours() + " h) in " + dataDir.resolve("auth"));
+            progress.accept("trusted package keys: " + trustedKeys + " (the runner reads it for every package; add "
+                    + "one with: patchctl package trust <name>.pub.pem --dir " + trustedKeys + ")");
             progress.accept("stack ready: kafka " + stack.kafkaBootstrapServers() + ", mongo "
                     + stack.mongoConnectionString() + ", s3 " + stack.s3Endpoint());
             system.startServices(fixedPorts, progress);
@@ -89,11 +102,11 @@ public final class PatchflowSystem implements AutoCloseable {
         Map<String, String> properties = serviceProperties();
         for (PatchflowService service : PatchflowService.values()) {
             int port = fixedPorts ? service.defaultPort() : freePort();
-            services.put(service, new ServiceProcess(service, home, dataDir.resolve("logs"), port,
+            services.put(service, new ServiceProcess(service.module(), home, dataDir.resolve("logs"), port,
                     propertiesOf(service, properties), Map.of()).start());
         }
         progress.accept("starting " + services.size() + " services: "
-                + String.join(", ", services.values().stream().map(s -> s.service().module() + " :" + s.httpPort())
+                + String.join(", ", services.values().stream().map(s -> s.module() + " :" + s.httpPort())
                         .toList()));
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (ServiceProcess process : services.values()) {
@@ -119,7 +132,7 @@ public final class PatchflowSystem implements AutoCloseable {
         ServiceProcess old = services.get(service);
         old.close();
         Map<String, String> properties = serviceProperties();
-        ServiceProcess fresh = new ServiceProcess(service, home, dataDir.resolve("logs"), old.httpPort(),
+        ServiceProcess fresh = new ServiceProcess(service.module(), home, dataDir.resolve("logs"), old.httpPort(),
                 propertiesOf(service, properties), Map.of()).start();
         services.put(service, fresh);
         fresh.awaitReady(Duration.ofMinutes(3));
@@ -137,6 +150,13 @@ public final class PatchflowSystem implements AutoCloseable {
         Map<String, String> properties = new HashMap<>(shared);
         properties.putIfAbsent("patchflow.runner.instance-id", "local-runner-1");
         return properties;
+    }
+
+    /** Each running service's peak resident set size in KiB ({@code VmHWM} in /proc), where the OS tells it. */
+    public Map<PatchflowService, Long> peakRss() {
+        Map<PatchflowService, Long> peaks = new EnumMap<>(PatchflowService.class);
+        services.forEach((service, process) -> process.peakRssKib().ifPresent(kib -> peaks.put(service, kib)));
+        return peaks;
     }
 
     public LocalStack stack() {
@@ -165,6 +185,11 @@ public final class PatchflowSystem implements AutoCloseable {
         return dataDir.resolve("auth");
     }
 
+    /** The folder of public keys the runner trusts (see {@link #TRUSTED_KEYS}). */
+    public Path trustedKeysDir() {
+        return dataDir.resolve(TRUSTED_KEYS);
+    }
+
     public String reportUrl() {
         return services.get(PatchflowService.REPORT).baseUrl();
     }
@@ -187,8 +212,6 @@ public final class PatchflowSystem implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return ServiceProcess.freePort();
     }
 }

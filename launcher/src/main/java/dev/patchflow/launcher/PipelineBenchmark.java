@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,26 +21,29 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
+import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RolloutPolicy;
+import dev.patchflow.schemas.events.RunCompleted;
 import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.TargetSelector;
 
@@ -46,60 +51,152 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Throughput of the whole pipeline next to the floor set by Kafka itself: N dry-run targets end to end
- * through the five services, and N records through a bare 5-hop consumer→producer chain on the same
- * broker in the same run. Prints figures and their ratio; asserts nothing.
+ * Throughput of the whole pipeline next to the floor set by Kafka itself, at several run sizes in one run:
+ * N dry-run targets end to end through the five services, and N records through a bare 5-hop
+ * consumer→producer chain on the same broker, written as a competent Kafka engineer would (batched producer,
+ * asynchronous sends, a commit per poll, the clock started once every hop has its partitions). Prints the
+ * figures, their ratios, the per-target cost at the largest size relative to the one before, the time the
+ * runner spent in executor processes and each service's peak RSS; asserts nothing.
  */
 @Command(name = "benchmark", description = "Measures end-to-end targets/s against a bare 5-hop Kafka chain.")
 public final class PipelineBenchmark implements Callable<Integer> {
 
     private static final int HOPS = 5;
 
-    @Option(names = "--targets", defaultValue = "10000", description = "Dry-run targets (default: ${DEFAULT-VALUE}).")
-    int targets;
+    @Option(names = "--sizes", split = ",", defaultValue = "1000,10000,100000", description = "Run sizes in dry-run targets, smallest first (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
 
-    @Option(names = "--max-concurrency", defaultValue = "32", description = "Runner concurrency for the run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--targets", description = "One run size instead of --sizes.")
+    Integer targets;
+
+    @Option(names = "--max-concurrency", defaultValue = "64", description = "Runner concurrency for the run (default: ${DEFAULT-VALUE}).")
     String maxConcurrency;
 
     @Option(names = "--data-dir", description = "Scratch folder (default: a new temporary folder).")
     Path dataDir;
 
+    /** One size's figures. */
+    record Figures(int targets, double pipelineSeconds, double chainSeconds, String outcome) {
+
+        double pipelineRate() {
+            return targets / pipelineSeconds;
+        }
+
+        double chainRate() {
+            return targets / chainSeconds;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (targets < 1) {
-            throw new IllegalArgumentException("--targets must be at least 1");
+        List<Integer> runSizes = targets != null ? List.of(targets) : sizes.stream().sorted().toList();
+        if (runSizes.isEmpty() || runSizes.get(0) < 1) {
+            throw new IllegalArgumentException("run sizes must be at least 1: " + runSizes);
         }
         Path data = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("patchflow-bench");
-        try (PatchflowSystem system = PatchflowSystem.start(LauncherMain.home(), data, false, Map.of(),
+        // The runner takes what the run allows: the service-wide worker pool is not the limit under test.
+        Map<String, String> settings = Map.of("patchflow.runner.workers", maxConcurrency.replace("%", ""));
+        try (PatchflowSystem system = PatchflowSystem.start(LauncherMain.home(), data, false, settings,
                 LauncherMain::say)) {
-            Path inventory = writeInventory(data.resolve("bench-inventory.yaml"), targets);
-            String runId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-            PatchRequested request = new PatchRequested(runId, Instant.now(), "benchmark",
-                    new PatchSpec("bench-noop", "1.0.0", PatchSpec.EXECUTOR_PROCESS, List.of("true"), 60, Map.of()),
-                    new TargetSelector("static", inventory.toString(), null, List.of(), Map.of()),
-                    new RunOptions(true, Phases.ALL, new RolloutPolicy(null, maxConcurrency), List.of()));
-
-            LauncherMain.say("pipeline: " + targets + " dry-run targets, max concurrency " + maxConcurrency);
-            long start = System.nanoTime();
-            try (KafkaProducer<String, byte[]> producer = producer(system.stack().kafkaBootstrapServers())) {
-                producer.send(new EventCodec().toRecord(CloudEvent.of("/patchflow/benchmark", request))).get();
+            String bootstrap = system.stack().kafkaBootstrapServers();
+            List<Figures> figures = new ArrayList<>();
+            for (int size : runSizes) {
+                Path inventory = writeInventory(data.resolve("bench-inventory-" + size + ".yaml"), size);
+                LauncherMain.say("pipeline: " + size + " dry-run targets, max concurrency " + maxConcurrency);
+                PipelineRun run = runPipeline(bootstrap, inventory, size);
+                LauncherMain.say("bare chain: " + size + " records through " + HOPS + " consumer→producer hops");
+                double chainSeconds = bareChain(bootstrap, size);
+                figures.add(new Figures(size, run.seconds(), chainSeconds, run.completed().outcome() + " "
+                        + run.completed().counts()));
             }
-            JsonNode run = new RunWatcher(system.reportUrl(), system.token("viewer")).awaitCompleted(runId,
-                    Duration.ofMinutes(30));
-            double pipelineSeconds = (System.nanoTime() - start) / 1e9;
-            double pipelineRate = targets / pipelineSeconds;
-
-            LauncherMain.say("bare chain: " + targets + " records through " + HOPS + " consumer→producer hops");
-            double chainSeconds = bareChain(system.stack().kafkaBootstrapServers(), targets);
-            double chainRate = targets / chainSeconds;
-
-            System.out.printf("%nBENCHMARK (targets=%d, same broker, same run)%n", targets);
-            System.out.printf("  pipeline, 5 services end to end : %8.1f s  %10.1f targets/s  (outcome %s, %s)%n",
-                    pipelineSeconds, pipelineRate, run.path("outcome").asText(), run.path("counts"));
-            System.out.printf("  bare 5-hop Kafka pass-through   : %8.1f s  %10.1f records/s%n", chainSeconds,
-                    chainRate);
-            System.out.printf("  ratio pipeline / bare chain     : %8.3f%n", pipelineRate / chainRate);
+            print(figures, system);
             return 0;
+        }
+    }
+
+    /** A run's RunCompleted and the seconds from publishing its request to reading it. */
+    record PipelineRun(RunCompleted completed, double seconds) {
+    }
+
+    /** Publishes one dry-run request and waits for its RunCompleted on patchflow.runs. */
+    private PipelineRun runPipeline(String bootstrap, Path inventory, int size) throws Exception {
+        String runId = "bench-" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
+        PatchRequested request = new PatchRequested(runId, Instant.now(), "benchmark",
+                new PatchSpec("bench-noop", "1.0.0", PatchSpec.EXECUTOR_PROCESS, List.of("true"), 60, Map.of()),
+                new TargetSelector("static", inventory.toString(), null, List.of(), Map.of()),
+                new RunOptions(true, Phases.ALL, new RolloutPolicy(null, maxConcurrency), List.of()));
+        EventCodec codec = new EventCodec();
+        try (KafkaConsumer<String, byte[]> runs = consumer(bootstrap, "bench-runs-" + runId)) {
+            // Read patchflow.runs from its end as it is now: the run's RunCompleted comes after.
+            List<TopicPartition> partitions = runs.partitionsFor(Topics.RUNS, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(Topics.RUNS, p.partition())).toList();
+            runs.assign(partitions);
+            runs.seekToEnd(partitions);
+            partitions.forEach(runs::position);
+            long start = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                producer.send(codec.toRecord(CloudEvent.of("/patchflow/benchmark", request))).get();
+            }
+            long deadline = start + Duration.ofMinutes(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : runs.poll(Duration.ofMillis(100))) {
+                    if (runId.equals(record.key())) {
+                        CloudEvent<?> event = codec.decode(record);
+                        if (event.data() instanceof RunCompleted completed) {
+                            return new PipelineRun(completed, (System.nanoTime() - start) / 1e9);
+                        }
+                    }
+                }
+            }
+            throw new IllegalStateException("run " + runId + " did not complete within 60 minutes");
+        }
+    }
+
+    private void print(List<Figures> figures, PatchflowSystem system) throws Exception {
+        System.out.printf("%nBENCHMARK: dry-run targets through the five services vs a bare 5-hop Kafka chain "
+                + "(same broker, same run, this machine)%n");
+        System.out.printf("  %9s  %12s  %12s  %10s  %12s  %14s%n", "targets", "pipeline s", "targets/s", "chain s",
+                "records/s", "pipeline/chain");
+        for (Figures f : figures) {
+            System.out.printf("  %9d  %12.1f  %12.1f  %10.2f  %12.1f  %14.3f%n", f.targets(), f.pipelineSeconds(),
+                    f.pipelineRate(), f.chainSeconds(), f.chainRate(), f.pipelineRate() / f.chainRate());
+        }
+        for (Figures f : figures) {
+            System.out.printf("  run of %d: %s%n", f.targets(), f.outcome());
+        }
+        if (figures.size() >= 2) {
+            Figures large = figures.get(figures.size() - 1);
+            Figures before = figures.get(figures.size() - 2);
+            double ratio = (large.pipelineSeconds() / large.targets()) / (before.pipelineSeconds() / before.targets());
+            System.out.printf("  per-target cost at %d relative to %d: %.2fx%n", large.targets(), before.targets(),
+                    ratio);
+        }
+        Optional<double[]> executor = executorTime(system);
+        executor.ifPresent(e -> System.out.printf(
+                "  executor processes (runner, every run above): %.0f started, %.1f s in total, %.2f ms each%n", e[0],
+                e[1], e[0] == 0 ? 0 : e[1] * 1000 / e[0]));
+        System.out.printf("  peak RSS: %s%n", String.join(", ", system.peakRss().entrySet().stream()
+                .map(e -> e.getKey().module() + " " + (e.getValue() / 1024) + " MB").toList()));
+    }
+
+    /** {@code [count, seconds]} of the runner's {@code patchflow.runner.execution} timer, from its metrics. */
+    private static Optional<double[]> executorTime(PatchflowSystem system) {
+        try {
+            String metrics = new String(java.net.URI.create(system.service(PatchflowService.PATCH_RUNNER).baseUrl()
+                    + "/q/metrics").toURL().openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            double count = 0;
+            double sum = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("patchflow_runner_execution_seconds_count")) {
+                    count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("patchflow_runner_execution_seconds_sum")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return Optional.of(new double[]{count, sum});
+        } catch (java.io.IOException e) {
+            LauncherMain.say("cannot read the runner's metrics: " + e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -126,13 +223,19 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         ExecutorService pool = Executors.newFixedThreadPool(HOPS + 1);
         AtomicBoolean stop = new AtomicBoolean();
+        // Group joins take seconds: the clock starts once every hop and the counter have their partitions, so
+        // the figure is the chain's throughput, not its start-up.
+        CountDownLatch assigned = new CountDownLatch(HOPS + 1);
         try {
             for (int hop = 0; hop < HOPS; hop++) {
                 String from = prefix + hop;
                 String to = prefix + (hop + 1);
-                pool.submit(() -> passThrough(bootstrap, from, to, stop));
+                pool.submit(() -> passThrough(bootstrap, from, to, stop, assigned));
             }
-            Future<Long> last = pool.submit(() -> countUntil(bootstrap, prefix + HOPS, n));
+            Future<Long> last = pool.submit(() -> countUntil(bootstrap, prefix + HOPS, n, assigned));
+            if (!assigned.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the chain's consumers got no partitions within 60 s");
+            }
             byte[] payload = new byte[512];
             java.util.Arrays.fill(payload, (byte) 'x');
             long start = System.nanoTime();
@@ -166,16 +269,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
         throw new IllegalStateException("topics " + topics + " have no leaders after 30 s");
     }
 
-    private static Void passThrough(String bootstrap, String from, String to, AtomicBoolean stop) {
+    private static Void passThrough(String bootstrap, String from, String to, AtomicBoolean stop,
+            CountDownLatch assigned) {
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, "bench-" + from);
                 KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-            consumer.subscribe(List.of(from));
+            consumer.subscribe(List.of(from), onAssigned(assigned));
             while (!stop.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<String, byte[]> record : records) {
                     producer.send(new ProducerRecord<>(to, record.key(), record.value()));
                 }
                 if (!records.isEmpty()) {
+                    // At-least-once like the services: the poll's output is acknowledged before its offsets commit.
                     producer.flush();
                     consumer.commitSync();
                 }
@@ -184,9 +289,25 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return null;
     }
 
-    private static long countUntil(String bootstrap, String topic, int n) {
+    private static ConsumerRebalanceListener onAssigned(CountDownLatch assigned) {
+        return new ConsumerRebalanceListener() {
+
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    assigned.countDown();
+                }
+            }
+        };
+    }
+
+    private static long countUntil(String bootstrap, String topic, int n, CountDownLatch assigned) {
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, "bench-count-" + topic)) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), onAssigned(assigned));
             int seen = 0;
             while (seen < n) {
                 seen += consumer.poll(Duration.ofMillis(100)).count();

@@ -36,6 +36,7 @@ import com.mongodb.client.model.Sorts;
 
 import dev.patchflow.localstack.LocalAuth;
 import dev.patchflow.localstack.LocalStack;
+import dev.patchflow.localstack.ServiceProcess;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.EventJson;
@@ -50,7 +51,7 @@ import dev.patchflow.schemas.events.TargetSelector;
 /**
  * Reports at scale, on real servers: a run of {@code targets} target views written straight into report-svc's
  * view store (the documents its projector writes, report-svc/README.md "State"), served over HTTP by the
- * packaged report-svc started with {@code -Xmx256m} (the launcher's {@link ServiceProcess}), completed by a real
+ * packaged report-svc started with {@code -Xmx256m} (local-stack's {@link ServiceProcess}), completed by a real
  * {@code ScanCompleted} on the broker (which makes report-svc archive the four reports in S3). Used by
  * {@link ReportBenchmark} (figures) and {@code ReportsAtScaleIT} (what was served).
  * <p>
@@ -113,8 +114,8 @@ public final class ReportScale implements AutoCloseable {
 
             Map<String, String> properties = new java.util.HashMap<>(stack.serviceProperties());
             properties.putAll(auth.serviceProperties());
-            report = new ServiceProcess(PatchflowService.REPORT, home, dataDir.resolve("logs"),
-                    PatchflowSystem.freePort(), properties, Map.of()).maxHeap(MAX_HEAP).start();
+            report = new ServiceProcess(PatchflowService.REPORT.module(), home, dataDir.resolve("logs"),
+                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions()).start();
             progress.accept("report-svc -Xmx" + MAX_HEAP + " starting on " + report.baseUrl() + ", log "
                     + report.logFile());
             report.awaitReady(Duration.ofMinutes(3));
@@ -130,6 +131,15 @@ public final class ReportScale implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /** The services' usual JVM options with report-svc's heap limited to {@link #MAX_HEAP}. */
+    static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>();
+        for (String option : ServiceProcess.DEFAULT_JVM_OPTIONS) {
+            options.add(option.startsWith("-Xmx") ? "-Xmx" + MAX_HEAP : option);
+        }
+        return options;
     }
 
     public String runId() {
@@ -264,16 +274,7 @@ public final class ReportScale implements AutoCloseable {
 
     /** report-svc's peak resident set size ({@code VmHWM}), in MB; -1 where /proc is not there. */
     public double reportPeakRssMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(report.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or the process is gone
-        }
-        return -1;
+        return report.peakRssKib().map(kib -> kib / 1024.0).orElse(-1.0);
     }
 
     /** CPU time report-svc has used so far ({@code /proc/<pid>/stat} utime + stime); 0 where /proc is not there. */

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -15,6 +16,11 @@ import dev.patchflow.schemas.EventJson;
 
 /** Reads a run's view from report-svc's API ({@code GET /api/runs/{id}}) with a bearer token (viewer or above). */
 public final class RunWatcher {
+
+    /** A summary is small: a slow answer is a busy service, asked again by {@link #awaitCompleted}. */
+    private static final Duration SUMMARY_TIMEOUT = Duration.ofSeconds(10);
+    /** A 100,000-target run's full view is tens of megabytes, streamed. */
+    private static final Duration FULL_VIEW_TIMEOUT = Duration.ofMinutes(2);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String reportUrl;
@@ -27,7 +33,7 @@ public final class RunWatcher {
 
     /** The run view, or empty while report-svc has not seen the run yet (404). */
     public Optional<JsonNode> run(String runId) throws IOException, InterruptedException {
-        return get(runId, "");
+        return get(runId, "", FULL_VIEW_TIMEOUT);
     }
 
     /**
@@ -35,12 +41,13 @@ public final class RunWatcher {
      * is tens of megabytes.
      */
     public Optional<JsonNode> summary(String runId) throws IOException, InterruptedException {
-        return get(runId, "?limit=0");
+        return get(runId, "?limit=0", SUMMARY_TIMEOUT);
     }
 
-    private Optional<JsonNode> get(String runId, String query) throws IOException, InterruptedException {
+    private Optional<JsonNode> get(String runId, String query, Duration timeout)
+            throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(reportUrl + "/api/runs/" + runId
-                + query)).header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).build(),
+                + query)).header("Authorization", "Bearer " + token).timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 404) {
             return Optional.empty();
@@ -56,7 +63,13 @@ public final class RunWatcher {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
-            Optional<JsonNode> run = summary(runId);
+            Optional<JsonNode> run;
+            try {
+                run = summary(runId);
+            } catch (HttpTimeoutException slow) {
+                // report-svc answers slowly while a run is busy on a loaded machine: ask again until the deadline
+                continue;
+            }
             if (run.isPresent()) {
                 last = run.get();
                 if ("COMPLETED".equals(last.path("state").asText())) {

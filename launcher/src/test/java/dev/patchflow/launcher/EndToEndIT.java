@@ -84,17 +84,20 @@ class EndToEndIT {
     private PatchRequested firstRequest;
     private List<Path> packageFleet;
     private String releaseManifest;
+    private final List<String> startLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void startEverything() throws Exception {
         home = LauncherMain.home();
         work = Files.createTempDirectory(home.resolve("launcher/target"), "e2e-");
-        // The signed release is made with patchctl before the services start: the runner trusts its key.
+        // The signed release is made with patchctl before the services start, its key trusted the documented way.
         DemoRelease release = new DemoRelease(home, work);
         release.build();
-        system = PatchflowSystem.start(home, work, false,
-                Map.of("patchflow.runner.package.trusted-keys-dir", release.trustedKeys().toString()),
-                line -> System.out.println("[e2e] " + line));
+        release.trust(work.resolve(PatchflowSystem.TRUSTED_KEYS));
+        system = PatchflowSystem.start(home, work, false, Map.of(), line -> {
+            startLines.add(line);
+            System.out.println("[e2e] " + line);
+        });
         releaseManifest = release.publish(system.stack().s3Endpoint(), system.stack().s3AccessKey(),
                 system.stack().s3SecretKey());
         runs = new RunWatcher(system.reportUrl(), system.token("viewer"));
@@ -315,6 +318,78 @@ class EndToEndIT {
             Map<String, String> tree = treeDigest(install);
             tree.remove("target.yaml");
             assertThat(tree).as(install.getFileName().toString()).isEqualTo(treeDigest(expected));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void theReadmesReleaseFlowWorksAsWrittenInAFreshCloneWhileEverythingRuns() throws Exception {
+        // Issue #7, finding 4: under './patchflow up' the runner had no trusted keys, so every package made the
+        // README's way was refused UNKNOWN_KEY. 'up' starts the system exactly like this test (PatchflowSystem).
+        Path trusted = work.resolve(PatchflowSystem.TRUSTED_KEYS);
+        assertThat(startLines).anyMatch(l -> l.startsWith("trusted package keys: " + trusted));
+        long keysBefore = countFiles(trusted);
+
+        // A folder that looks like a fresh clone after a build: the examples, patchctl's jar, and the data dir
+        // of the running system as .patchflow/ (no keys, no dist, no fleet).
+        Path clone = Files.createDirectories(work.resolve("fresh-clone"));
+        Files.createSymbolicLink(clone.resolve("examples"), home.resolve("examples"));
+        Files.createSymbolicLink(clone.resolve("patchctl"), home.resolve("patchctl"));
+        Files.createSymbolicLink(clone.resolve(".patchflow"), work);
+        Path script = Files.writeString(clone.resolve("release-flow.sh"), readmeReleaseFlow());
+        Path log = work.resolve("release-flow.log");
+
+        ProcessBuilder sh = new ProcessBuilder("sh", "-e", script.toString()).directory(clone.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // What './patchflow up' has on its fixed ports, here on the test's random ones.
+        Map<String, String> env = sh.environment();
+        env.remove("PATCHFLOW_TOKEN");
+        env.put("PATH",
+                Path.of(System.getProperty("java.home"), "bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("PATCHFLOW_KAFKA_BOOTSTRAP", system.stack().kafkaBootstrapServers());
+        env.put("PATCHFLOW_REPORT_URL", system.reportUrl());
+        env.put("PATCHFLOW_S3_ENDPOINT", system.stack().s3Endpoint());
+        env.put("PATCHFLOW_S3_ACCESS_KEY", system.stack().s3AccessKey());
+        env.put("PATCHFLOW_S3_SECRET_KEY", system.stack().s3SecretKey());
+        Process flow = sh.start();
+        try {
+            assertThat(flow.waitFor(RUN_TIMEOUT.toMinutes() + 4, java.util.concurrent.TimeUnit.MINUTES))
+                    .as("the release flow finished; see " + log).isTrue();
+        } finally {
+            flow.destroyForcibly();
+        }
+
+        String output = Files.readString(log);
+        assertThat(flow.exitValue()).as(output).isZero();
+        assertThat(output).contains("OK structure:").doesNotContain("UNKNOWN_KEY");
+        assertThat(countFiles(trusted)).isEqualTo(keysBefore + 1);
+        assertThat(clone.resolve("fleet/app-01/VERSION")).hasContent(DemoRelease.VERSION);
+        Map<String, String> installed = treeDigest(clone.resolve("fleet/app-01"));
+        assertThat(installed).isEqualTo(treeDigest(home.resolve("examples/demo-app-" + DemoRelease.VERSION)));
+    }
+
+    /** The shell block of the root README that follows its {@code release-flow} marker, verbatim. */
+    private String readmeReleaseFlow() throws IOException {
+        List<String> lines = Files.readAllLines(home.resolve("README.md"));
+        int marker = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("<!-- release-flow:")) {
+                marker = i;
+            }
+        }
+        assertThat(marker).as("the README's release-flow marker").isNotNegative();
+        assertThat(lines.get(marker + 1)).isEqualTo("```sh");
+        StringBuilder block = new StringBuilder();
+        for (int i = marker + 2; !lines.get(i).equals("```"); i++) {
+            block.append(lines.get(i)).append('\n');
+        }
+        return block.toString();
+    }
+
+    private static long countFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).count();
         }
     }
 

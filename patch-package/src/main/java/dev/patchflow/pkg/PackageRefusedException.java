@@ -11,6 +11,12 @@ public class PackageRefusedException extends RuntimeException {
     public enum Reason {
         /** The manifest does not validate against ReleaseManifest.schema.json or names unsafe paths. */
         INVALID_MANIFEST,
+        /**
+         * A signed package in a manifest of an older format (1: the signature covered the raw package bytes,
+         * which cannot be verified in constant memory, and left the operations unsigned). Re-create the release
+         * with {@code patchctl package create}.
+         */
+        OUTDATED_MANIFEST,
         /** The manifest has no package for the target's architecture. */
         NO_PACKAGE_FOR_ARCH,
         /** The download is larger than the manifest's size or the configured maximum, or shorter than the manifest's size. */
@@ -25,9 +31,12 @@ public class PackageRefusedException extends RuntimeException {
         BAD_SIGNATURE,
         /** An archive entry's path is absolute, has '..' segments, or goes through a symlink. */
         UNSAFE_PATH,
-        /** An archive entry is a hard link, device, fifo, or a symlink pointing outside the root. */
+        /**
+         * An archive entry is a hard link, device, fifo, or a symlink that points, or would after the apply resolve
+         * through links of the install or the package, outside the install.
+         */
         UNSAFE_ENTRY,
-        /** More entries or more uncompressed bytes than configured (decompression bomb). */
+        /** More entries, a larger entry, more uncompressed bytes or a higher compression ratio than configured. */
         ARCHIVE_TOO_LARGE,
         /** The archive is not a readable tar.gz. */
         CORRUPT_ARCHIVE,

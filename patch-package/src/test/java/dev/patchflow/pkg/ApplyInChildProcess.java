@@ -15,7 +15,8 @@ import dev.patchflow.pkg.manifest.ManifestCodec;
  * point (printing {@code PAUSED}) so that the test can kill it there with SIGKILL.
  * <p>
  * Args: install, work, manifest file, trusted public key (PEM path), pause point: {@code after:N},
- * {@code before:N} or {@code commit}.
+ * {@code before:N}, {@code commit}, or {@code none} (apply to the end, print {@code DONE}: a run under a
+ * small {@code -Xmx}).
  */
 public final class ApplyInChildProcess {
 

@@ -95,7 +95,8 @@ class CreateVerifyApplyTest {
         // patchctl package verify <file> --manifest ... --keys <dir>
         TrustedKeys trusted = TrustedKeys.fromDirectory(keys);
         var artifact = manifest.artifactNamed(Arch.X86_64, created.patchFile().getFileName().toString()).orElseThrow();
-        assertThat(new PackageVerifier(trusted, false).verify(created.patchFile(), artifact).keyId())
+        assertThat(new PackageVerifier(trusted, false).verify(created.patchFile(), manifest, Arch.X86_64, artifact)
+                .keyId())
                 .isEqualTo(key.keyId());
 
         Path install = tmp.resolve("install");

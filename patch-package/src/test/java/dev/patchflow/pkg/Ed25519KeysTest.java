@@ -3,7 +3,6 @@ package dev.patchflow.pkg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -68,11 +67,14 @@ class Ed25519KeysTest {
         var pair = Ed25519Keys.generate();
         assertThat(Ed25519Keys.publicKeyOf(pair.getPrivate())).isEqualTo(pair.getPublic());
         // and the signature verifies with the JDK directly
-        String sig = Ed25519Keys.sign(pair.getPrivate(), new ByteArrayInputStream("hello".getBytes()));
+        String sig = Ed25519Keys.sign(pair.getPrivate(), "hello".getBytes());
         Signature v = Signature.getInstance("Ed25519");
         v.initVerify(pair.getPublic());
         v.update("hello".getBytes());
         assertThat(v.verify(Base64.getDecoder().decode(sig))).isTrue();
+        assertThat(Ed25519Keys.verify(pair.getPublic(), "hello".getBytes(), Base64.getDecoder().decode(sig))).isTrue();
+        assertThat(Ed25519Keys.verify(pair.getPublic(), "hellO".getBytes(), Base64.getDecoder().decode(sig))).isFalse();
+        assertThat(Ed25519Keys.verify(pair.getPublic(), "hello".getBytes(), new byte[3])).isFalse();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.patchflow.pkg;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,11 +11,13 @@ import java.util.HexFormat;
 import java.util.List;
 
 import dev.patchflow.pkg.crypto.Ed25519Keys;
+import dev.patchflow.pkg.crypto.PackageStatement;
 import dev.patchflow.pkg.crypto.TrustedKeys;
 import dev.patchflow.pkg.engine.ApplyRequest;
 import dev.patchflow.pkg.engine.PackageEngine;
 import dev.patchflow.pkg.manifest.FullPackage;
 import dev.patchflow.pkg.manifest.Operations;
+import dev.patchflow.pkg.manifest.PackageArtifact;
 import dev.patchflow.pkg.manifest.PatchPackage;
 import dev.patchflow.pkg.manifest.ReleaseManifest;
 import dev.patchflow.pkg.manifest.VersionRange;
@@ -39,17 +40,43 @@ public final class Fixture {
     public ReleaseManifest patchRelease(String version, String from, byte[] tarGz, Operations ops) {
         String name = "patch-" + version + ".tar.gz";
         write(name, tarGz);
-        PatchPackage p = new PatchPackage(name, sha256(tarGz), tarGz.length, sign(tarGz),
-                Ed25519Keys.keyId(key.getPublic()), VersionRange.exactly(from), ops, null);
-        return new ReleaseManifest(version, LocalDate.of(2026, 11, 20), "test", null, null).withPatch(Arch.X86_64, p);
+        return patchRelease(version, from, name, sha256(tarGz), tarGz.length, ops);
+    }
+
+    /** A signed patch manifest for a package file already in the repository (e.g. one too large for memory). */
+    public ReleaseManifest patchRelease(String version, String from, String name, String sha256, long size,
+            Operations ops) {
+        PatchPackage unsigned = new PatchPackage(name, sha256, size, null, null, VersionRange.exactly(from), ops, null);
+        return new ReleaseManifest(version, LocalDate.of(2026, 11, 20), "test", null, null).withPatch(Arch.X86_64,
+                signed(version, unsigned));
     }
 
     public ReleaseManifest fullRelease(String version, byte[] tarGz) {
         String name = "full-" + version + ".tar.gz";
         write(name, tarGz);
-        FullPackage f = new FullPackage(name, sha256(tarGz), tarGz.length, sign(tarGz),
+        FullPackage f = new FullPackage(name, sha256(tarGz), tarGz.length, null, null);
+        return new ReleaseManifest(version, LocalDate.of(2026, 11, 20), "test", null, null).withFull(Arch.X86_64,
+                signed(version, f));
+    }
+
+    /** The entry signed by this fixture's key, as {@code patchctl package create} signs it (its statement). */
+    public PatchPackage signed(String version, PatchPackage p) {
+        return new PatchPackage(p.url(), p.sha256(), p.size(), signStatement(version, p),
+                Ed25519Keys.keyId(key.getPublic()), p.fromRange(), p.operations(), p.notes());
+    }
+
+    public FullPackage signed(String version, FullPackage f) {
+        return new FullPackage(f.url(), f.sha256(), f.size(), signStatement(version, f),
                 Ed25519Keys.keyId(key.getPublic()));
-        return new ReleaseManifest(version, LocalDate.of(2026, 11, 20), "test", null, null).withFull(Arch.X86_64, f);
+    }
+
+    /** Re-signs the x86_64 patch entry of {@code m} as it now stands (a compromised build signs what it likes). */
+    public ReleaseManifest resigned(ReleaseManifest m) {
+        return m.withPatch(Arch.X86_64, signed(m.version(), m.patchFor(Arch.X86_64).orElseThrow()));
+    }
+
+    public String signStatement(String version, PackageArtifact artifact) {
+        return Ed25519Keys.sign(key.getPrivate(), PackageStatement.of(version, Arch.X86_64, artifact).bytes());
     }
 
     public PackageEngine engine() {
@@ -61,11 +88,7 @@ public final class Fixture {
     }
 
     public String sign(byte[] data) {
-        try {
-            return Ed25519Keys.sign(key.getPrivate(), new ByteArrayInputStream(data));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Ed25519Keys.sign(key.getPrivate(), data);
     }
 
     public static String sha256(byte[] data) {

@@ -19,6 +19,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import dev.patchflow.pkg.archive.TarGzWriter;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
+import dev.patchflow.pkg.crypto.PackageStatement;
 import dev.patchflow.pkg.crypto.TrustedKeys;
 import dev.patchflow.pkg.engine.ApplyRequest;
 import dev.patchflow.pkg.engine.ApplyResult;
@@ -78,14 +79,16 @@ public final class PackageApplyBenchmark {
                 tar.add(to, p);
             }
         }
-        String signature = Ed25519Keys.sign(key.getPrivate(), pkg);
         String sha = sha256(pkg);
+        PatchPackage unsigned = new PatchPackage(pkg.toUri().toString(), sha, Files.size(pkg), null, null,
+                VersionRange.exactly("1.0.0"), new Operations(paths, null, null, null), null);
+        String signature = Ed25519Keys.sign(key.getPrivate(),
+                PackageStatement.of("1.1.0", Arch.X86_64, unsigned).bytes());
         System.out.printf("package: %,d bytes, built and signed in %,d ms%n", Files.size(pkg), ms(t0));
         ReleaseManifest manifest = new ReleaseManifest("1.1.0", LocalDate.now(), null, null, null).withPatch(
                 Arch.X86_64,
-                new PatchPackage(pkg.toUri().toString(), sha, Files.size(pkg), signature,
-                        Ed25519Keys.keyId(key.getPublic()), VersionRange.exactly("1.0.0"),
-                        new Operations(paths, null, null, null), null));
+                new PatchPackage(unsigned.url(), sha, unsigned.size(), signature, Ed25519Keys.keyId(key.getPublic()),
+                        unsigned.fromRange(), unsigned.operations(), null));
 
         // (1) baseline: extract + rename, no verification, no backup, no fsync
         Path plain = dir.resolve("install-plain");

@@ -79,16 +79,54 @@ class PackageRefusalTest {
     }
 
     @Test
-    void manifestHashMismatchIsRefused() {
-        ReleaseManifest m = withPatch(good(), p -> new PatchPackage(p.url(), "ab".repeat(32), p.size(),
-                p.signature(), p.keyId(), p.fromRange(), p.operations(), p.notes()));
+    void hashTheSignerVouchedForButTheBytesDoNotHaveIsRefused() {
+        // a compromised build signs a statement with another hash: the signature verifies, the bytes do not match
+        ReleaseManifest m = fixture.resigned(withPatch(good(), p -> new PatchPackage(p.url(), "ab".repeat(32),
+                p.size(), null, null, p.fromRange(), p.operations(), p.notes())));
         assertRefused(m, Reason.HASH_MISMATCH, "manifest says " + "ab".repeat(32));
     }
 
     @Test
-    void packageLongerThanTheManifestSizeIsCutOffAndRefused() {
-        ReleaseManifest m = withPatch(good(), p -> new PatchPackage(p.url(), p.sha256(), p.size() - 10,
+    void manifestHashChangedAfterSigningIsRefusedByTheSignatureBeforeAnyDownload() {
+        ReleaseManifest m = withPatch(good(), p -> new PatchPackage(p.url(), "ab".repeat(32), p.size(),
                 p.signature(), p.keyId(), p.fromRange(), p.operations(), p.notes()));
+        assertRefused(m, Reason.BAD_SIGNATURE, "does not verify");
+        assertThat(Trees.digest(work).keySet()).noneMatch(p -> p.endsWith("package.tar.gz"));
+    }
+
+    @Test
+    void operationsChangedAfterSigningAreRefusedByTheSignature() {
+        // format 1 signed the bytes only: anyone who could edit the manifest could add a deletion
+        ReleaseManifest m = withPatch(good(), p -> new PatchPackage(p.url(), p.sha256(), p.size(), p.signature(),
+                p.keyId(), p.fromRange(), new Operations(p.operations().replaceFiles(),
+                        p.operations().replaceDirectories(), java.util.List.of("keep/untouched.txt"),
+                        p.operations().deleteDirectories()),
+                p.notes()));
+        assertRefused(m, Reason.BAD_SIGNATURE, "does not verify");
+    }
+
+    @Test
+    void packageSignedForAnotherReleaseIsRefused() {
+        ReleaseManifest other = fixture.patchRelease("1.0.1", "1.0.0", Installs.patch110(), Installs.ops110());
+        PatchPackage signedFor101 = other.patchFor(Arch.X86_64).orElseThrow();
+        ReleaseManifest relabelled = good().withPatch(Arch.X86_64, signedFor101);
+        assertRefused(relabelled, Reason.BAD_SIGNATURE, "release 1.1.0");
+    }
+
+    @Test
+    void formatOneManifestWithASignatureOverThePackageBytesIsRefusedWithHowToResign() {
+        ReleaseManifest m = good();
+        PatchPackage p = m.patchFor(Arch.X86_64).orElseThrow();
+        ReleaseManifest formatOne = new ReleaseManifest(null, m.version(), m.releaseDate(), m.notes(), null, null)
+                .withPatch(Arch.X86_64, new PatchPackage(p.url(), p.sha256(), p.size(),
+                        fixture.sign(Installs.patch110()), p.keyId(), p.fromRange(), p.operations(), p.notes()));
+        assertRefused(formatOne, Reason.OUTDATED_MANIFEST, "re-create the release with 'patchctl package create'");
+    }
+
+    @Test
+    void packageLongerThanTheManifestSizeIsCutOffAndRefused() {
+        ReleaseManifest m = fixture.resigned(withPatch(good(), p -> new PatchPackage(p.url(), p.sha256(),
+                p.size() - 10, null, null, p.fromRange(), p.operations(), p.notes())));
         assertRefused(m, Reason.SIZE_MISMATCH, "sends more than");
     }
 
@@ -113,10 +151,16 @@ class PackageRefusalTest {
     void signatureByAnotherKeyUnderTheTrustedKeyIdIsRefused() {
         Fixture impostor = new Fixture(tmp.resolve("other"));
         ReleaseManifest m = good();
-        byte[] bytes = Installs.patch110();
         ReleaseManifest forged = withPatch(m, p -> new PatchPackage(p.url(), p.sha256(), p.size(),
-                impostor.sign(bytes), p.keyId(), p.fromRange(), p.operations(), p.notes()));
+                impostor.signStatement("1.1.0", p), p.keyId(), p.fromRange(), p.operations(), p.notes()));
         assertRefused(forged, Reason.BAD_SIGNATURE, "does not verify");
+    }
+
+    @Test
+    void signatureOverThePackageBytesInAFormatTwoManifestIsRefused() {
+        ReleaseManifest m = withPatch(good(), p -> new PatchPackage(p.url(), p.sha256(), p.size(),
+                fixture.sign(Installs.patch110()), p.keyId(), p.fromRange(), p.operations(), p.notes()));
+        assertRefused(m, Reason.BAD_SIGNATURE, "does not verify");
     }
 
     @Test
@@ -270,5 +314,78 @@ class PackageRefusalTest {
         assertArchiveRefused(new TarFixtures().file("outside/planted", "x"), Fixture.replaceFiles("outside/planted"),
                 Reason.STRUCTURE_MISMATCH, "a symlink in the install");
         assertThat(tmp.resolve("planted")).doesNotExist();
+    }
+
+    // ------------------------------------------------------------------ links against the install after the apply
+
+    @Test
+    void linkThatEscapesThroughASymlinkAlreadyInTheInstallIsRefused() throws Exception {
+        // finding 1: 'data -> /elsewhere' is the install's own (a data volume); '../data/../canary' looks inside
+        // the package lexically, but readlink -f goes through 'data' and lands in '/canary'
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(install.resolve("data"), elsewhere);
+        before = Trees.digest(install);
+        assertArchiveRefused(new TarFixtures().symlink("bin/peek", "../data/../canary"),
+                Fixture.replaceFiles("bin/peek"), Reason.UNSAFE_ENTRY,
+                "symlink 'bin/peek' -> '../data/../canary' resolves outside the install through the symlink 'data'");
+        assertThat(install.resolve("bin/peek")).doesNotExist();
+    }
+
+    @Test
+    void linkThroughARelativeInstallSymlinkThatClimbsOutIsRefused() throws Exception {
+        Files.createSymbolicLink(install.resolve("up"), Path.of(".."));
+        before = Trees.digest(install);
+        assertArchiveRefused(new TarFixtures().symlink("bin/peek", "../up/app/x"), Fixture.replaceFiles("bin/peek"),
+                Reason.UNSAFE_ENTRY, "through the symlink 'up' -> '..' of the install");
+    }
+
+    @Test
+    void linkThroughALinkTheSamePackageCreatesIsJudgedWhereItWillBe() throws Exception {
+        // 'lib/current -> ..' names the install root, harmless alone; 'bin/tool -> ../lib/current/../x' stays
+        // inside lexically, but goes through it and climbs above the root
+        assertArchiveRefused(new TarFixtures().symlink("lib/current", "..").symlink("bin/tool", "../lib/current/../x"),
+                new Operations(java.util.List.of("lib/current", "bin/tool"), null, null, null), Reason.UNSAFE_ENTRY,
+                "through the symlink 'lib/current' -> '..' of the package");
+    }
+
+    @Test
+    void packageLinkThatBendsAnExistingInstallLinkOutwardIsRefused() throws Exception {
+        // the install's 'bin/peek -> ../docs/../canary' resolves inside today; replacing the directory 'docs'
+        // with a link to '.' would make it leave the install
+        Files.createSymbolicLink(install.resolve("bin/peek"), Path.of("../docs/../canary"));
+        before = Trees.digest(install);
+        assertArchiveRefused(new TarFixtures().symlink("docs", "."),
+                new Operations(java.util.List.of("docs"), null, null, null), Reason.UNSAFE_ENTRY,
+                "the install's symlink 'bin/peek' -> '../docs/../canary' resolves outside the install through "
+                        + "the symlink 'docs' -> '.' of the package");
+    }
+
+    @Test
+    void linkThroughADirectoryThePackageReplacesIsJudgedByTheNewDirectory() throws Exception {
+        // today 'lib/ext' is a link out of the install; the package replaces 'lib' with a tree where 'ext' is a
+        // directory, so 'bin/tool -> ../lib/ext/tool' stays inside once applied: accepted
+        Files.createSymbolicLink(install.resolve("lib/ext"), tmp);
+        byte[] archive = new TarFixtures().dir("lib")
+                .dir("lib/ext")
+                .file("lib/ext/tool", "tool")
+                .symlink("bin/tool", "../lib/ext/tool")
+                .build();
+        ReleaseManifest m = fixture.patchRelease("1.1.0", "1.0.0", archive,
+                new Operations(java.util.List.of("bin/tool"), java.util.List.of("lib"), null, null));
+
+        ApplyResult applied = fixture.engine().apply(fixture.request(install, work, m));
+
+        assertThat(applied.status()).isEqualTo(ApplyResult.Status.APPLIED);
+        assertThat(install.resolve("bin/tool").toRealPath()).isEqualTo(install.resolve("lib/ext/tool").toRealPath());
+    }
+
+    @Test
+    void linkThroughADirectoryThePackageReplacesWithALinkOutwardIsRefused() throws Exception {
+        // the reverse: 'lib' is a plain directory today, the package's new 'lib' holds 'ext -> ../..'
+        before = Trees.digest(install);
+        assertArchiveRefused(
+                new TarFixtures().dir("lib").symlink("lib/ext", "..").symlink("bin/tool", "../lib/ext/../x"),
+                new Operations(java.util.List.of("bin/tool"), java.util.List.of("lib"), null, null),
+                Reason.UNSAFE_ENTRY, "through the symlink 'lib/ext' -> '..' of the package");
     }
 }

@@ -24,7 +24,7 @@ public record CloudEvent<T extends PatchflowEvent>(String id, String source, Eve
     public static <T extends PatchflowEvent> CloudEvent<T> of(String source, T data, int attempt) {
         EventType type = EventType.of(data.getClass());
         String subject = data.targetId() == null ? data.runId() : data.targetId();
-        return new CloudEvent<>(EventIds.of(type, data.runId(), data.targetId(), attempt), source, type, Instant.now(),
+        return new CloudEvent<>(EventIds.of(type, data.runId(), data.factId(), attempt), source, type, Instant.now(),
                 subject, data.runId(), data);
     }
 

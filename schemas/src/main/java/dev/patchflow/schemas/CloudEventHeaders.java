@@ -16,8 +16,14 @@ public final class CloudEventHeaders {
     public static final String SPEC_VERSION_1_0 = "1.0";
     public static final String APPLICATION_JSON = "application/json";
 
-    /** Headers that SmallRye's dead-letter strategy writes on a dead-lettered record. */
+    /** On a dead-lettered record (service-kit DeadLetters): why it was refused. */
     public static final String DEAD_LETTER_REASON = "dead-letter-reason";
+    /** On a dead-lettered record: the consumer group that refused it (several services share each DLQ topic). */
+    public static final String DEAD_LETTER_CONSUMER_GROUP = "dead-letter-consumer-group";
+    /** On a dead-lettered record: where it was read from (topic, partition, offset). */
+    public static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
+    public static final String DEAD_LETTER_PARTITION = "dead-letter-partition";
+    public static final String DEAD_LETTER_OFFSET = "dead-letter-offset";
 
     private CloudEventHeaders() {
     }

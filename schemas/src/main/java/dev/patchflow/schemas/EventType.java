@@ -5,12 +5,14 @@ import java.util.Optional;
 
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
+import dev.patchflow.schemas.events.ClusterPhaseCompleted;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchflowEvent;
+import dev.patchflow.schemas.events.PowerStateRestored;
 import dev.patchflow.schemas.events.RunCompleted;
 import dev.patchflow.schemas.events.RunControlled;
 import dev.patchflow.schemas.events.RunGateChanged;
@@ -36,12 +38,14 @@ public enum EventType {
     PATCH_APPLIED("PatchApplied", Topics.PATCHES, PatchApplied.class),
     PATCH_FAILED("PatchFailed", Topics.PATCHES, PatchFailed.class),
     PATCH_NOT_STARTED("PatchNotStarted", Topics.PATCHES, PatchNotStarted.class),
+    POWER_STATE_RESTORED("PowerStateRestored", Topics.PATCHES, PowerStateRestored.class),
     VALIDATION_PASSED("ValidationPassed", Topics.VALIDATIONS, ValidationPassed.class),
     VALIDATION_FAILED("ValidationFailed", Topics.VALIDATIONS, ValidationFailed.class),
     RUN_COMPLETED("RunCompleted", Topics.RUNS, RunCompleted.class),
     RUN_CONTROLLED("RunControlled", Topics.RUNS, RunControlled.class),
     RUN_HALTED("RunHalted", Topics.RUNS, RunHalted.class),
-    RUN_GATE_CHANGED("RunGateChanged", Topics.RUNS, RunGateChanged.class);
+    RUN_GATE_CHANGED("RunGateChanged", Topics.RUNS, RunGateChanged.class),
+    CLUSTER_PHASE_COMPLETED("ClusterPhaseCompleted", Topics.RUNS, ClusterPhaseCompleted.class);
     // @formatter:on
 
     /** Prefix of every {@code ce_type}: reverse-DNS, as CloudEvents recommends. */

@@ -17,4 +17,12 @@ public interface ArchiveStore {
 
     /** Deletes the object; deleting an object that is already gone is not an error. */
     void delete(String key) throws BackupFailureException;
+
+    /**
+     * Deletes every object whose key starts with {@code prefix} (a restore point made of several objects);
+     * nothing there is not an error.
+     */
+    default void deleteAll(String prefix) throws BackupFailureException {
+        throw new BackupFailureException("this archive store cannot delete the objects under " + prefix);
+    }
 }

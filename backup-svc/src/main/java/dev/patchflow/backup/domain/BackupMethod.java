@@ -33,6 +33,16 @@ public interface BackupMethod {
     void expire(BackupRecord record) throws BackupFailureException;
 
     /**
+     * What {@link #expire} would remove, without removing anything (the sweeper's dry run); a method that can ask
+     * its system whether the removal would be allowed does so. Default: describes the record.
+     *
+     * @return a sentence for the log, e.g. "would deregister ami-0123 and delete snap-0a, snap-0b"
+     */
+    default String expireDryRun(BackupRecord record) throws BackupFailureException {
+        return "would remove " + record.location();
+    }
+
+    /**
      * One restore point to make.
      *
      * @param attempt 1, or more when an earlier attempt of this fact crashed before recording its outcome

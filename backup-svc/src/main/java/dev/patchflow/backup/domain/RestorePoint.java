@@ -18,6 +18,12 @@ import java.util.TreeMap;
 public record RestorePoint(String location, String objectKey, String sha256, Long sizeBytes,
         SortedMap<String, String> details) {
 
+    /**
+     * A restore point's own retention, in {@code details} (RFC 3339): the sweeper removes it after this instead of
+     * after the service-wide retention (an AMI kept for the run's {@code retention_days}).
+     */
+    public static final String RETAIN_UNTIL = "retainUntil";
+
     public RestorePoint {
         details = details == null
                 ? Collections.emptySortedMap()

@@ -35,11 +35,38 @@ public final class RetentionSweeper {
     }
 
     public Sweep sweep(Instant now) {
+        return sweep(now, false);
+    }
+
+    /**
+     * One sweep; with {@code dryRun} nothing is removed or marked: each due restore point's method says what it
+     * would do (and may ask its system whether it would be allowed), and only the first batch is looked at.
+     */
+    public Sweep sweep(Instant now, boolean dryRun) {
         Instant cutoff = now.minus(retention);
+        if (dryRun) {
+            int would = 0;
+            int failed = 0;
+            for (BackupRecord record : records.dueForExpiry(now, cutoff, batchSize)) {
+                try {
+                    String what = methods.forRecord(record)
+                            .orElseThrow(() -> new BackupFailureException(
+                                    "no backup method named '" + record.method() + "' to expire it with"))
+                            .expireDryRun(record);
+                    LOG.log(System.Logger.Level.INFO, "retention dry run, backup {0}: {1}", record.key(), what);
+                    would++;
+                } catch (BackupFailureException e) {
+                    failed++;
+                    LOG.log(System.Logger.Level.WARNING, "retention dry run, backup {0}: {1}", record.key(),
+                            e.getMessage());
+                }
+            }
+            return new Sweep(cutoff, would, failed);
+        }
         int expired = 0;
         int failed = 0;
         while (true) {
-            List<BackupRecord> due = records.completedBefore(cutoff, batchSize);
+            List<BackupRecord> due = records.dueForExpiry(now, cutoff, batchSize);
             int expiredInBatch = 0;
             for (BackupRecord record : due) {
                 try {

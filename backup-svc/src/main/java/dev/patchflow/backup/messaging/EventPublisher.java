@@ -1,31 +1,24 @@
 package dev.patchflow.backup.messaging;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-
+import dev.patchflow.kit.messaging.CloudEventSender;
+import dev.patchflow.kit.messaging.Pipelines;
 import dev.patchflow.schemas.CloudEvent;
-import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.Topics;
+import dev.patchflow.schemas.events.PatchflowEvent;
 
 /**
- * Publishes this service's events on {@code patchflow.backups}: CloudEvents binary mode, keyed by
- * {@code runId/targetId}. {@link #publish} returns only once the broker acknowledged the record, so
- * the incoming record is acknowledged after its outcome is out (at-least-once).
+ * This service's events on {@code patchflow.backups}. A batch's outcomes are sent together and
+ * {@link #publishAll} returns once the broker acknowledged every one, so the incoming batch is acknowledged
+ * after its outcomes are out (at-least-once).
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -33,45 +26,22 @@ public class EventPublisher {
     /** Outgoing channel = topic. */
     public static final String CHANNEL = Topics.BACKUPS;
 
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+    /** {@code ce_source} of every event this service emits. */
+    public static final String SOURCE = "/patchflow/backup-svc";
 
-    private final Emitter<byte[]> emitter;
-    private final EventCodec codec;
+    private final CloudEventSender sender;
 
     @Inject
-    public EventPublisher(@Channel(CHANNEL) Emitter<byte[]> emitter, EventCodec codec) {
-        this.emitter = emitter;
-        this.codec = codec;
+    public EventPublisher(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<byte[]> emitter,
+            Pipelines pipelines) {
+        this.sender = pipelines.sender(emitter);
     }
 
-    public void publish(CloudEvent<?> event) {
-        RecordHeaders headers = new RecordHeaders();
-        codec.headers(event).forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.key())
-                .withHeaders(headers)
-                .build();
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        Message<byte[]> message = Message.of(codec.body(event.data()), Metadata.of(metadata), () -> {
-            sent.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            sent.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        });
-        emitter.send(message);
-        try {
-            sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + event.type().simpleName(), e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish " + event.type().simpleName() + " " + event.id() + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "publishing " + event.type().simpleName() + " " + event.id() + " timed out after " + SEND_TIMEOUT,
-                    e);
-        }
+    /**
+     * Attempt 0 always: an event is about the fact (this run, this target), so a re-emitted outcome carries the
+     * id of the first emission and downstream drops it as a duplicate.
+     */
+    public void publishAll(List<? extends PatchflowEvent> events) {
+        sender.sendAll(events.stream().map(e -> CloudEvent.of(SOURCE, e)).toList());
     }
 }

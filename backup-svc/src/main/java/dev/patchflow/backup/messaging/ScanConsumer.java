@@ -1,9 +1,13 @@
 package dev.patchflow.backup.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -13,20 +17,21 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.patchflow.backup.domain.BackupOutcome;
 import dev.patchflow.backup.domain.BackupService;
-import dev.patchflow.schemas.CloudEvent;
-import dev.patchflow.schemas.EventCodec;
-import dev.patchflow.schemas.InvalidEventException;
+import dev.patchflow.kit.messaging.Batches;
+import dev.patchflow.kit.messaging.IncomingEvent;
+import dev.patchflow.kit.messaging.Pipelines;
+import dev.patchflow.kit.messaging.RecordPipeline;
+import dev.patchflow.kit.messaging.Refusals;
+import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchflowEvent;
 
 /**
- * The one incoming channel: {@code patchflow.scans}. Decodes each record, hands an
- * {@link InstanceScanned} to the {@link BackupService} and publishes the outcome.
- * <p>
- * A record that cannot be decoded throws, which nacks it and sends it to {@code patchflow.scans.dlq}
- * with the reason in {@code dead-letter-reason}; the consumer goes on. ScanCompleted and RunRejected
- * share the topic but are not ours: they are acknowledged without a word.
+ * The one incoming channel: {@code patchflow.scans}, a batch at a time. Hands the batch's
+ * {@link InstanceScanned} events to the {@link BackupService} and publishes the outcomes. ScanCompleted and
+ * RunRejected share the topic but are not ours. Poison records and dependency failures are the shared
+ * pipeline's business ({@link RecordPipeline}).
  */
 @ApplicationScoped
 public class ScanConsumer {
@@ -34,48 +39,46 @@ public class ScanConsumer {
     /** Incoming channel = topic. */
     public static final String CHANNEL = Topics.SCANS;
 
-    /** {@code ce_source} of every event this service emits. */
-    public static final String SOURCE = "/patchflow/backup-svc";
-
     private static final Logger LOG = Logger.getLogger(ScanConsumer.class);
 
-    private final EventCodec codec;
+    private final RecordPipeline pipeline;
     private final BackupService backups;
     private final EventPublisher publisher;
     private final MeterRegistry meters;
 
     @Inject
-    public ScanConsumer(EventCodec codec, BackupService backups, EventPublisher publisher, MeterRegistry meters) {
-        this.codec = codec;
+    public ScanConsumer(Pipelines pipelines, BackupService backups, EventPublisher publisher, MeterRegistry meters) {
+        this.pipeline = pipelines.forTopic(CHANNEL, Set.of(EventType.INSTANCE_SCANNED));
         this.backups = backups;
         this.publisher = publisher;
         this.meters = meters;
     }
 
-    // Blocking and ordered: archiving and uploading block, and one key's events must stay in order.
+    // Blocking and ordered: a batch is handled before the next one, so one key's events stay in order.
     @Incoming(CHANNEL)
     @Blocking
-    public void onScan(ConsumerRecord<String, byte[]> record) {
-        CloudEvent<?> event = codec.decode(record);
-        if (!(event.data() instanceof InstanceScanned scanned)) {
-            if (!CHANNEL.equals(event.type().topic())) {
-                throw new InvalidEventException(event.type().simpleName() + " does not belong on " + CHANNEL);
-            }
-            LOG.debugf("ignoring %s %s: not handled by backup-svc", event.type().simpleName(), event.id());
-            return;
-        }
+    public void onScans(ConsumerRecords<String, byte[]> records) {
+        pipeline.process(Batches.list(records), this::backUp);
+    }
+
+    private void backUp(List<IncomingEvent> events, Refusals refusals) {
         Timer.Sample started = Timer.start(meters);
-        BackupOutcome outcome = backups.backUp(scanned);
-        PatchflowEvent result = outcome.toEvent(scanned.run(), scanned.target());
-        // Attempt 0 always: the event is about the fact (this run, this target), so a re-emitted
-        // outcome carries the id of the first emission and downstream drops it as a duplicate.
-        publisher.publish(CloudEvent.of(SOURCE, result));
-        String kind = kind(outcome);
-        started.stop(meters.timer("patchflow.backup.duration", "outcome", kind));
-        meters.counter("patchflow.backup.outcomes", "outcome", kind, "replayed", String.valueOf(outcome.replayed()))
-                .increment();
-        LOG.infof("%s %s: %s%s", kind, event.key(), result.getClass().getSimpleName(),
-                outcome.replayed() ? " (recorded outcome re-emitted)" : "");
+        List<InstanceScanned> scanned = events.stream().map(e -> (InstanceScanned) e.data()).toList();
+        List<BackupOutcome> outcomes = backups.backUpAll(scanned);
+        List<PatchflowEvent> results = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            results.add(outcomes.get(i).toEvent(scanned.get(i).run(), scanned.get(i).target()));
+        }
+        publisher.publishAll(results);
+        started.stop(meters.timer("patchflow.backup.batch.duration"));
+        for (int i = 0; i < outcomes.size(); i++) {
+            BackupOutcome outcome = outcomes.get(i);
+            String kind = kind(outcome);
+            meters.counter("patchflow.backup.outcomes", "outcome", kind, "replayed",
+                    String.valueOf(outcome.replayed())).increment();
+            LOG.debugf("%s %s: %s%s", kind, events.get(i).key(), results.get(i).getClass().getSimpleName(),
+                    outcome.replayed() ? " (recorded outcome re-emitted)" : "");
+        }
     }
 
     private static String kind(BackupOutcome outcome) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class BackupServiceTest {
         store = new FolderStore(Files.createDirectories(temp.resolve("bucket")));
         service = new BackupService(records,
                 new BackupMethods(List.of(new ArchiveFolderMethod(store, new TreeArchiver(), workDir))),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Executors.newFixedThreadPool(2), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test

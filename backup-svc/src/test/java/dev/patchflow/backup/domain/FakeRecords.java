@@ -2,6 +2,7 @@ package dev.patchflow.backup.domain;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * In-memory {@link BackupRecords} with the same state machine as the Mongo adapter (which has its own
  * test against a wire server), for fast tests of the domain.
  */
-final class FakeRecords implements BackupRecords {
+public final class FakeRecords implements BackupRecords {
 
     final Map<String, BackupRecord> byKey = new ConcurrentHashMap<>();
 
@@ -27,6 +28,28 @@ final class FakeRecords implements BackupRecords {
             return new Acquired(existing.attempt() + 1);
         }
         return new Recorded(existing);
+    }
+
+    @Override
+    public Map<String, Claim> claimAll(List<ClaimRequest> requests, Instant now) {
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        for (ClaimRequest r : requests) {
+            claims.put(r.key(), claim(r.key(), r.runId(), r.targetId(), now));
+        }
+        return claims;
+    }
+
+    @Override
+    public void finishAll(List<Finish> outcomes) {
+        for (Finish f : outcomes) {
+            if (f instanceof Completed c) {
+                completed(c.key(), c.method(), c.restorePoint(), c.at());
+            } else if (f instanceof Skipped s) {
+                skipped(s.key(), s.note(), s.at());
+            } else {
+                failed(f.key(), ((Failed) f).reason(), f.at());
+            }
+        }
     }
 
     @Override
@@ -53,10 +76,12 @@ final class FakeRecords implements BackupRecords {
     }
 
     @Override
-    public List<BackupRecord> completedBefore(Instant cutoff, int limit) {
+    public List<BackupRecord> dueForExpiry(Instant now, Instant cutoff, int limit) {
         return byKey.values()
                 .stream()
-                .filter(r -> r.state() == BackupState.COMPLETED && r.completedAt().isBefore(cutoff))
+                .filter(r -> r.state() == BackupState.COMPLETED && (r.details().containsKey("retainUntil")
+                        ? Instant.parse(r.details().get("retainUntil")).isBefore(now)
+                        : r.completedAt().isBefore(cutoff)))
                 .sorted(Comparator.comparing(BackupRecord::completedAt))
                 .limit(limit)
                 .toList();

@@ -17,13 +17,17 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.bson.Document;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.mongodb.client.MongoClient;
 
@@ -36,12 +40,12 @@ import io.smallrye.reactive.messaging.memory.InMemorySource;
 
 import dev.patchflow.backup.Fixtures;
 import dev.patchflow.backup.InMemoryStackResource;
+import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.BackupCompleted;
-import dev.patchflow.schemas.events.BackupFailed;
 import dev.patchflow.schemas.events.BackupStatus;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchflowEvent;
@@ -54,6 +58,7 @@ import dev.patchflow.schemas.events.ScanCompleted;
  */
 @QuarkusTest
 @WithTestResource(InMemoryStackResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScanConsumerTest {
 
     static final EventCodec CODEC = new EventCodec();
@@ -66,7 +71,7 @@ class ScanConsumerTest {
     @Inject
     MongoClient mongo;
 
-    InMemorySource<ConsumerRecord<String, byte[]>> scans;
+    InMemorySource<ConsumerRecords<String, byte[]>> scans;
     InMemorySink<byte[]> backups;
 
     @BeforeEach
@@ -80,7 +85,7 @@ class ScanConsumerTest {
     void emitsSkippedForAStaticTargetKeyedByRunAndTargetAndRecordsIt() {
         InstanceScanned scanned = Fixtures.scanned("c-static", Fixtures.staticTarget("web-01"));
 
-        scans.send(record(scanned));
+        scans.send(batch(record(scanned)));
 
         CloudEvent<?> out = awaitOne();
         BackupCompleted completed = out.as(BackupCompleted.class).data();
@@ -94,30 +99,41 @@ class ScanConsumerTest {
         assertThat(backupDocument("c-static/web-01").getString("state")).isEqualTo("SKIPPED");
     }
 
+    /**
+     * S3 being down is a dependency failure, not the target's: the backup waits (claimed, IN_PROGRESS), nothing is
+     * emitted, and readiness names the consumer that is retrying and why. (Before the shared pipeline this emitted
+     * BackupFailed, which failed a perfectly good target for a brief outage.) Runs last: its batch never passes.
+     */
     @Test
-    void emitsBackupFailedNamingTheS3EndpointWhenS3IsUnreachable() throws IOException {
+    @Order(Integer.MAX_VALUE)
+    void waitsWithoutEmittingAndIsNotReadyWhileS3IsUnreachable() throws IOException {
         Path install = Files.createTempDirectory("app-");
         Files.writeString(install.resolve("VERSION"), "1.0.0\n");
         InstanceScanned scanned = Fixtures.scanned("c-s3down", Fixtures.directoryTarget("app-01", install));
 
-        scans.send(record(scanned));
+        scans.send(batch(record(scanned)));
 
-        BackupFailed failed = awaitOne().as(BackupFailed.class).data();
         String endpoint = org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("patchflow.s3.endpoint", String.class);
-        assertThat(failed.reason()).startsWith("S3 at " + endpoint + " ").contains("unreachable");
-        assertThat(backupDocument("c-s3down/app-01").getString("state")).isEqualTo("FAILED");
-        assertThat(backupDocument("c-s3down/app-01").getString("reason")).isEqualTo(failed.reason());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
+                .body("checks.find { it.name == 'patchflow consumers' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'patchflow consumers' }.data.'patchflow.scans'",
+                        containsString("S3 at " + endpoint + " is unreachable")));
+        assertThat(backups.received()).isEmpty();
+        assertThat(backupDocument("c-s3down/app-01").getString("state")).isEqualTo("IN_PROGRESS");
     }
 
     @Test
     void aRedeliveredScanGetsTheSameEventIdAndBodyAgain() {
         InstanceScanned scanned = Fixtures.scanned("c-redeliver", Fixtures.staticTarget("web-02"));
-        scans.send(record(scanned));
+        scans.send(batch(record(scanned)));
         CloudEvent<?> first = awaitOne();
         backups.clear();
 
-        scans.send(record(scanned));
+        scans.send(batch(record(scanned)));
 
         CloudEvent<?> again = awaitOne();
         assertThat(again.id()).isEqualTo(first.id());
@@ -127,8 +143,8 @@ class ScanConsumerTest {
 
     @Test
     void ignoresOtherTypesOfTheScansTopic() {
-        scans.send(record(new ScanCompleted(Fixtures.run("c-ignore", false, null), 1)));
-        scans.send(record(Fixtures.scanned("c-ignore", Fixtures.staticTarget("web-03"))));
+        scans.send(batch(record(new ScanCompleted(Fixtures.run("c-ignore", false, null), 1))));
+        scans.send(batch(record(Fixtures.scanned("c-ignore", Fixtures.staticTarget("web-03")))));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !backups.received().isEmpty());
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
@@ -149,7 +165,7 @@ class ScanConsumerTest {
 
     @Test
     void exposesBackupMetricsForPrometheus() {
-        scans.send(record(Fixtures.scanned("c-metrics", Fixtures.staticTarget("web-04"))));
+        scans.send(batch(record(Fixtures.scanned("c-metrics", Fixtures.staticTarget("web-04")))));
         awaitOne();
 
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("patchflow_backup_outcomes"));
@@ -175,6 +191,10 @@ class ScanConsumerTest {
 
     private Document backupDocument(String id) {
         return mongo.getDatabase("backup").getCollection("backups").find(new Document("_id", id)).first();
+    }
+
+    static ConsumerRecords<String, byte[]> batch(ConsumerRecord<String, byte[]> record) {
+        return Batches.of(record);
     }
 
     /** A consumed record exactly as the scanner's producer would have written it. */

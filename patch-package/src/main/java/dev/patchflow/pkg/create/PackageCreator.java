@@ -19,11 +19,13 @@ import dev.patchflow.pkg.PackagePaths;
 import dev.patchflow.pkg.SemVer;
 import dev.patchflow.pkg.archive.TarGzWriter;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
+import dev.patchflow.pkg.crypto.PackageStatement;
 import dev.patchflow.pkg.engine.PackageEngine;
 import dev.patchflow.pkg.internal.Fs;
 import dev.patchflow.pkg.manifest.FullPackage;
 import dev.patchflow.pkg.manifest.ManifestCodec;
 import dev.patchflow.pkg.manifest.Operations;
+import dev.patchflow.pkg.manifest.PackageArtifact;
 import dev.patchflow.pkg.manifest.PatchPackage;
 import dev.patchflow.pkg.manifest.ReleaseManifest;
 import dev.patchflow.pkg.manifest.VersionRange;
@@ -62,9 +64,11 @@ public final class PackageCreator {
         List<String> patchContent = new ArrayList<>(ops.replaceDirectories());
         patchContent.addAll(ops.replaceFiles());
         Path patchFile = req.outDir().resolve("patch-" + from + "-" + to + "-" + arch + ".tar.gz");
-        Signed p = writePackage(req, patchContent, patchFile);
-        PatchPackage patch = new PatchPackage(url(req, patchFile), p.sha256, p.size, p.signature, p.keyId,
+        Written p = writePackage(req, patchContent, patchFile);
+        PatchPackage unsignedPatch = new PatchPackage(url(req, patchFile), p.sha256, p.size, null, null,
                 VersionRange.exactly(from.toString()), ops, null);
+        PatchPackage patch = sign(req, to, unsignedPatch, (sig, id) -> new PatchPackage(unsignedPatch.url(),
+                unsignedPatch.sha256(), unsignedPatch.size(), sig, id, unsignedPatch.fromRange(), ops, null));
 
         FullPackage full = null;
         Path fullFile = null;
@@ -77,8 +81,11 @@ public final class PackageCreator {
                         .toList();
             }
             fullFile = req.outDir().resolve("full-" + to + "-" + arch + ".tar.gz");
-            Signed f = writePackage(req, all, fullFile);
-            full = new FullPackage(url(req, fullFile), f.sha256, f.size, f.signature, f.keyId);
+            Written f = writePackage(req, all, fullFile);
+            FullPackage unsignedFull = new FullPackage(url(req, fullFile), f.sha256, f.size, null, null);
+            full = sign(req, to, unsignedFull,
+                    (sig, id) -> new FullPackage(unsignedFull.url(), unsignedFull.sha256(), unsignedFull.size(), sig,
+                            id));
         }
 
         ReleaseManifest manifest = baseManifest(req, to).withPatch(req.arch(), patch);
@@ -93,9 +100,10 @@ public final class PackageCreator {
         ReleaseManifest existing = null;
         if (Fs.exists(req.manifestFile())) {
             ReleaseManifest m = ManifestCodec.read(req.manifestFile());
-            if (m.semVer().equals(to)) {
+            if (m.semVer().equals(to) && m.formatVersion() == ReleaseManifest.FORMAT) {
                 existing = m; // same release: add or replace this arch's packages
             }
+            // another release, or an older format whose signatures the runner refuses: start afresh
         }
         LocalDate date = req.releaseDate() != null
                 ? req.releaseDate()
@@ -113,10 +121,25 @@ public final class PackageCreator {
         return req.baseUrl().endsWith("/") ? req.baseUrl() + name : req.baseUrl() + "/" + name;
     }
 
-    private record Signed(String sha256, long size, String signature, String keyId) {
+    private record Written(String sha256, long size) {
     }
 
-    private static Signed writePackage(CreateRequest req, List<String> paths, Path file) throws IOException {
+    /**
+     * Signs the entry's {@link PackageStatement} (never the package bytes: a few hundred bytes whatever the
+     * package's size); unsigned when the request has no key.
+     */
+    private static <T extends PackageArtifact> T sign(CreateRequest req, SemVer version, T entry,
+            java.util.function.BiFunction<String, String, T> withSignature) {
+        if (req.signingKey() == null) {
+            return entry;
+        }
+        String signature = Ed25519Keys.sign(req.signingKey(),
+                PackageStatement.of(version.toString(), req.arch(), entry).bytes());
+        return withSignature.apply(signature, Ed25519Keys.keyId(Ed25519Keys.publicKeyOf(req.signingKey())));
+    }
+
+    /** Writes the tar.gz (temp file, fsync, rename) and streams it once for its SHA-256. */
+    private static Written writePackage(CreateRequest req, List<String> paths, Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp); TarGzWriter tar = new TarGzWriter(out)) {
             for (String path : paths) {
@@ -132,16 +155,9 @@ public final class PackageCreator {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        String signature = null;
-        String keyId = null;
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            if (req.signingKey() != null) {
-                signature = Ed25519Keys.sign(req.signingKey(), in);
-                keyId = Ed25519Keys.keyId(Ed25519Keys.publicKeyOf(req.signingKey()));
-            } else {
-                in.transferTo(OutputStream.nullOutputStream());
-            }
+            in.transferTo(OutputStream.nullOutputStream());
         }
-        return new Signed(HexFormat.of().formatHex(sha.digest()), Files.size(file), signature, keyId);
+        return new Written(HexFormat.of().formatHex(sha.digest()), Files.size(file));
     }
 }

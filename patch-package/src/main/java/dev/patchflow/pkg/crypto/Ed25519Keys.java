@@ -1,7 +1,6 @@
 package dev.patchflow.pkg.crypto;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,24 +145,33 @@ public final class Ed25519Keys {
         }
     }
 
-    /** Base64 Ed25519 signature over every byte of {@code in}. */
-    public static String sign(PrivateKey key, InputStream in) throws IOException {
+    /**
+     * Base64 Ed25519 signature over {@code message}. The JDK's Ed25519 holds the whole message in memory
+     * (PureEdDSA hashes it twice), so only small messages are signed: a package's
+     * {@link PackageStatement}, never the package itself.
+     */
+    public static String sign(PrivateKey key, byte[] message) {
         try {
             Signature s = Signature.getInstance(ALGORITHM);
             s.initSign(key);
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0;) {
-                s.update(buf, 0, n);
-            }
+            s.update(message);
             return Base64.getEncoder().encodeToString(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public static String sign(PrivateKey key, Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return sign(key, in);
+    /** Whether {@code signature} is {@code key}'s Ed25519 signature over {@code message}. */
+    public static boolean verify(PublicKey key, byte[] message, byte[] signature) {
+        try {
+            Signature s = Signature.getInstance(ALGORITHM);
+            s.initVerify(key);
+            s.update(message);
+            return s.verify(signature);
+        } catch (java.security.SignatureException e) {
+            return false; // a malformed signature does not verify
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

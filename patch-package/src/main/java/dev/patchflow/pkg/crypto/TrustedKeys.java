@@ -56,13 +56,27 @@ public final class TrustedKeys {
         return new TrustedKeys(map);
     }
 
-    /** Every {@code *.pub.pem} file of a directory (the layout {@code patchctl package keygen} writes). */
+    /**
+     * Every {@code *.pub.pem} file of a directory (the layout {@code patchctl package keygen} and
+     * {@code patchctl package trust} write); a directory that does not exist holds no key. Throws
+     * {@link IllegalArgumentException} naming a file that is not an Ed25519 public key.
+     */
     public static TrustedKeys fromDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new IOException(dir + " is not a directory");
+            }
+            return none();
+        }
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> pems = files.filter(f -> f.getFileName().toString().endsWith(".pub.pem")).sorted().toList();
             List<PublicKey> keys = new java.util.ArrayList<>();
             for (Path pem : pems) {
-                keys.add(Ed25519Keys.readPublicKey(pem));
+                try {
+                    keys.add(Ed25519Keys.readPublicKey(pem));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(pem + ": " + e.getMessage(), e);
+                }
             }
             return of(keys);
         }

@@ -14,7 +14,10 @@ public interface PackageArtifact {
     /** Exact size in bytes. */
     long size();
 
-    /** Base64 Ed25519 signature over the package bytes; {@code null} when unsigned. */
+    /**
+     * Base64 Ed25519 signature over the package's {@link dev.patchflow.pkg.crypto.PackageStatement statement}
+     * (manifest format 2; format 1: over the package bytes); {@code null} when unsigned.
+     */
     String signature();
 
     /** Id of the signing key (first 16 hex of SHA-256 of the raw public key); {@code null} when unsigned. */

@@ -21,6 +21,10 @@ public interface RunnerConfig {
     @WithDefault("16")
     int workers();
 
+    /** Targets of one batch of backup outcomes taken in at a time (the intake only records). */
+    @WithDefault("8")
+    int intakeConcurrency();
+
     /** Per-target timeout when {@code patch.timeoutSeconds} is absent. */
     @WithDefault("10m")
     Duration defaultTimeout();
@@ -55,6 +59,22 @@ public interface RunnerConfig {
     @WithName("package")
     PackageExecutorConfig packageExecutor();
 
+    /** {@code patchflow.runner.sql-schema.*}: the {@code sql-schema} executor. */
+    @WithName("sql-schema")
+    SqlSchemaExecutorConfig sqlSchema();
+
+    /** The {@code sql-schema} executor: declarative MySQL/MariaDB schema patches. */
+    interface SqlSchemaExecutorConfig {
+
+        /**
+         * TEST ONLY: park a schema plan after this statement (for kill -9 tests). Never set in a deployment.
+         */
+        Optional<Integer> testOnlyPauseAfter();
+
+        /** TEST ONLY: a file written when the plan parks. */
+        Optional<Path> testOnlyPauseSignal();
+    }
+
     /** The {@code package} executor: signed release packages from the patch catalog. */
     interface PackageExecutorConfig {
 
@@ -68,7 +88,11 @@ public interface RunnerConfig {
          */
         Optional<Path> workDir();
 
-        /** A directory of trusted Ed25519 public keys ({@code *.pub.pem}, as {@code patchctl package keygen} writes). */
+        /**
+         * A directory of trusted Ed25519 public keys ({@code *.pub.pem}, as {@code patchctl package keygen} and
+         * {@code patchctl package trust} write), read again for every package: a key added there counts without a
+         * restart. A directory that does not exist (yet) holds no key.
+         */
         Optional<Path> trustedKeysDir();
 
         /** Trusted Ed25519 public keys inline: PEM, base64 DER or base64 raw 32 bytes. */
@@ -93,6 +117,17 @@ public interface RunnerConfig {
         @WithDefault("8589934592")
         long maxUncompressedBytes();
 
+        /** Largest file in a package, in bytes (checked at its header, before any of it is written). */
+        @WithDefault("4294967296")
+        long maxEntryBytes();
+
+        /**
+         * Highest compression ratio (content bytes per compressed byte, with 16 MiB of slack), checked while a
+         * package's bytes stream (decompression bombs under the totals).
+         */
+        @WithDefault("200")
+        int maxCompressionRatio();
+
         /** Largest release manifest, in bytes. */
         @WithDefault("1048576")
         int maxManifestBytes();
@@ -110,6 +145,38 @@ public interface RunnerConfig {
 
     /** Rollout defaults. */
     Rollout rollout();
+
+    /** {@code patchflow.runner.ssm.*}: the {@code ssm} executor (AWS Systems Manager Run Command). */
+    Ssm ssm();
+
+    interface Ssm {
+
+        /** The SSM document that patches. */
+        @WithDefault("AWS-RunPatchBaseline")
+        String documentName();
+
+        /** RebootOption when the patch does not set {@code parameters.rebootOption}. */
+        @WithDefault("RebootIfNeeded")
+        String rebootOption();
+
+        /** SendCommand TimeoutSeconds: how long SSM tries to deliver before DeliveryTimedOut. */
+        @WithDefault("10m")
+        Duration deliveryTimeout();
+
+        /** How often an invocation's (and a starting instance's) state is asked for. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** How long a started instance may take to be running and SSM Online, when the run does not say. */
+        @WithDefault("10m")
+        Duration startWaitTimeout();
+
+        /** Where the SSM agent writes the full command output (an S3 bucket of the zone's account); unset: none. */
+        Optional<String> outputS3Bucket();
+
+        @WithDefault("patchflow/ssm")
+        String outputS3Prefix();
+    }
 
     /** {@code patchflow.runner.rollout.*}. */
     interface Rollout {

@@ -8,10 +8,14 @@ import java.time.Clock;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.patchflow.kit.s3.S3Clients;
+import dev.patchflow.kit.s3.S3Config;
+import dev.patchflow.runner.adapters.mongo.MongoSchemaJournal;
 import dev.patchflow.runner.adapters.pkg.PackageExecutorFactory;
 import dev.patchflow.runner.adapters.pkg.PackagePatchExecutor;
-import dev.patchflow.runner.adapters.s3.S3Clients;
 import dev.patchflow.runner.adapters.s3.S3PackageSource;
+import dev.patchflow.runner.adapters.sql.SqlSchemaExecutorFactory;
+import dev.patchflow.runner.adapters.sql.SqlSchemaPatchExecutor;
 import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.domain.rollout.RolloutSettings;
 
@@ -35,10 +39,19 @@ public class RunnerProducers {
     /** The {@code package} executor (a bean of {@code PatchExecutor}, so the registry finds it). */
     @Produces
     @Singleton
-    PackagePatchExecutor packageExecutor(RunnerConfig config, S3Config s3, RunnerSettings settings) {
+    PackagePatchExecutor packageExecutor(RunnerConfig config, S3Config s3, RunnerSettings settings,
+            SqlSchemaPatchExecutor schema) {
         return PackageExecutorFactory.create(config.packageExecutor(),
                 new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()),
-                settings.workDir());
+                settings.workDir(), schema);
+    }
+
+    /** The {@code sql-schema} executor; desired schemas come from the patch catalog (or http(s)). */
+    @Produces
+    @Singleton
+    SqlSchemaPatchExecutor sqlSchemaExecutor(RunnerConfig config, S3Config s3, MongoSchemaJournal journal) {
+        return SqlSchemaExecutorFactory.create(config.sqlSchema(),
+                new S3PackageSource(S3Clients.build(s3), config.packageExecutor().catalogBucket()), journal);
     }
 
     @Produces

@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.rollout.ClusterGate;
 import dev.patchflow.runner.domain.rollout.RolloutScheduler;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
@@ -49,9 +51,17 @@ public class BackupIntake {
     private final Dispatcher dispatcher;
     private final RolloutScheduler scheduler;
     private final Clock clock;
+    private final ClusterGate gate;
 
     public BackupIntake(RunTargetStore store, OutcomeRecorder recorder, Dispatcher dispatcher,
             RolloutScheduler scheduler, Clock clock) {
+        this(store, recorder, dispatcher, scheduler, clock, ClusterGate.OPEN);
+    }
+
+    @Inject
+    public BackupIntake(RunTargetStore store, OutcomeRecorder recorder, Dispatcher dispatcher,
+            RolloutScheduler scheduler, Clock clock, ClusterGate gate) {
+        this.gate = gate;
         this.store = store;
         this.scheduler = scheduler;
         this.recorder = recorder;
@@ -60,6 +70,8 @@ public class BackupIntake {
     }
 
     public Result onBackupCompleted(BackupCompleted event) {
+        // Recorded before the target is: a cluster's preflight must never miss a node's backup.
+        gate.backupCompleted(event);
         return accept(event.run(), event.target(), null);
     }
 

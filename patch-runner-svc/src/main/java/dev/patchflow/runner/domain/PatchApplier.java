@@ -192,14 +192,13 @@ public class PatchApplier {
                 result = ((AdoptableExecutor) executor)
                         .adopt(new ExecutionRequest(run, target, dryRun, timeout, output, lease, null), earlier.get())
                         .orElse(null);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "cannot adopt process %d of %s", earlier.get().pid(), claimed.id());
-                result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
-                        Duration.ofNanos(System.nanoTime() - started), Map.of());
+            } catch (RuntimeException | Error e) {
+                LOG.warnf(e, "cannot adopt %s of %s", earlier.get().describe(), claimed.id());
+                result = executorFailed(executor, e, started);
             }
             if (result == null) {
-                LOG.infof("%s: the recorded process %d is gone without an exit code; executing again", claimed.id(),
-                        earlier.get().pid());
+                LOG.infof("%s: the recorded %s is gone without an outcome; executing again", claimed.id(),
+                        earlier.get().describe());
                 deleteQuietly(output);
             }
         }
@@ -226,10 +225,11 @@ public class PatchApplier {
                         ? executor.execute(request)
                         : ExecutionResult.failure("not patched: " + stepDownFailure, null,
                                 Duration.ofNanos(System.nanoTime() - started), Map.of("stepDown", "failed"));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too (e.g. OutOfMemoryError on this worker): the target must end with a recorded outcome,
+                // or it would stay RUNNING and be retried into the same failure after every lease.
                 LOG.warnf(e, "executor %s failed on %s", executor.name(), claimed.id());
-                result = ExecutionResult.failure("executor " + executor.name() + " failed: " + e.getMessage(), null,
-                        Duration.ofNanos(System.nanoTime() - started), Map.of());
+                result = executorFailed(executor, e, started);
             }
         }
         boolean keepFiles = false;
@@ -242,7 +242,7 @@ public class PatchApplier {
             Map<String, String> details = new TreeMap<>(result.details());
             details.put("executor", executor.name());
             if (adopted) {
-                details.put("adopted", "outcome of process " + earlier.get().pid()
+                details.put("adopted", "outcome of " + earlier.get().describe()
                         + " started before the runner restarted");
             }
             if (lease != null) {
@@ -291,11 +291,18 @@ public class PatchApplier {
             if (!keepFiles) {
                 // The outcome is about to be recorded: the child's files are no longer needed for adoption.
                 deleteQuietly(output);
-                if (child.get() != null) {
+                if (child.get() != null && child.get().exitFile() != null) {
                     deleteQuietly(Path.of(child.get().exitFile()));
                 }
             }
         }
+    }
+
+    /** A throwable out of an executor is a failure of the target, with what was thrown as its reason. */
+    private static ExecutionResult executorFailed(PatchExecutor executor, Throwable e, long started) {
+        String what = e instanceof Error ? e.toString() : String.valueOf(e.getMessage());
+        return ExecutionResult.failure("executor " + executor.name() + " failed: " + what, null,
+                Duration.ofNanos(System.nanoTime() - started), Map.of("executorFailure", e.getClass().getName()));
     }
 
     private static void deleteQuietly(Path file) {

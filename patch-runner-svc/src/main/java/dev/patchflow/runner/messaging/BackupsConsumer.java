@@ -1,26 +1,36 @@
 package dev.patchflow.runner.messaging;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.common.annotation.Blocking;
 
+import dev.patchflow.kit.messaging.Batches;
+import dev.patchflow.kit.messaging.IncomingEvent;
+import dev.patchflow.kit.messaging.KeyOrder;
+import dev.patchflow.kit.messaging.Pipelines;
+import dev.patchflow.kit.messaging.RecordPipeline;
+import dev.patchflow.kit.messaging.Refusals;
+import dev.patchflow.runner.config.RunnerConfig;
 import dev.patchflow.runner.domain.BackupIntake;
-import dev.patchflow.schemas.CloudEvent;
-import dev.patchflow.schemas.EventCodec;
-import dev.patchflow.schemas.InvalidEventException;
+import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
 
 /**
- * {@link Topics#BACKUPS} → {@link BackupIntake}. Only records and returns (the dispatcher executes), so the
- * consumer keeps up with thousands of targets. A record that does not decode throws
- * {@link InvalidEventException}: the channel's dead-letter strategy sends it to {@code patchflow.backups.dlq}
- * with the exception message as {@code dead-letter-reason}.
+ * {@link Topics#BACKUPS} → {@link BackupIntake}, a batch at a time. The intake only records and returns (the
+ * dispatcher executes), so the consumer keeps up with thousands of targets; a batch's targets are taken in
+ * concurrently ({@code patchflow.runner.intake-concurrency}, one target's events in order).
  */
 @ApplicationScoped
 public class BackupsConsumer {
@@ -28,34 +38,36 @@ public class BackupsConsumer {
     /** Channel = topic. */
     public static final String CHANNEL = Topics.BACKUPS;
 
-    /** Worker pool of the intake; its size is {@code smallrye.messaging.worker.runner-intake.max-concurrency}. */
-    public static final String INTAKE_POOL = "runner-intake";
-
-    private static final Logger LOG = Logger.getLogger(BackupsConsumer.class);
-
-    private final EventCodec codec = new EventCodec();
+    private final RecordPipeline pipeline;
     private final BackupIntake intake;
+    private final ExecutorService workers;
 
-    public BackupsConsumer(BackupIntake intake) {
+    public BackupsConsumer(Pipelines pipelines, BackupIntake intake, RunnerConfig config) {
+        int concurrency = Math.max(1, config.intakeConcurrency());
+        this.pipeline = pipelines.forTopic(CHANNEL, Set.of(EventType.BACKUP_COMPLETED, EventType.BACKUP_FAILED));
         this.intake = intake;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "runner-intake-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /**
-     * Unordered on a bounded pool: the intake is idempotent per {@code runId/targetId} and commutative, so
-     * records need not wait for each other; the connector still commits offsets only up to the oldest
-     * unacknowledged record.
-     */
     @Incoming(CHANNEL)
-    @Blocking(value = INTAKE_POOL, ordered = false)
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        CloudEvent<?> event = codec.decode(record);
-        if (event.data() instanceof BackupCompleted completed) {
-            BackupIntake.Result result = intake.onBackupCompleted(completed);
-            LOG.debugf("BackupCompleted %s/%s: %s", completed.runId(), completed.targetId(), result);
-        } else if (event.data() instanceof BackupFailed failed) {
-            BackupIntake.Result result = intake.onBackupFailed(failed);
-            LOG.debugf("BackupFailed %s/%s: %s", failed.runId(), failed.targetId(), result);
-        }
-        // Any other valid type on this topic is not ours: acknowledged and ignored.
+    @Blocking
+    public void consume(ConsumerRecords<String, byte[]> records) {
+        pipeline.process(Batches.list(records), this::takeIn);
+    }
+
+    private void takeIn(List<IncomingEvent> events, Refusals refusals) throws Exception {
+        KeyOrder.map(events, workers, event -> event.data() instanceof BackupCompleted completed
+                ? intake.onBackupCompleted(completed)
+                : intake.onBackupFailed((BackupFailed) event.data()));
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
     }
 }

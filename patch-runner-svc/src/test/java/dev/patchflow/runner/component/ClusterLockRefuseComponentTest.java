@@ -62,10 +62,10 @@ class ClusterLockRefuseComponentTest {
         RunContext first = Fixtures.run(newRunId(), scripted(3000), false, Phases.ALL, null);
         RunContext second = Fixtures.run(newRunId(), scripted(0), false, Phases.ALL, null);
 
-        backups.send(Records.consumerRecord("/patchflow/backup-svc",
+        backups.send(Records.batch("/patchflow/backup-svc",
                 Fixtures.backupCompleted(first, Fixtures.clusterNode("mongo-1", "rs-refuse"))));
         await().atMost(ClusterLockSupport.WAIT).until(() -> executor.invocations(first.runId(), "mongo-1") == 1);
-        backups.send(Records.consumerRecord("/patchflow/backup-svc",
+        backups.send(Records.batch("/patchflow/backup-svc",
                 Fixtures.backupCompleted(second, Fixtures.clusterNode("mongo-2", "rs-refuse"))));
 
         List<CloudEvent<?>> outcomes = awaitOutcomes(patches, first.runId() + "/mongo-1",
@@ -88,7 +88,7 @@ class ClusterLockRefuseComponentTest {
         RunContext run = Fixtures.run(newRunId(), scripted(300), false, Phases.ALL, "4");
 
         for (int i = 0; i < 3; i++) {
-            backups.send(Records.consumerRecord("/patchflow/backup-svc",
+            backups.send(Records.batch("/patchflow/backup-svc",
                     Fixtures.backupCompleted(run, Fixtures.clusterNode("node-" + i, "rs-own"))));
         }
 

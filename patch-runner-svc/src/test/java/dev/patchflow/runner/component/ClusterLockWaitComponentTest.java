@@ -67,7 +67,7 @@ class ClusterLockWaitComponentTest {
     }
 
     private void backupCompleted(RunContext run, String targetId, String clusterId) {
-        backups.send(Records.consumerRecord("/patchflow/backup-svc",
+        backups.send(Records.batch("/patchflow/backup-svc",
                 Fixtures.backupCompleted(run, Fixtures.clusterNode(targetId, clusterId))));
     }
 

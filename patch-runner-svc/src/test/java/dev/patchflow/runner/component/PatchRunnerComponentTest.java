@@ -95,7 +95,7 @@ class PatchRunnerComponentTest {
     }
 
     private void backupCompleted(RunContext run, Target target) {
-        backups.send(Records.consumerRecord(BACKUP_SVC, Fixtures.backupCompleted(run, target)));
+        backups.send(Records.batch(BACKUP_SVC, Fixtures.backupCompleted(run, target)));
     }
 
     /** Every outcome emitted for the run, decoded through the contract, with its Kafka key checked. */
@@ -127,6 +127,28 @@ class PatchRunnerComponentTest {
     }
 
     @Test
+    void anExecutorThatThrowsAnErrorEndsTheTargetPatchFailedAndFreesItsSlot() {
+        // Issue #7, finding 2: an OutOfMemoryError on a worker left its target RUNNING with no outcome ("patched
+        // 0" forever). With one slot, the next targets only run if the failed one freed it.
+        RunContext run = Fixtures.run(newRunId(), scripted(Map.of("throwError.oom-0", "true")), false, Phases.ALL,
+                "1");
+
+        List.of("oom-0", "ok-1", "ok-2").forEach(id -> backupCompleted(run, Fixtures.staticTarget(id)));
+
+        List<CloudEvent<?>> outcomes = awaitOutcomes(run.runId(), 3);
+        assertThat(outcomes).hasSize(3);
+        assertThat(outcomes).filteredOn(e -> e.data() instanceof PatchFailed).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo("oom-0");
+            assertThat(((PatchFailed) e.data()).reason())
+                    .isEqualTo("executor scripted failed: java.lang.OutOfMemoryError: Java heap space (scripted for "
+                            + "oom-0)");
+        });
+        assertThat(outcomes).filteredOn(e -> e.data() instanceof PatchApplied).extracting(CloudEvent::subject)
+                .containsExactlyInAnyOrder("ok-1", "ok-2");
+        assertThat(executor.maxInFlight(run.runId())).isEqualTo(1);
+    }
+
+    @Test
     void neverExecutesMoreTargetsOfOneRunAtOnceThanItsMaxConcurrency() {
         RunContext run = Fixtures.run(newRunId(), scripted(Map.of("holdMillis", "200")), false, Phases.ALL, "3");
 
@@ -144,7 +166,7 @@ class PatchRunnerComponentTest {
     @Test
     void aPercentageMaxConcurrencyIsOfTheRunsScannedTargetCount() {
         RunContext run = Fixtures.run(newRunId(), scripted(Map.of("holdMillis", "200")), false, Phases.ALL, "20%");
-        scans.send(Records.consumerRecord("/patchflow/scanner-svc", new ScanCompleted(run, 10)));
+        scans.send(Records.batch("/patchflow/scanner-svc", new ScanCompleted(run, 10)));
         MongoCollection<Document> runs = mongo.getDatabase("runner").getCollection("runs");
         await().atMost(WAIT).until(() -> runs.find(new Document("_id", run.runId())).first() != null);
         assertThat(runs.find(new Document("_id", run.runId())).first()).containsEntry("targetCount", 10);
@@ -160,7 +182,7 @@ class PatchRunnerComponentTest {
         RunContext run = Fixtures.run(newRunId(), scripted(Map.of()), false, Phases.ALL, null);
         Target target = Fixtures.staticTarget("db-1");
 
-        backups.send(Records.consumerRecord(BACKUP_SVC, Fixtures.backupFailed(run, target, "disk full")));
+        backups.send(Records.batch(BACKUP_SVC, Fixtures.backupFailed(run, target, "disk full")));
 
         CloudEvent<?> outcome = awaitOutcomes(run.runId(), 1).get(0);
         assertThat(outcome.data()).isInstanceOfSatisfying(PatchFailed.class,

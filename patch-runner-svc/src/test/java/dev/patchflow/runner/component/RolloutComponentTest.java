@@ -135,7 +135,7 @@ class RolloutComponentTest {
         // Not verified yet: approving is refused and nothing else starts.
         given().post("/api/runs/{id}/approve", run.runId()).then().statusCode(409);
         Target canaryTarget = target(canary.get(0));
-        validations.send(Records.consumerRecord("/patchflow/validator-svc",
+        validations.send(Records.batch("/patchflow/validator-svc",
                 new ValidationPassed(run, canaryTarget, List.of(new CheckResult("v", "version", true, "ok")), false)));
 
         RunGateChanged waiting = awaitRunEvent(run, RunGateChanged.class, 1).get(0);
@@ -162,7 +162,7 @@ class RolloutComponentTest {
         List<CloudEvent<?>> canary = awaitPatchOutcomes(run, 2);
         assertThat(executor.started(run.runId())).hasSize(2);
         for (CloudEvent<?> e : canary) {
-            validations.send(Records.consumerRecord("/patchflow/validator-svc",
+            validations.send(Records.batch("/patchflow/validator-svc",
                     new ValidationPassed(run, target(e), List.of(), true)));
         }
 
@@ -181,7 +181,7 @@ class RolloutComponentTest {
 
         CloudEvent<?> canary = awaitPatchOutcomes(run, 1).get(0);
         CheckResult bad = new CheckResult("health", "command", false, "exit 1");
-        validations.send(Records.consumerRecord("/patchflow/validator-svc",
+        validations.send(Records.batch("/patchflow/validator-svc",
                 new ValidationFailed(run, target(canary), List.of(bad), List.of(bad))));
 
         RunHalted halted = awaitRunEvent(run, RunHalted.class, 1).get(0);
@@ -305,9 +305,9 @@ class RolloutComponentTest {
     // --- helpers ---------------------------------------------------------------------------------
 
     private void start(RunContext run, List<Target> fleet) {
-        scans.send(Records.consumerRecord("/patchflow/scanner-svc", new ScanCompleted(run, fleet.size())));
+        scans.send(Records.batch("/patchflow/scanner-svc", new ScanCompleted(run, fleet.size())));
         for (Target t : fleet) {
-            backups.send(Records.consumerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, t)));
+            backups.send(Records.batch("/patchflow/backup-svc", Fixtures.backupCompleted(run, t)));
         }
     }
 

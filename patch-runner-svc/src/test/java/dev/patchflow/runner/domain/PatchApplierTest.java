@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.patchflow.runner.support.Fixtures;
 import dev.patchflow.schemas.events.PatchApplied;
+import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchStatus;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.Phases;
@@ -43,6 +44,7 @@ class PatchApplierTest {
     private LedgerClaim claim = new LedgerClaim.Claimed(1);
     private boolean interruptDuringExecution;
     private ExecutionResult scriptedResult = ExecutionResult.success(0, Duration.ofMillis(12), Map.of());
+    private Error thrown;
 
     private PatchApplier applier() {
         RunnerSettings settings = new RunnerSettings(4, 4, Duration.ofMinutes(10), Duration.ofSeconds(5),
@@ -63,6 +65,9 @@ class PatchApplierTest {
                     Files.writeString(request.output(), "did it\n");
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
+                }
+                if (thrown != null) {
+                    throw thrown;
                 }
                 if (interruptDuringExecution) {
                     Thread.currentThread().interrupt();
@@ -89,6 +94,23 @@ class PatchApplierTest {
             assertThat(a.outputTail()).isEqualTo("did it");
             assertThat(a.outputLocation()).isEqualTo("s3://patchflow/logs/run-2/db-1.log");
             assertThat(a.durationMs()).isEqualTo(12);
+        });
+        assertThat(recorded).containsEntry("run-2/db-1", published.get(0));
+    }
+
+    @Test
+    void anExecutorThatThrowsAnErrorEndsTheTargetPatchFailedWithWhatWasThrown() {
+        // Finding 2 of issue #7: an OutOfMemoryError on a worker left the target without any outcome.
+        thrown = new OutOfMemoryError("Java heap space");
+
+        applier().apply(target);
+
+        assertThat(ledgerWrites).containsExactly("failed db-1|demo-app|1.1.0 run-2 null");
+        assertThat(published).singleElement().isInstanceOfSatisfying(PatchFailed.class, f -> {
+            assertThat(f.reason()).isEqualTo("executor fake failed: java.lang.OutOfMemoryError: Java heap space");
+            assertThat(f.details()).containsEntry("executorFailure", "java.lang.OutOfMemoryError")
+                    .containsEntry("executor", "fake");
+            assertThat(f.outputTail()).isEqualTo("did it");
         });
         assertThat(recorded).containsEntry("run-2/db-1", published.get(0));
     }

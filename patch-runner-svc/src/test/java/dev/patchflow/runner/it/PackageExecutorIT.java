@@ -18,10 +18,10 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
+import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
 import dev.patchflow.runner.support.Catalog;
 import dev.patchflow.runner.support.Fixtures;
-import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.PackageFixtures;
 import dev.patchflow.runner.support.PackageFixtures.Release;
 import dev.patchflow.runner.support.PackageKeysTestResource;

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.localstack.ServiceProcess;
+import dev.patchflow.localstack.testing.KafkaProbe;
+import dev.patchflow.pkg.create.CreateRequest;
+import dev.patchflow.pkg.create.CreateResult;
+import dev.patchflow.pkg.create.PackageCreator;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
 import dev.patchflow.runner.support.Catalog;
 import dev.patchflow.runner.support.Fixtures;
-import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.PackageFixtures;
 import dev.patchflow.runner.support.PackageFixtures.Release;
 import dev.patchflow.runner.support.Records;
@@ -43,7 +43,8 @@ import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
 
 /**
- * Crash safety of the {@code package} executor with the packaged service: the runner ({@code java -jar
+ * The {@code package} executor in the packaged service. A 200 MB package applied by a runner with the
+ * launcher's heap (-Xmx384m). Crash safety: the runner ({@code java -jar
  * quarkus-run.jar}, as the launcher starts it) is parked mid-apply by the test-only hook
  * ({@code patchflow.runner.package.test-only-pause-at}), killed with SIGKILL, and started again without the
  * hook. At start it recovers the install before dispatching anything — fully old (ROLLED_BACK) or fully new
@@ -57,8 +58,7 @@ class PackagedPackageExecutorIT {
     @TempDir
     Path dir;
 
-    private final List<Process> services = new ArrayList<>();
-    private final Map<Process, Integer> ports = new HashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private Path keysDir;
     private Path workDir;
     private Path signal;
@@ -72,11 +72,8 @@ class PackagedPackageExecutorIT {
     }
 
     @AfterEach
-    void stopServices() throws InterruptedException {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
+    void stopServices() {
+        services.forEach(ServiceProcess::close);
     }
 
     @Test
@@ -111,6 +108,69 @@ class PackagedPackageExecutorIT {
         assertThat(PackageFixtures.content(crash.install())).isEqualTo(crash.toContent());
     }
 
+    @Test
+    void aTwoHundredMegabytePackageIsAppliedByARunnerWithTheLaunchersHeap() throws Exception {
+        // Issue #7, finding 2: with the launcher's -Xmx384m, verifying a 200 MB package held it in the JDK's
+        // Ed25519, threw OutOfMemoryError on the worker, and the run stayed at "patched 0" forever.
+        LocalStack stack = localStack.stack();
+        Path from = dir.resolve("big/tree-1.0.0");
+        Path to = dir.resolve("big/tree-1.1.0");
+        PackageFixtures.writeFromTree(from);
+        PackageFixtures.writeToTree(to);
+        Path blob = Files.createDirectories(to.resolve("data")).resolve("blob.bin");
+        writeIncompressible(blob, 200L << 20);
+        Path out = dir.resolve("big/out");
+        CreateResult created = PackageCreator.create(new CreateRequest(from, to, PackageFixtures.TO,
+                PackageFixtures.ARCH, Ed25519Keys.readPrivateKey(keysDir.resolve("catalog.key.pem")), out,
+                out.resolve("manifest.json"), false, null, "200 MB release", LocalDate.of(2026, 11, 20)));
+        assertThat(Files.size(created.patchFile())).isGreaterThan(200L << 20);
+        String prefix = "releases/" + UUID.randomUUID();
+        Catalog catalog = new Catalog(stack);
+        catalog.upload(prefix + "/" + created.patchFile().getFileName(), created.patchFile());
+        catalog.upload(prefix + "/manifest.json", out.resolve("manifest.json"));
+        Path install = PackageFixtures.install(dir.resolve("fleet/pkg-big"));
+        PatchSpec patch = new PatchSpec("app-" + UUID.randomUUID(), PackageFixtures.TO, "package", null, 600,
+                Map.of("manifest", "s3://" + Catalog.BUCKET + "/" + prefix + "/manifest.json"));
+        RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, false, Phases.ALL, null);
+        Target target = Fixtures.directoryTarget("pkg-big", install.toString());
+
+        ServiceProcess runner = start(stack, "big", null, ServiceProcess.DEFAULT_JVM_OPTIONS);
+        try (KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES)) {
+            try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS)) {
+                backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
+            }
+            // Downloading, hashing, inspecting, extracting and applying 200 MB takes a while on a shared machine.
+            ConsumerRecord<String, byte[]> outcome = await().atMost(Duration.ofMinutes(8))
+                    .ignoreExceptions()
+                    .until(() -> patches.awaitKey(run.runId() + "/pkg-big", 1), records -> !records.isEmpty())
+                    .get(0);
+            PatchApplied applied = Records.CODEC.decode(outcome).as(PatchApplied.class).data();
+            assertThat(applied.status()).isEqualTo(PatchStatus.APPLIED);
+            assertThat(applied.details()).containsEntry("strategy", "PatchUpgrade")
+                    .containsEntry("downloadBytes", String.valueOf(Files.size(created.patchFile())));
+        }
+        assertThat(runner.isAlive()).isTrue();
+        assertThat(Files.readString(install.resolve("VERSION")).trim()).isEqualTo(PackageFixtures.TO);
+        assertThat(Files.mismatch(install.resolve("data/blob.bin"), blob)).isEqualTo(-1);
+        assertThat(Files.readString(runner.logFile())).doesNotContain("OutOfMemoryError");
+    }
+
+    private static void writeIncompressible(Path file, long size) throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        byte[] buf = new byte[1 << 16];
+        try (java.io.OutputStream os = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; left -= buf.length) {
+                for (int i = 0; i < buf.length; i += 8) {
+                    long r = random.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        buf[i + b] = (byte) (r >>> (8 * b));
+                    }
+                }
+                os.write(buf, 0, (int) Math.min(buf.length, left));
+            }
+        }
+    }
+
     /** A runner parked at {@code pauseAt}, killed with SIGKILL, and a second one started and ready. */
     private Crash crashMidApply(String pauseAt, String targetId) throws Exception {
         LocalStack stack = localStack.stack();
@@ -127,8 +187,7 @@ class PackagedPackageExecutorIT {
         RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, false, Phases.ALL, null);
         Target target = Fixtures.directoryTarget(targetId, install.toString());
 
-        Process first = start(stack, "first-" + targetId, pauseAt);
-        awaitReady(first, "first-" + targetId);
+        ServiceProcess first = start(stack, "first-" + targetId, pauseAt);
         KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES);
         try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS)) {
             backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
@@ -139,10 +198,9 @@ class PackagedPackageExecutorIT {
             assertThat(PackageFixtures.content(install)).isNotEqualTo(fromContent).isNotEqualTo(toContent);
         }
 
-        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no rollback in the dying process
+        first.kill(); // SIGKILL: no shutdown hook, no rollback in the dying process
         Files.delete(signal);
-        Process second = start(stack, "second-" + targetId, null);
-        awaitReady(second, "second-" + targetId);
+        ServiceProcess second = start(stack, "second-" + targetId, null);
         return new Crash(install, fromContent, toContent, patches, run.runId() + "/" + targetId);
     }
 
@@ -164,58 +222,30 @@ class PackagedPackageExecutorIT {
         }
     }
 
-    private Process start(LocalStack stack, String name, String pauseAt) throws IOException {
-        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("package the module first (mvn verify)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        int port = freePort();
-        command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dpatchflow.runner.lease-grace=1s");
-        command.add("-Dpatchflow.runner.lease-check-interval=1s");
-        command.add("-Dpatchflow.runner.poll-interval=200ms");
-        command.add("-Dpatchflow.runner.package.trusted-keys-dir=" + keysDir);
-        command.add("-Dpatchflow.runner.package.work-dir=" + workDir);
+    private ServiceProcess start(LocalStack stack, String name, String pauseAt)
+            throws IOException, InterruptedException {
+        return start(stack, name, pauseAt, List.of());
+    }
+
+    /** @param jvmOptions e.g. the launcher's heap ({@link ServiceProcess#DEFAULT_JVM_OPTIONS}); none: the JVM's */
+    private ServiceProcess start(LocalStack stack, String name, String pauseAt, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.put("patchflow.runner.lease-grace", "1s");
+        properties.put("patchflow.runner.lease-check-interval", "1s");
+        properties.put("patchflow.runner.poll-interval", "200ms");
+        properties.put("patchflow.runner.package.trusted-keys-dir", keysDir.toString());
+        properties.put("patchflow.runner.package.work-dir", workDir.toString());
         if (pauseAt != null) {
-            command.add("-Dpatchflow.runner.package.test-only-pause-at=" + pauseAt);
-            command.add("-Dpatchflow.runner.package.test-only-pause-signal=" + signal);
+            properties.put("patchflow.runner.package.test-only-pause-at", pauseAt);
+            properties.put("patchflow.runner.package.test-only-pause-signal", signal.toString());
         }
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "packaged-package-runner-" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        services.add(process);
-        ports.put(process, port);
-        return process;
-    }
-
-    private void awaitReady(Process service, String name) {
-        HttpClient http = HttpClient.newHttpClient();
-        int port = ports.get(service);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as("runner exited, see target/packaged-package-runner-" + name + ".log")
-                    .isTrue();
-            return status(http, port, "/q/health/ready") == 200;
-        });
-    }
-
-    private static int status(HttpClient http, int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ServiceProcess runner = ServiceProcess
+                .forTest("patch-runner-svc", "packaged-package-runner-" + name, properties)
+                .withJvmOptions(jvmOptions)
+                .start();
+        services.add(runner);
+        runner.awaitReady(Duration.ofSeconds(90));
+        return runner;
     }
 }

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.localstack.ServiceProcess;
+import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.support.Fixtures;
-import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.PatchApplied;
@@ -51,23 +47,18 @@ class PackagedRunnerIT {
     @TempDir
     Path dir;
 
-    private final List<Process> services = new ArrayList<>();
-    private final Map<Process, Integer> ports = new HashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
 
     @AfterEach
-    void stopServices() throws InterruptedException {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
+    void stopServices() {
+        services.forEach(ServiceProcess::close);
     }
 
     @Test
     void aRunnerKilledInTheMiddleOfAPatchAdoptsTheStillRunningChildAfterRestartAndReportsItOnce() throws Exception {
         LocalStack stack = localStack.stack();
         // No instance id: the restarted runner is another instance and adopts the target once its lease expired.
-        Process first = start(stack, "first");
-        awaitReady(first, "first");
+        ServiceProcess first = start(stack, "first", Map.of());
 
         Path install = Files.createDirectories(dir.resolve("fleet/app-01"));
         Path invocations = dir.resolve("invocations.log");
@@ -84,8 +75,8 @@ class PackagedRunnerIT {
             backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker));
 
-            first.destroyForcibly().waitFor();
-            Process second = start(stack, "second");
+            first.kill();
+            ServiceProcess second = start(stack, "second", Map.of());
 
             List<ConsumerRecord<String, byte[]>> outcomes = patches.awaitKey("packaged-run/app-01", 1);
             PatchApplied applied = Records.CODEC.decode(outcomes.get(0)).as(PatchApplied.class).data();
@@ -102,8 +93,7 @@ class PackagedRunnerIT {
     void aRunnerKilledMidRunAndRestartedCompletesTheRunWithEveryPatchExecutedExactlyOnce() throws Exception {
         LocalStack stack = localStack.stack();
         String instanceId = "runner-it-" + System.nanoTime();
-        Process first = start(stack, "mid-run-first", "-Dpatchflow.runner.instance-id=" + instanceId);
-        awaitReady(first, "mid-run-first");
+        ServiceProcess first = start(stack, "mid-run-first", Map.of("patchflow.runner.instance-id", instanceId));
 
         Path invocations = Files.createDirectories(dir.resolve("invocations"));
         // The executor's own record: one line per execution, in a file per target.
@@ -122,11 +112,10 @@ class PackagedRunnerIT {
             // Mid-run: patches are executing (their first line is written) and at most half the fleet started.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> invocationFiles(invocations) >= 2);
-            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
-            first.waitFor();
+            first.kill();
             assertThat(invocationFiles(invocations)).as("killed mid-run").isLessThan(targetIds.size());
 
-            Process second = start(stack, "mid-run-second", "-Dpatchflow.runner.instance-id=" + instanceId);
+            ServiceProcess second = start(stack, "mid-run-second", Map.of("patchflow.runner.instance-id", instanceId));
 
             List<PatchApplied> outcomes = new ArrayList<>();
             for (String id : targetIds) {
@@ -157,53 +146,18 @@ class PackagedRunnerIT {
         }
     }
 
-    private Process start(LocalStack stack, String name, String... extraProperties) throws IOException {
-        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("package the module first (mvn verify)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        int port = freePort();
-        command.add("-Dquarkus.http.port=" + port);
+    private ServiceProcess start(LocalStack stack, String name, Map<String, String> extraProperties)
+            throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
         // Short leases and sweeps, so that the killed runner's claim expires within the test.
-        command.add("-Dpatchflow.runner.lease-grace=1s");
-        command.add("-Dpatchflow.runner.lease-check-interval=1s");
-        command.add("-Dpatchflow.runner.poll-interval=200ms");
-        command.addAll(List.of(extraProperties));
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "packaged-runner-" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        services.add(process);
-        ports.put(process, port);
-        return process;
-    }
-
-    private void awaitReady(Process service, String name) {
-        HttpClient http = HttpClient.newHttpClient();
-        int port = ports.get(service);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as("runner exited, see target/packaged-runner-" + name + ".log").isTrue();
-            return status(http, port, "/q/health/ready") == 200;
-        });
-    }
-
-    private static int status(HttpClient http, int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        properties.put("patchflow.runner.lease-grace", "1s");
+        properties.put("patchflow.runner.lease-check-interval", "1s");
+        properties.put("patchflow.runner.poll-interval", "200ms");
+        properties.putAll(extraProperties);
+        ServiceProcess runner = ServiceProcess.forTest("patch-runner-svc", "packaged-runner-" + name, properties)
+                .start();
+        services.add(runner);
+        runner.awaitReady(Duration.ofSeconds(90));
+        return runner;
     }
 }

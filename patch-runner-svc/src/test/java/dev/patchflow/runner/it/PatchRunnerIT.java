@@ -26,8 +26,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackTestResource;
+import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.support.Fixtures;
-import dev.patchflow.runner.support.KafkaProbe;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.CloudEventHeaders;

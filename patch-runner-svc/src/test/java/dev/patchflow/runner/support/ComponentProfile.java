@@ -6,6 +6,8 @@ import java.util.Set;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import dev.patchflow.localstack.testing.MongoServerResource;
+
 /** In-memory channels, mongo-java-server, S3 replaced: the runner's own logic, fast. */
 public class ComponentProfile implements QuarkusTestProfile {
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.DeadLetters;
 import dev.patchflow.schemas.Topics;
 
 /** Swaps the Kafka channels for SmallRye's in-memory connector (fast tests; Kafka behaviour is in the ITs). */
@@ -19,7 +20,7 @@ public class InMemoryMessagingResource implements QuarkusTestResourceLifecycleMa
         for (String channel : new String[]{Topics.BACKUPS, Topics.SCANS, Topics.VALIDATIONS}) {
             properties.put("mp.messaging.incoming.\"" + channel + "\".connector", InMemoryConnector.CONNECTOR);
         }
-        for (String channel : new String[]{Topics.PATCHES, Topics.RUNS}) {
+        for (String channel : new String[]{Topics.PATCHES, Topics.RUNS, DeadLetters.CHANNEL}) {
             properties.put("mp.messaging.outgoing.\"" + channel + "\".connector", InMemoryConnector.CONNECTOR);
         }
         return properties;

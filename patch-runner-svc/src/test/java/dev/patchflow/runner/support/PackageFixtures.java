@@ -26,6 +26,7 @@ import dev.patchflow.pkg.create.CreateRequest;
 import dev.patchflow.pkg.create.CreateResult;
 import dev.patchflow.pkg.create.PackageCreator;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
+import dev.patchflow.pkg.crypto.PackageStatement;
 import dev.patchflow.pkg.manifest.ManifestCodec;
 import dev.patchflow.pkg.manifest.PatchPackage;
 import dev.patchflow.pkg.manifest.ReleaseManifest;
@@ -100,18 +101,35 @@ public final class PackageFixtures {
         return install;
     }
 
+    /** Replaces the patch entry of the manifest with {@code patch} signed by {@code key} (a compromised build). */
+    public static void rewriteSignedPatch(Release release, PatchPackage patch, PrivateKey key) throws IOException {
+        PatchPackage unsigned = new PatchPackage(patch.url(), patch.sha256(), patch.size(), null, null,
+                patch.fromRange(), patch.operations(), patch.notes());
+        rewritePatch(release, new PatchPackage(patch.url(), patch.sha256(), patch.size(),
+                Ed25519Keys.sign(key, PackageStatement.of(release.manifest().version(), ARCH, unsigned).bytes()),
+                Ed25519Keys.keyId(Ed25519Keys.publicKeyOf(key)), patch.fromRange(), patch.operations(),
+                patch.notes()));
+    }
+
     /** Replaces the patch entry of the manifest (and rewrites the file). */
     public static void rewritePatch(Release release, PatchPackage patch) throws IOException {
         ReleaseManifest changed = release.manifest().withPatch(ARCH, patch);
         ManifestCodec.write(release.manifestFile(), changed);
     }
 
-    /** Re-describes a (modified) patch file in the manifest: its real size and hash, signed by {@code key}. */
+    /**
+     * Re-describes a (modified) patch file in the manifest: its real size and hash, signed by {@code key} the way
+     * {@code patchctl package create} signs (the entry's statement), as a compromised build pipeline would.
+     */
     public static void describePatchFile(Release release, Path file, PrivateKey key) throws IOException {
         PatchPackage p = release.manifest().patchFor(ARCH).orElseThrow();
+        PatchPackage unsigned = new PatchPackage(p.url(), sha256(file), Files.size(file), null, null, p.fromRange(),
+                p.operations(), p.notes());
         String keyId = key == null ? null : Ed25519Keys.keyId(Ed25519Keys.publicKeyOf(key));
-        String signature = key == null ? null : Ed25519Keys.sign(key, file);
-        rewritePatch(release, new PatchPackage(p.url(), sha256(file), Files.size(file), signature, keyId,
+        String signature = key == null
+                ? null
+                : Ed25519Keys.sign(key, PackageStatement.of(release.manifest().version(), ARCH, unsigned).bytes());
+        rewritePatch(release, new PatchPackage(p.url(), unsigned.sha256(), unsigned.size(), signature, keyId,
                 p.fromRange(), p.operations(), p.notes()));
     }
 
@@ -133,12 +151,21 @@ public final class PackageFixtures {
         }
     }
 
+    /** Streamed: fixture packages may be larger than the test's heap should hold. */
     public static String sha256(Path file) throws IOException {
+        MessageDigest md;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+            md = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /**

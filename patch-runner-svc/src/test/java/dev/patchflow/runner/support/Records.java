@@ -5,10 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 
+import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.events.PatchflowEvent;
@@ -28,6 +30,11 @@ public final class Records {
     /** What the consumer would get for that record. */
     public static ConsumerRecord<String, byte[]> consumerRecord(String source, PatchflowEvent event) {
         return consumerRecord(producerRecord(source, event));
+    }
+
+    /** A batch of that one record, as a batch channel delivers it. */
+    public static ConsumerRecords<String, byte[]> batch(String source, PatchflowEvent event) {
+        return Batches.of(consumerRecord(source, event));
     }
 
     public static ConsumerRecord<String, byte[]> consumerRecord(ProducerRecord<String, byte[]> record) {

@@ -53,6 +53,10 @@ public class ScriptedExecutor implements PatchExecutor {
         startOrder.computeIfAbsent(runId, k -> new CopyOnWriteArrayList<>()).add(request.target().id());
         running.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(request.target().id());
         try {
+            if (Boolean.parseBoolean(request.patch().parameters().get("throwError." + request.target().id()))) {
+                // What a worker out of memory throws: an Error, which no executor catches by accident.
+                throw new OutOfMemoryError("Java heap space (scripted for " + request.target().id() + ")");
+            }
             if (Boolean.parseBoolean(request.patch().parameters().getOrDefault("gated", "false"))) {
                 int exitCode = gate(runId, request.target().id()).get(60, TimeUnit.SECONDS);
                 Files.writeString(request.output(), "scripted " + request.target().id() + "\n");

@@ -19,6 +19,8 @@ public final class ExitCodes {
     public static final int NOT_FOUND = 6;
     /** {@code package verify} (or {@code publish}): the package does not match its manifest or signature. */
     public static final int REFUSED = 7;
+    /** {@code audit}: the dry run found targets whose version is not the one wanted. */
+    public static final int DRIFT = 8;
 
     private ExitCodes() {
     }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.patchflow.patchctl.pkg.CatalogPublisher;
@@ -15,6 +14,7 @@ import dev.patchflow.patchctl.pkg.S3Location;
 import dev.patchflow.patchctl.pkg.S3Settings;
 import dev.patchflow.patchctl.request.UsageException;
 import dev.patchflow.pkg.Arch;
+import dev.patchflow.pkg.PackageLimits;
 import dev.patchflow.pkg.PackageRefusedException;
 import dev.patchflow.pkg.PackageRefusedException.Reason;
 import dev.patchflow.pkg.SemVer;
@@ -24,6 +24,7 @@ import dev.patchflow.pkg.create.PackageCreator;
 import dev.patchflow.pkg.crypto.Ed25519Keys;
 import dev.patchflow.pkg.crypto.PackageVerifier;
 import dev.patchflow.pkg.crypto.TrustedKeys;
+import dev.patchflow.pkg.engine.PackageChecks;
 import dev.patchflow.pkg.manifest.ManifestCodec;
 import dev.patchflow.pkg.manifest.Operations;
 import dev.patchflow.pkg.manifest.PackageArtifact;
@@ -37,16 +38,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code patchctl package keygen | create | publish | verify}: the release side of the
+ * {@code patchctl package keygen | create | publish | verify | trust}: the release side of the
  * {@code package} executor. The work is done by the {@code patch-package} library (keys, tree diff,
  * tar.gz, Ed25519, manifest) and {@link CatalogPublisher} (S3); these classes map flags and errors.
  */
 @Command(name = "package", mixinStandardHelpOptions = true, description = {
-        "Signed patch packages: make a signing key, build a package and its release manifest, publish them "
-                + "to S3, verify a package.",
+        "Signed patch packages: make a signing key, trust it on the runner's side, build a package and its "
+                + "release manifest, verify it as the runner would, publish them to S3.",
         "Then: patchctl request --package-manifest <s3 uri printed by publish> ..."}, subcommands = {
                 PackageCommand.Keygen.class, PackageCommand.Create.class, PackageCommand.Publish.class,
-                PackageCommand.Verify.class})
+                PackageCommand.Verify.class, PackageCommand.Trust.class})
 public class PackageCommand implements Callable<Integer> {
 
     @Spec
@@ -259,12 +260,18 @@ public class PackageCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true, description = {
-            "Check a package file against its manifest entry (exact size, SHA-256, Ed25519 signature by one of "
-                    + "the trusted keys) - the same checks the runner makes before it touches an install.",
-            "Prints 'OK <sha256> signed by <key id>'."}, footer = {"",
-                    "Exit codes: 0 OK, 2 usage (missing file, no keys), 7 refused (the reason is printed: "
-                            + "SIZE_MISMATCH, HASH_MISMATCH, UNKNOWN_KEY, BAD_SIGNATURE, UNSIGNED, "
-                            + "NO_PACKAGE_FOR_ARCH)."})
+            "Check a package file against its manifest entry (exact size, SHA-256, Ed25519 signature of the entry by "
+                    + "one of the trusted keys) - the checks the runner makes before it downloads the rest.",
+            "With --deep, also every structural check the runner makes before it touches an install: the archive "
+                    + "entry by entry against the operations and the limits, links resolved against the install "
+                    + "(--install) as it would be after the apply, and a safe extraction into a scratch folder; "
+                    + "every refusal is printed, not just the first.",
+            "Prints 'OK <sha256> signed by <key id>' (and with --deep 'OK structure: ...'), or one "
+                    + "'REFUSED <REASON>: <why>' line per refusal."}, footer = {"",
+                            "Exit codes: 0 OK, 2 usage (missing file, no keys), 7 refused (the reasons are printed: "
+                                    + "SIZE_MISMATCH, HASH_MISMATCH, UNKNOWN_KEY, BAD_SIGNATURE, UNSIGNED, "
+                                    + "OUTDATED_MANIFEST, NO_PACKAGE_FOR_ARCH, and with --deep UNSAFE_PATH, "
+                                    + "UNSAFE_ENTRY, STRUCTURE_MISMATCH, ARCHIVE_TOO_LARGE, CORRUPT_ARCHIVE)."})
     public static class Verify implements Callable<Integer> {
 
         @Spec
@@ -285,11 +292,23 @@ public class PackageCommand implements Callable<Integer> {
         @Option(names = "--allow-unsigned", description = "Accept a package the manifest lists without a signature (local demos only).")
         boolean allowUnsigned;
 
+        @Option(names = "--deep", description = "Also run the runner's structural checks (archive, operations, limits, links, extraction into a scratch folder) and print every refusal.")
+        boolean deep;
+
+        @Option(names = "--install", paramLabel = "<dir>", description = "With --deep: judge the operations and the links against this install as it would be after the apply (default: the package alone).")
+        Path install;
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             requireFile(manifest, "--manifest");
             requireFile(packageFile, "--package");
             requireDirectory(keys, "--keys");
+            if (install != null && !deep) {
+                throw new UsageException("--install is only used with --deep");
+            }
+            if (install != null) {
+                requireDirectory(install, "--install");
+            }
             ReleaseManifest release;
             try {
                 release = ManifestCodec.read(manifest);
@@ -307,22 +326,139 @@ public class PackageCommand implements Callable<Integer> {
             }
             String name = packageFile.getFileName().toString();
             List<Arch> arches = arch == null ? List.of(Arch.values()) : List.of(arch);
-            PackageArtifact artifact = arches.stream()
-                    .map(a -> release.artifactNamed(a, name))
-                    .flatMap(Optional::stream)
+            Arch entryArch = arches.stream()
+                    .filter(a -> release.artifactNamed(a, name).isPresent())
                     .findFirst()
                     .orElseThrow(() -> new PackageRefusedException(Reason.NO_PACKAGE_FOR_ARCH,
                             "the manifest " + manifest + " lists no package named " + name
                                     + (arch == null ? "" : " for " + arch.jsonName())));
-            PackageVerifier.Verified verified;
-            try {
-                verified = new PackageVerifier(trusted, allowUnsigned).verify(packageFile, artifact);
-            } catch (IOException e) {
-                throw new UsageException("--package: cannot read " + packageFile + ": " + e.getMessage(), e);
-            }
+            PackageArtifact artifact = release.artifactNamed(entryArch, name).orElseThrow();
+            PackageVerifier verifier = new PackageVerifier(trusted, allowUnsigned);
             PrintWriter o = spec.commandLine().getOut();
-            o.println("OK " + verified.sha256()
-                    + (verified.keyId() == null ? " unsigned" : " signed by " + verified.keyId()));
+            if (!deep) {
+                PackageVerifier.Verified verified;
+                try {
+                    verified = verifier.verify(packageFile, release, entryArch, artifact);
+                } catch (IOException e) {
+                    throw new UsageException("--package: cannot read " + packageFile + ": " + e.getMessage(), e);
+                }
+                o.println("OK " + verified.sha256()
+                        + (verified.keyId() == null ? " unsigned" : " signed by " + verified.keyId()));
+                o.flush();
+                return ExitCodes.OK;
+            }
+            return deepCheck(o, verifier, release, entryArch, artifact);
+        }
+
+        /** Signature, hash and every structural check, each refusal printed; exit 7 if there is any. */
+        private int deepCheck(PrintWriter o, PackageVerifier verifier, ReleaseManifest release, Arch entryArch,
+                PackageArtifact artifact) throws IOException {
+            List<PackageRefusedException> refusals = new java.util.ArrayList<>();
+            String keyId = null;
+            String sha256 = null;
+            try {
+                keyId = verifier.verifySignature(release, entryArch, artifact);
+            } catch (PackageRefusedException e) {
+                refusals.add(e);
+            }
+            try {
+                sha256 = PackageVerifier.verifyContent(packageFile, artifact);
+            } catch (PackageRefusedException e) {
+                refusals.add(e);
+            }
+            if (refusals.isEmpty()) {
+                o.println("OK " + sha256 + (keyId == null ? " unsigned" : " signed by " + keyId));
+            }
+            Path scratch = Files.createTempDirectory("patchctl-verify-");
+            PackageChecks.Report report;
+            try {
+                report = new PackageChecks(PackageLimits.defaults()).check(packageFile, artifact, install, scratch);
+            } finally {
+                dev.patchflow.pkg.internal.Fs.deleteRecursively(scratch);
+            }
+            refusals.addAll(report.refusals());
+            for (PackageRefusedException r : refusals) {
+                o.println("REFUSED " + r.getMessage());
+            }
+            for (String note : report.notes()) {
+                o.println("note: " + note);
+            }
+            if (refusals.isEmpty()) {
+                int entries = report.index().size();
+                o.printf("OK structure: %d %s, %d bytes; %s; links stay inside %s; safe extraction into a "
+                        + "scratch folder%n", entries, entries == 1 ? "entry" : "entries",
+                        report.index().contentBytes(),
+                        artifact instanceof dev.patchflow.pkg.manifest.PatchPackage
+                                ? "every entry named by the operations and every operation's content present"
+                                : "full package",
+                        install == null ? "the package" : "the install " + install.toAbsolutePath());
+            }
+            o.flush();
+            if (!refusals.isEmpty()) {
+                throw new PackageRefusedException(refusals.get(0).reason(), "the runner would refuse this package: "
+                        + refusals.size() + " refusal(s), each printed as a REFUSED line");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "trust", sortOptions = false, mixinStandardHelpOptions = true, description = {
+            "Add a public key to the folder of keys a runner trusts: it is written as <key id>.pub.pem, and the "
+                    + "runner reads the folder again for every package (no restart).",
+            "The local run's runner reads .patchflow/trusted-keys (what './patchflow up' prints); a deployed runner "
+                    + "reads patchflow.runner.package.trusted-keys-dir.",
+            "Prints the key id and, last, the file written."}, footer = {"",
+                    "Exit codes: 0 trusted (or already trusted), 2 usage (missing file, not an Ed25519 public key, "
+                            + "a private key)."})
+    public static class Trust implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "<pub.pem>", description = "The public key ('package keygen' writes <name>.pub.pem; PEM, base64 DER or raw).")
+        Path publicKey;
+
+        @Option(names = "--dir", paramLabel = "<dir>", defaultValue = "${env:PATCHFLOW_TRUSTED_KEYS:-.patchflow/trusted-keys}", description = "The trusted-keys folder (default: env PATCHFLOW_TRUSTED_KEYS, else the local run's .patchflow/trusted-keys; now: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            requireFile(publicKey, "<pub.pem>");
+            String text;
+            try {
+                text = Files.readString(publicKey, java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UsageException("cannot read " + publicKey + ": " + e.getMessage(), e);
+            }
+            if (text.contains("PRIVATE KEY")) {
+                throw new UsageException(publicKey + " is a private key: give the public one (<name>.pub.pem); a "
+                        + "private key never goes to a runner");
+            }
+            java.security.PublicKey key;
+            try {
+                key = Ed25519Keys.publicKey(text);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(publicKey + " is not an Ed25519 public key: " + e.getMessage(), e);
+            }
+            String keyId = Ed25519Keys.keyId(key);
+            Path target = dir.resolve(keyId + ".pub.pem");
+            PrintWriter o = spec.commandLine().getOut();
+            try {
+                Files.createDirectories(dir);
+                if (Files.isRegularFile(target) && Ed25519Keys.readPublicKey(target).equals(key)) {
+                    o.println("already trusted " + keyId);
+                } else {
+                    // Written beside its final name and renamed: a runner reading the folder never sees half a key.
+                    Path tmp = dir.resolve("." + keyId + ".pub.pem.tmp");
+                    Files.writeString(tmp, Ed25519Keys.toPem(key), java.nio.charset.StandardCharsets.US_ASCII);
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    o.println("trusted " + keyId);
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageException("--dir " + dir + ": " + e.getMessage(), e);
+            }
+            o.println(target.toAbsolutePath());
             o.flush();
             return ExitCodes.OK;
         }

@@ -48,7 +48,7 @@ public class RequestCommand implements Callable<Integer> {
     CommonOptions common;
 
     // --- targets
-    @Option(names = "--inventory", paramLabel = "<file|dir>", required = true, description = "Inventory file (static provider) or folder of installs (directory provider).")
+    @Option(names = "--inventory", paramLabel = "<file|dir>", description = "Inventory file (static provider) or folder of installs (directory provider). Without it, --landing-zones/--environment select EC2 instances (provider aws-ec2).")
     Path inventory;
 
     @Option(names = "--provider", paramLabel = "static|directory", description = "Inventory provider (default: directory for a folder, else static).")
@@ -64,10 +64,10 @@ public class RequestCommand implements Callable<Integer> {
     Map<String, String> labels = new LinkedHashMap<>();
 
     // --- patch
-    @Option(names = "--patch-id", required = true, paramLabel = "<id>", description = "Patch identifier (ledger key with the version).")
+    @Option(names = "--patch-id", paramLabel = "<id>", description = "Patch identifier (ledger key with the version); AWS runs: AWS-RunPatchBaseline.")
     String patchId;
 
-    @Option(names = "--patch-version", required = true, paramLabel = "<version>", description = "Patch version.")
+    @Option(names = "--patch-version", paramLabel = "<version>", description = "Patch version; AWS runs: the run id.")
     String patchVersion;
 
     @Option(names = "--command", paramLabel = "<cmd and args>", description = "Patch command as one string, split into argv honouring '...' and \"...\" quotes (no shell).")
@@ -132,7 +132,7 @@ public class RequestCommand implements Callable<Integer> {
     @Option(names = "--not-after", paramLabel = "<time>", description = "End of the maintenance window (ISO-8601, e.g. 2026-11-20T23:00:00Z): no target starts after it.")
     String notAfter;
 
-    @Option(names = "--check", paramLabel = "version", description = "Post-patch check without argument: 'version' (repeatable).")
+    @Option(names = "--check", paramLabel = "version|kubernetes", description = "Post-patch check without argument: 'version' (the install's VERSION file), 'kubernetes' (the workload Available, every replica ready) (repeatable).")
     List<String> checkTypes = new ArrayList<>();
 
     @Option(names = "--check-command", paramLabel = "<cmd>", description = "Post-patch command check, split like --command (repeatable).")
@@ -220,11 +220,17 @@ public class RequestCommand implements Callable<Integer> {
             // A rejected run may have nothing to report beyond its reason: then there is no folder to print.
             spec.commandLine().getErr().println("patchctl: " + e.getMessage());
         }
-        RunSummary.print(run, out);
+        int code = summarize(run, out);
         if (folder != null) {
             out.println(folder);
         }
         out.flush();
+        return code;
+    }
+
+    /** Prints what a followed run came to; returns the exit code ({@code audit} adds its drift). */
+    protected int summarize(RunView run, PrintWriter out) {
+        RunSummary.print(run, out);
         return ExitCodes.ofOutcome(run.outcome());
     }
 

@@ -13,12 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunView(String runId, String state, String outcome, String reason, Patch patch, String requestedBy,
         String requestedAt, String completedAt, Boolean dryRun, Integer expectedTargets, Counts counts,
-        String reportLocation, List<TargetView> targets) {
+        String reportLocation, List<TargetView> targets, List<Drift> drift) {
 
     public static final String COMPLETED = "COMPLETED";
 
     public RunView {
         targets = targets == null ? List.of() : targets;
+        drift = drift == null ? List.of() : drift;
         counts = counts == null ? Counts.NONE : counts;
     }
 
@@ -28,6 +29,11 @@ public record RunView(String runId, String state, String outcome, String reason,
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Patch(String id, String version) {
+    }
+
+    /** A target whose version is not the one wanted (a dry run's drift). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Drift(String targetId, String versionFound, String versionWanted) {
     }
 
     /** The report's counters; absent numbers read as 0. */

@@ -35,6 +35,8 @@ public final class RequestBuilder {
 
     public static final String PROVIDER_STATIC = "static";
     public static final String PROVIDER_DIRECTORY = "directory";
+    public static final String PROVIDER_AWS = "aws-ec2";
+    public static final String EXECUTOR_SSM = "ssm";
 
     /** The signed-package executor of patch-runner-svc and its parameters. */
     public static final String EXECUTOR_PACKAGE = "package";
@@ -42,6 +44,10 @@ public final class RequestBuilder {
     public static final String PARAM_FORCE_FULL = "forceFull";
     public static final String PARAM_ALLOW_UNSIGNED = "allowUnsigned";
     private static final Set<String> MANIFEST_SCHEMES = Set.of("s3", "http", "https");
+    /** Checks that need no argument: the install's version, a database node's version, its cluster's health. */
+    private static final Set<String> ARGUMENTLESS_CHECKS = Set.of(CheckSpec.VERSION, CheckSpec.KUBERNETES,
+            CheckSpec.DB_VERSION,
+            CheckSpec.DB_CLUSTER);
 
     private final Clock clock;
 
@@ -51,7 +57,27 @@ public final class RequestBuilder {
 
     public PatchRequested build(RequestInput in) {
         WorkflowConfig config = in.config() == null ? WorkflowConfig.EMPTY : WorkflowConfig.load(in.config());
-        PatchRequested request = new PatchRequested(runId(in), clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        String runId = runId(in);
+        if (isAws(in)) {
+            // Seed 004's CLI: --landing-zones / --environment alone are an AWS run, patched with SSM's baseline.
+            in = in.forAws(runId);
+        } else {
+            List<String> missing = new ArrayList<>();
+            if (in.inventory() == null) {
+                missing.add("--inventory");
+            }
+            if (in.patchId() == null) {
+                missing.add("--patch-id");
+            }
+            if (in.patchVersion() == null) {
+                missing.add("--patch-version");
+            }
+            if (!missing.isEmpty()) {
+                throw new UsageException("missing required flags: " + String.join(", ", missing)
+                        + " (an AWS run takes --landing-zones and/or --environment instead of --inventory)");
+            }
+        }
+        PatchRequested request = new PatchRequested(runId, clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 requestedBy(in), patch(in), targets(in), options(in, config));
         validate(request);
         return request;
@@ -162,12 +188,31 @@ public final class RequestBuilder {
         return trimmed;
     }
 
+    /** {@code --provider aws-ec2}, or no {@code --inventory} but landing zones or an environment. */
+    static boolean isAws(RequestInput in) {
+        return PROVIDER_AWS.equals(in.provider()) || (in.inventory() == null && in.provider() == null
+                && (!in.landingZones().isEmpty() || in.environment() != null));
+    }
+
     private static TargetSelector targets(RequestInput in) {
+        if (PROVIDER_AWS.equals(in.provider())) {
+            if (in.inventory() != null) {
+                throw new UsageException("--inventory is not used by AWS runs: the landing zones come from the"
+                        + " landing-zone file the services are configured with; pick them with --landing-zones or"
+                        + " --environment");
+            }
+            return new TargetSelector(PROVIDER_AWS, null, in.environment(), in.landingZones(), in.labels());
+        }
         if (in.inventory() == null) {
             throw new UsageException("--inventory is required (an inventory file or a folder of installs)");
         }
-        Path source = in.inventory().toAbsolutePath().normalize();
         String provider = in.provider();
+        if (provider != null && !PROVIDER_DIRECTORY.equals(provider) && !PROVIDER_STATIC.equals(provider)) {
+            // Not a path here: what the source means is the provider's (kubernetes: <context>[/<namespace>]).
+            return new TargetSelector(provider, in.inventory().toString(), in.environment(), in.landingZones(),
+                    in.labels());
+        }
+        Path source = in.inventory().toAbsolutePath().normalize();
         if (provider == null) {
             if (!Files.exists(source)) {
                 throw new UsageException("--inventory: no such file or folder: " + source
@@ -204,7 +249,24 @@ public final class RequestBuilder {
                 : new RolloutPolicy.CanaryPolicy(r.canaryGate(), r.bakeSeconds());
         RolloutPolicy rollout = new RolloutPolicy(strategy, maxConcurrency, r.batches(), canary, r.maxErrors(), null,
                 notAfter(r.notAfter()));
-        return new RunOptions(in.dryRun(), phases, rollout, checks(in, config));
+        List<CheckSpec> checks = new ArrayList<>(checks(in, config));
+        if (isAws(in) && phases.validation()) {
+            // validation.health_checks / validation.ssm_ping (on unless the file turns them off).
+            if (!Boolean.FALSE.equals(config.healthChecks())) {
+                for (String type : List.of(CheckSpec.AWS_INSTANCE_RUNNING, CheckSpec.AWS_BACKUP_IMAGE,
+                        CheckSpec.AWS_PATCH_COMPLIANCE)) {
+                    if (type.equals(CheckSpec.AWS_BACKUP_IMAGE) && !phases.backup()) {
+                        continue;
+                    }
+                    checks.add(new CheckSpec(type, type, null, null, null, null, null));
+                }
+            }
+            if (!Boolean.FALSE.equals(config.ssmPing())) {
+                checks.add(new CheckSpec(CheckSpec.AWS_SSM_ONLINE, CheckSpec.AWS_SSM_ONLINE, null, null, null, null,
+                        null));
+            }
+        }
+        return new RunOptions(in.dryRun(), phases, rollout, checks, config.aws());
     }
 
     private static java.time.Instant notAfter(String value) {
@@ -227,11 +289,12 @@ public final class RequestBuilder {
         }
         List<CheckSpec> checks = new ArrayList<>();
         for (String type : in.checkTypes()) {
-            if (!CheckSpec.VERSION.equals(type)) {
-                throw new UsageException("--check " + type + ": unknown check; --check takes 'version' "
-                        + "(use --check-command or --check-http for the others)");
+            if (!ARGUMENTLESS_CHECKS.contains(type)) {
+                throw new UsageException(
+                        "--check " + type + ": unknown check; --check takes 'version', 'kubernetes', 'db-version' or "
+                                + "'db-cluster' (use --check-command or --check-http for the others)");
             }
-            checks.add(new CheckSpec(CheckSpec.VERSION, CheckSpec.VERSION, null, null, null, null, null));
+            checks.add(new CheckSpec(type, type, null, null, null, null, null));
         }
         for (String commandLine : in.checkCommands()) {
             List<String> argv = CommandSplitter.split(commandLine);

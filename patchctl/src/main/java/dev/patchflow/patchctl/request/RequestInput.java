@@ -46,6 +46,15 @@ public record RequestInput(Path inventory, String provider, String environment, 
                 allowUnsigned, RolloutInput.NONE);
     }
 
+    /** An AWS run: provider aws-ec2, the ssm executor, and the seed's defaults for the patch identity. */
+    public RequestInput forAws(String runId) {
+        return new RequestInput(inventory, "aws-ec2", environment, landingZones, labels,
+                patchId == null ? "AWS-RunPatchBaseline" : patchId, patchVersion == null ? runId : patchVersion,
+                command, args, executor == null && packageManifest == null ? "ssm" : executor, timeoutSeconds,
+                parameters, dryRun, scannerOnly, backup, patch, validation, maxConcurrency, checkTypes, checkCommands,
+                checkHttp, config, runId, requestedBy, packageManifest, forceFull, allowUnsigned, rollout);
+    }
+
     public RequestInput {
         landingZones = landingZones == null ? List.of() : List.copyOf(landingZones);
         labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.patchflow.schemas.events.AwsOptions;
 import dev.patchflow.schemas.events.CheckSpec;
 
 /**
@@ -29,16 +30,30 @@ import dev.patchflow.schemas.events.CheckSpec;
  *     - {type: http, url: "http://${address}:8080/health", expect_status: 200}
  * </pre>
  *
- * Keys the pipeline has no use for ({@code scanner.timeout}, {@code server_start}, ...) are ignored,
+ * For AWS runs the seed's keys (scanner.timeout, ami_backup.retention_days/timeout/no_reboot, server_start.*, validation.health_checks/ssm_ping) map to the run's AWS options and checks; any other key is refused, naming it.
  * because the same file drives other tools. A value that is absent stays {@code null} so that the
  * flags and the defaults can decide.
  *
  * @param checks {@code null} when the file has no {@code checks:} list
  */
 public record WorkflowConfig(Boolean backup, Boolean patch, Boolean validation, String rolloutStrategy,
-        String maxConcurrency, List<CheckSpec> checks) {
+        String maxConcurrency, List<CheckSpec> checks, AwsOptions aws, Boolean healthChecks, Boolean ssmPing) {
 
-    public static final WorkflowConfig EMPTY = new WorkflowConfig(null, null, null, null, null, null);
+    public static final WorkflowConfig EMPTY = new WorkflowConfig(null, null, null, null, null, null, null, null,
+            null);
+
+    public WorkflowConfig(Boolean backup, Boolean patch, Boolean validation, String rolloutStrategy,
+            String maxConcurrency, List<CheckSpec> checks) {
+        this(backup, patch, validation, rolloutStrategy, maxConcurrency, checks, null, null, null);
+    }
+
+    /** Every key a phase may have; anything else is refused naming it. */
+    private static final java.util.Map<String, java.util.Set<String>> PHASE_KEYS = java.util.Map.of("scanner",
+            java.util.Set.of("enabled", "timeout"), "ami_backup",
+            java.util.Set.of("enabled", "retention_days", "timeout", "no_reboot"), "backup",
+            java.util.Set.of("enabled"), "patch", java.util.Set.of("enabled"), "server_start",
+            java.util.Set.of("enabled", "wait_timeout", "restore_power_state"), "validation",
+            java.util.Set.of("enabled", "health_checks", "ssm_ping"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -87,8 +102,67 @@ public record WorkflowConfig(Boolean backup, Boolean patch, Boolean validation, 
         JsonNode checksNode = first(workflow.path("checks"), root.path("checks"));
         List<CheckSpec> checks = checksNode.isMissingNode() || checksNode.isNull() ? null : checks(checksNode, name);
 
+        checkKeys(phases, name);
+        Integer scanTimeout = integer(phases.path("scanner").path("timeout"), "--config " + name
+                + ": workflow.phases.scanner.timeout");
+        JsonNode ami = phases.path("ami_backup");
+        Integer retention = integer(ami.path("retention_days"), "--config " + name
+                + ": workflow.phases.ami_backup.retention_days");
+        Integer amiTimeout = integer(ami.path("timeout"), "--config " + name + ": workflow.phases.ami_backup.timeout");
+        Boolean noReboot = bool(ami.path("no_reboot"), name, "ami_backup.no_reboot");
+        JsonNode start = phases.path("server_start");
+        Boolean startStopped = enabled(phases, name, "server_start");
+        Integer waitTimeout = integer(start.path("wait_timeout"), "--config " + name
+                + ": workflow.phases.server_start.wait_timeout");
+        Boolean restore = bool(start.path("restore_power_state"), name, "server_start.restore_power_state");
+        for (Integer seconds : java.util.Arrays.asList(scanTimeout, retention, amiTimeout, waitTimeout)) {
+            if (seconds != null && seconds < 1) {
+                throw new UsageException("--config " + name + ": timeouts and retention_days must be at least 1");
+            }
+        }
+        AwsOptions aws = scanTimeout == null && retention == null && amiTimeout == null && noReboot == null
+                && startStopped == null && waitTimeout == null && restore == null
+                        ? null
+                        : new AwsOptions(scanTimeout, retention, amiTimeout, noReboot, startStopped, waitTimeout,
+                                restore);
+        JsonNode validation = phases.path("validation");
         return new WorkflowConfig(backup, enabled(phases, name, "patch"), enabled(phases, name, "validation"),
-                strategy, maxConcurrency, checks);
+                strategy, maxConcurrency, checks, aws, bool(validation.path("health_checks"), name,
+                        "validation.health_checks"),
+                bool(validation.path("ssm_ping"), name, "validation.ssm_ping"));
+    }
+
+    private static void checkKeys(JsonNode phases, String name) {
+        if (phases.isMissingNode() || phases.isNull()) {
+            return;
+        }
+        phases.fieldNames().forEachRemaining(phase -> {
+            java.util.Set<String> keys = PHASE_KEYS.get(phase);
+            if (keys == null) {
+                throw new UsageException("--config " + name + ": unknown phase workflow.phases." + phase + " (known: "
+                        + String.join(", ", new java.util.TreeSet<>(PHASE_KEYS.keySet())) + ")");
+            }
+            JsonNode node = phases.get(phase);
+            if (node.isObject()) {
+                node.fieldNames().forEachRemaining(key -> {
+                    if (!keys.contains(key)) {
+                        throw new UsageException("--config " + name + ": unknown key workflow.phases." + phase + "."
+                                + key + " (known: " + String.join(", ", new java.util.TreeSet<>(keys)) + ")");
+                    }
+                });
+            }
+        });
+    }
+
+    private static Boolean bool(JsonNode node, String name, String key) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new UsageException("--config " + name + ": workflow.phases." + key + " must be true or false, was "
+                    + node);
+        }
+        return node.booleanValue();
     }
 
     private static Boolean enabled(JsonNode phases, String name, String phase) {

@@ -141,7 +141,9 @@ class PackagePublishIT {
         TrustedKeys trusted = TrustedKeys.fromDirectory(keys);
         for (PackageArtifact artifact : List.of(patch, full)) {
             Path fetched = Files.write(dir.resolve("fetched-" + artifact.sha256()), get(artifact.url()));
-            PackageVerifier.Verified verified = new PackageVerifier(trusted, false).verify(fetched, artifact);
+            PackageVerifier.Verified verified = new PackageVerifier(trusted, false).verify(fetched, published,
+                    Arch.X86_64,
+                    artifact);
             assertThat(verified.keyId()).isEqualTo(artifact.keyId());
         }
 

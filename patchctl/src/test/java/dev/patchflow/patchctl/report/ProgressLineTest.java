@@ -10,7 +10,7 @@ class ProgressLineTest {
 
     private static RunView run(Integer expected, RunView.Counts counts) {
         return new RunView("r1", "RUNNING", null, null, null, null, null, null, false, expected, counts, null,
-                List.of());
+                List.of(), List.of());
     }
 
     @Test

@@ -22,6 +22,8 @@ import io.quarkus.qute.Template;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
+import dev.patchflow.kit.api.AuthErrors;
+
 /**
  * The dashboard's login: the user pastes a token (e.g. {@code .patchflow/auth/viewer.token}); it is verified like any
  * request's, then kept in an HttpOnly, SameSite=Strict cookie that SmallRye JWT reads ({@code mp.jwt.token.cookie}).

@@ -3,6 +3,7 @@ package dev.patchflow.report.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -55,7 +56,7 @@ public class RunResource {
      * without {@code limit}, {@code after} or {@code before} every selected target is streamed (the answer
      * patchctl reads), with them one page and a {@code page} object ({@code limit}, {@code previous},
      * {@code next}: the target ids to pass as {@code before} / {@code after}). {@code limit=0}: the run without
-     * targets, for pollers.
+     * targets, for pollers. The run-wide {@code drift} section comes with the streamed view only, not with a page.
      */
     @GET
     @Path("{runId}")
@@ -67,8 +68,12 @@ public class RunResource {
         TargetFilter filter = TargetParams.filter(status, phase, text);
         if (limit == null && after == null && before == null) {
             return Response.ok((StreamingOutput) out -> {
+                Optional<Stream<RunReport.Drift>> drift = queries.streamDrift(run);
                 try (Stream<TargetReport> targets = queries.streamTargets(runId, filter)) {
-                    renderer.writeApiJson(run, Map.of(), targets.iterator(), out);
+                    renderer.writeApiJson(run, drift.map(Stream::iterator).orElse(null), Map.of(), targets.iterator(),
+                            out);
+                } finally {
+                    drift.ifPresent(Stream::close);
                 }
             }, MediaType.APPLICATION_JSON).build();
         }
@@ -78,7 +83,8 @@ public class RunResource {
         pageInfo.put("limit", limit == null ? config.pageSize() : limit);
         pageInfo.put("previous", page.previous());
         pageInfo.put("next", page.next());
-        return Response.ok((StreamingOutput) out -> renderer.writeApiJson(run, Map.of("page", pageInfo),
+        // A page (or a poller's summary) leaves the run-wide drift section out: it would read the whole run.
+        return Response.ok((StreamingOutput) out -> renderer.writeApiJson(run, null, Map.of("page", pageInfo),
                 page.targets().iterator(), out), MediaType.APPLICATION_JSON).build();
     }
 
@@ -123,8 +129,13 @@ public class RunResource {
     private Response report(String runId, ReportFormat format) {
         RunReport run = find(runId);
         StreamingOutput body = out -> {
+            Optional<Stream<RunReport.Drift>> drift = format == ReportFormat.CSV
+                    ? Optional.empty()
+                    : queries.streamDrift(run);
             try (Stream<TargetReport> targets = queries.streamTargets(runId, TargetFilter.ALL)) {
-                renderer.write(format, run, targets.iterator(), out);
+                renderer.write(format, run, drift.map(Stream::iterator).orElse(null), targets.iterator(), out);
+            } finally {
+                drift.ifPresent(Stream::close);
             }
         };
         return Response.ok(body, format.contentType())

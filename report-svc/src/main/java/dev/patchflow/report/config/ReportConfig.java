@@ -35,10 +35,6 @@ public interface ReportConfig {
     @WithDefault("30s")
     Duration completionTimeout();
 
-    /** How long to wait for Kafka to acknowledge RunCompleted before the attempt counts as failed. */
-    @WithDefault("30s")
-    Duration publishTimeout();
-
     /** Seconds between dashboard refreshes while a run is in progress. */
     @WithDefault("3")
     int dashboardRefreshSeconds();

@@ -12,10 +12,32 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutView(boolean halted, String haltCause, String haltReason, boolean cancelled, String gate,
-        String gateState, List<Entry> history) {
+        String gateState, List<Entry> history,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ClusterPhase> clusters) {
 
     public RolloutView {
         history = history == null ? List.of() : List.copyOf(history);
+        clusters = clusters == null ? List.of() : List.copyOf(clusters);
+    }
+
+    public RolloutView(boolean halted, String haltCause, String haltReason, boolean cancelled, String gate,
+            String gateState, List<Entry> history) {
+        this(halted, haltCause, haltReason, cancelled, gate, gateState, history, List.of());
+    }
+
+    /**
+     * A database cluster's phase ({@code ClusterPhaseCompleted}): {@code PREFLIGHT}, {@code CLONE_TEST} (the
+     * ephemeral clone test) or {@code POSTFLIGHT}, with every check and why it failed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClusterPhase(String eventId, String clusterId, String engine, String phase, boolean passed,
+            String reason, List<dev.patchflow.schemas.events.CheckResult> checks, java.util.Map<String, String> details,
+            Instant completedAt) {
+    }
+
+    /** The first failed cluster phase of the given kind, if any. */
+    public java.util.Optional<ClusterPhase> failed(String phase) {
+        return clusters.stream().filter(c -> !c.passed() && c.phase().equals(phase)).findFirst();
     }
 
     /**

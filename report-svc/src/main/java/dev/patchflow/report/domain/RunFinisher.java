@@ -141,13 +141,14 @@ public class RunFinisher {
         Instant completedAt = run.completedAt() != null ? run.completedAt() : clock.instant();
         RunView completed = new RunView(run.runId(), RunState.COMPLETED, run.context(), run.requested(),
                 run.scanCompleted(), run.expectedTargets(), run.rejected(), run.reason(), run.terminal(), outcome,
-                counts, run.createdAt(), completedAt, location);
+                counts, run.createdAt(), completedAt, location, run.rollout());
         RunReport report = RunRules.summary(completed, counts, null);
         archive.store(runId, renderer.files(report,
-                () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of)));
+                () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
+                () -> DriftAudit.stream(store, report)));
         RunCounts runCounts = RunRules.runCounts(run, tally);
         String eventId = publisher.publish(
-                new RunCompleted(run.context(), outcome, runCounts, run.reason(), location, completedAt));
+                new RunCompleted(run.context(), outcome, runCounts, RunRules.reason(run), location, completedAt));
         store.markCompleted(runId, outcome, counts, location);
         LOG.infof("run %s completed: %s, %d targets (%d succeeded, %d failed), event %s", runId, outcome,
                 runCounts.targets(), runCounts.succeeded(), runCounts.failed(), eventId);

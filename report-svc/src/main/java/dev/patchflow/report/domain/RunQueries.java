@@ -49,6 +49,14 @@ public class RunQueries {
         return store.streamTargets(runId, filter).map(TargetReport::of);
     }
 
+    /**
+     * The run's drifted targets, read as consumed ({@link DriftAudit}); empty when the run has no patch. Close the
+     * stream.
+     */
+    public Optional<Stream<RunReport.Drift>> streamDrift(RunReport run) {
+        return DriftAudit.stream(store, run);
+    }
+
     /** The run with every target, in memory: for tests and small runs; the API and the reports stream. */
     public Optional<RunReport> get(String runId) {
         return store.run(runId).map(run -> RunRules.report(run, store.targets(runId)));

@@ -13,17 +13,22 @@ import dev.patchflow.schemas.events.RunOutcome;
  * {@code targets} is {@code null} and left out of the JSON.
  */
 @JsonPropertyOrder({"runId", "state", "outcome", "reason", "patch", "requestedBy", "requestedAt", "completedAt",
-        "dryRun", "expectedTargets", "counts", "reportLocation", "rollout", "targets"})
+        "dryRun", "expectedTargets", "counts", "reportLocation", "rollout", "drift", "targets"})
 public record RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
         String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
         ViewCounts counts, String reportLocation, @JsonInclude(JsonInclude.Include.NON_NULL) RolloutView rollout,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Drift> drift,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<TargetReport> targets) {
 
     public RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
             String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
             ViewCounts counts, String reportLocation, List<TargetReport> targets) {
         this(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun, expectedTargets,
-                counts, reportLocation, null, targets);
+                counts, reportLocation, null, null, targets);
+    }
+
+    /** A target whose version is not the one wanted (drift audit). */
+    public record Drift(String targetId, String versionFound, String versionWanted) {
     }
 
     /** The patch of the run, by its ledger identity. */
@@ -32,7 +37,7 @@ public record RunReport(String runId, RunState state, RunOutcome outcome, String
 
     public RunReport withoutTargets() {
         return new RunReport(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun,
-                expectedTargets, counts, reportLocation, rollout, null);
+                expectedTargets, counts, reportLocation, rollout, null, null);
     }
 
     /** Whether the run is still in progress (the dashboard keeps refreshing). */

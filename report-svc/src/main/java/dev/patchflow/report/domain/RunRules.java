@@ -29,7 +29,13 @@ public final class RunRules {
         if (run.rejected()) {
             return RunOutcome.REJECTED;
         }
-        if (counts.failed() > 0) {
+        RolloutView rollout = run.rollout();
+        if (rollout != null && rollout.failed("PREFLIGHT").isPresent()) {
+            // A database cluster's failed preflight rejects its rollout: nothing was touched.
+            return RunOutcome.REJECTED;
+        }
+        if (counts.failed() > 0 || (rollout != null && (rollout.failed("CLONE_TEST").isPresent()
+                || rollout.failed("POSTFLIGHT").isPresent()))) {
             return RunOutcome.FAILED;
         }
         return counts.terminal() > counts.succeeded() ? RunOutcome.INCOMPLETE : RunOutcome.SUCCEEDED;
@@ -56,6 +62,53 @@ public final class RunRules {
         return new RunCounts(total, succeeded, tally.count(TargetStatus.FAILED), alreadyApplied, dryRun, skipped);
     }
 
+    /** Why the run ended as it did: the scanner's rejection, else a database cluster's failed phase. */
+    public static String reason(RunView run) {
+        if (run.reason() != null || run.rollout() == null) {
+            return run.reason();
+        }
+        for (String phase : List.of("PREFLIGHT", "CLONE_TEST", "POSTFLIGHT")) {
+            var failed = run.rollout().failed(phase);
+            if (failed.isPresent()) {
+                return phase.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " of cluster "
+                        + failed.get().clusterId() + " failed: " + failed.get().reason();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Targets whose version differs from the one wanted, as a dry run (the drift audit) found them: the executor's
+     * {@code details.drift} when it says ({@code versionFound}, {@code versionWanted}), else the scanned
+     * {@code installedVersion} against the patch version. {@code null} without targets or without a patch.
+     */
+    public static List<RunReport.Drift> drift(RunView run, List<TargetReport> targets) {
+        if (targets == null || run.context() == null || run.context().patch() == null) {
+            return null;
+        }
+        boolean dryRun = run.context().options().dryRun();
+        String wanted = run.context().patch().version();
+        return targets.stream().map(t -> drift(dryRun, wanted, t)).flatMap(java.util.Optional::stream).toList();
+    }
+
+    /**
+     * One target's drift (see {@link #drift(RunView, List)}), so that a streamed report judges its targets one at
+     * a time. Outside a dry run only an executor's {@code details.drift} can say a target drifted.
+     */
+    public static java.util.Optional<RunReport.Drift> drift(boolean dryRun, String wanted, TargetReport t) {
+        var details = t.patch() == null ? java.util.Map.<String, String>of() : t.patch().details();
+        if (details.containsKey("drift")) {
+            return Boolean.parseBoolean(details.get("drift"))
+                    ? java.util.Optional.of(new RunReport.Drift(t.targetId(), details.get("versionFound"),
+                            details.getOrDefault("versionWanted", wanted)))
+                    : java.util.Optional.empty();
+        }
+        if (dryRun && t.installedVersion() != null && !t.installedVersion().equals(wanted)) {
+            return java.util.Optional.of(new RunReport.Drift(t.targetId(), t.installedVersion(), wanted));
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The API/report view of a run and its targets (targets sorted by id by the caller). */
     public static RunReport report(RunView run, List<TargetView> targets) {
         ViewCounts counts = run.counts() != null ? run.counts() : ViewCounts.of(targets);
@@ -68,9 +121,9 @@ public final class RunRules {
         var patch = ctx == null || ctx.patch() == null
                 ? null
                 : new RunReport.PatchRef(ctx.patch().id(), ctx.patch().version());
-        return new RunReport(run.runId(), run.state(), run.outcome(), run.reason(), patch,
+        return new RunReport(run.runId(), run.state(), run.outcome(), reason(run), patch,
                 ctx == null ? null : ctx.requestedBy(), ctx == null ? null : ctx.requestedAt(), run.completedAt(),
                 ctx != null && ctx.options().dryRun(), run.expectedTargets(), counts, run.reportLocation(),
-                run.rollout(), targets);
+                run.rollout(), drift(run, targets), targets);
     }
 }

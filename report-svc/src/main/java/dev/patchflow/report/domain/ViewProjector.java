@@ -2,7 +2,12 @@ package dev.patchflow.report.domain;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +15,7 @@ import dev.patchflow.report.domain.ViewStore.Stage;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
+import dev.patchflow.schemas.events.ClusterPhaseCompleted;
 import dev.patchflow.schemas.events.InstanceScanned;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
@@ -27,11 +33,11 @@ import dev.patchflow.schemas.events.ValidationFailed;
 import dev.patchflow.schemas.events.ValidationPassed;
 
 /**
- * Applies one event to the run and target views, then checks whether the run is complete.
+ * Applies events to the run and target views, then checks whether a run is complete.
  * <p>
  * Idempotent without an event log: each event sets one fact (a stage sub-document or a run flag), which a
- * redelivery sets again to the same value; the only counter (terminal targets) moves only when this call
- * flipped the target's terminal flag. Order-tolerant: every write is an upsert, and status is derived
+ * redelivery sets again to the same value; the only counter (terminal targets) moves only by the number of
+ * terminal flags a write actually flipped. Order-tolerant: every write is an upsert, and status is derived
  * from the set of facts, not from the order they came in.
  */
 @ApplicationScoped
@@ -47,51 +53,108 @@ public class ViewProjector {
         this.clock = clock;
     }
 
+    /** Applies one event (see {@link #applyAll}). */
     public void apply(CloudEvent<?> event) {
+        applyAll(List.of(event));
+    }
+
+    /**
+     * Applies a batch of events, in order, in a handful of writes however large the batch: the runs it touches
+     * once, every target fact in one bulk write, the terminal flips of each run in one more and its counter once,
+     * then one completion check per run that may have completed.
+     */
+    public void applyAll(List<CloudEvent<?>> events) {
         Instant now = clock.instant();
+        Map<String, RunContext> touched = new LinkedHashMap<>();
+        List<ViewStore.TargetFact> facts = new ArrayList<>();
+        Map<String, Set<String>> terminals = new LinkedHashMap<>();
+        Set<String> mayComplete = new LinkedHashSet<>();
+        for (CloudEvent<?> event : events) {
+            Fact fact = targetFact(event.data());
+            if (fact != null) {
+                touched.putIfAbsent(fact.run().runId(), fact.run());
+                facts.add(new ViewStore.TargetFact(fact.run().runId(), fact.target(), fact.stage(), fact.fact()));
+                if (fact.terminal()) {
+                    terminals.computeIfAbsent(fact.run().runId(), r -> new LinkedHashSet<>()).add(fact.target().id());
+                    mayComplete.add(fact.run().runId());
+                }
+            } else if (applyRunEvent(event, now)) {
+                mayComplete.add(event.runId());
+            }
+        }
+        // Touch the runs before the terminal flips: if we crash between the flips and the increment, the run has
+        // changed since its last recount, so the reconciler recounts it.
+        touched.values().forEach(run -> store.touchRun(run, now));
+        store.recordTargets(facts, now);
+        terminals.forEach((runId, ids) -> {
+            int flipped = store.markTerminal(runId, ids);
+            if (flipped > 0) {
+                store.incrementTerminal(runId, flipped, now);
+            }
+        });
+        // A redelivered terminal event still checks completion: the first delivery may have crashed after the
+        // increment, before the check.
+        mayComplete.forEach(finisher::completeIfDone);
+    }
+
+    /** A target event's fact: which stage, what it says, whether it ends the target. */
+    private record Fact(RunContext run, Target target, Stage stage, Object fact, boolean terminal) {
+    }
+
+    private static Fact targetFact(Object data) {
+        if (data instanceof InstanceScanned e) {
+            return new Fact(e.run(), e.target(), Stage.SCAN, null, false);
+        }
+        if (data instanceof BackupCompleted e) {
+            return new Fact(e.run(), e.target(), Stage.BACKUP,
+                    new BackupView(e.status().name(), e.location(), e.sha256(), e.sizeBytes(), e.note(), null), false);
+        }
+        if (data instanceof BackupFailed e) {
+            return new Fact(e.run(), e.target(), Stage.BACKUP,
+                    new BackupView(BackupView.FAILED, null, null, null, null, e.reason()), false);
+        }
+        if (data instanceof PatchApplied e) {
+            return new Fact(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), e.exitCode(),
+                    null, e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), false);
+        }
+        if (data instanceof PatchFailed e) {
+            return new Fact(e.run(), e.target(), Stage.PATCH, new PatchView(PatchView.FAILED, e.exitCode(),
+                    e.reason(), e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), true);
+        }
+        if (data instanceof PatchNotStarted e) {
+            // Terminal: the runner will never start this target (cancelled, cut off, budget, refused).
+            return new Fact(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), null,
+                    e.reason(), null, null, null, Map.of()), true);
+        }
+        if (data instanceof ValidationPassed e) {
+            return new Fact(e.run(), e.target(), Stage.VALIDATION, new ValidationView(
+                    e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null), true);
+        }
+        if (data instanceof ValidationFailed e) {
+            return new Fact(e.run(), e.target(), Stage.VALIDATION,
+                    new ValidationView(ValidationView.FAILED, e.checks(), e.failed()), true);
+        }
+        return null;
+    }
+
+    /** Applies a run-level event; returns whether it can make the run complete. */
+    private boolean applyRunEvent(CloudEvent<?> event, Instant now) {
         Object data = event.data();
-        // Only a terminal flip, ScanCompleted or RunRejected can make a run complete; other events skip
-        // the completion check (one read less per event on a 10,000-target run).
-        boolean mayComplete;
         if (data instanceof PatchRequested e) {
             store.markRequested(e.context(), now);
-            mayComplete = false;
-        } else if (data instanceof InstanceScanned e) {
-            mayComplete = target(e.run(), e.target(), Stage.SCAN, null, false, now);
-        } else if (data instanceof ScanCompleted e) {
+            return false;
+        }
+        if (data instanceof ScanCompleted e) {
             store.markScanCompleted(e.run(), e.targetCount(), now);
-            mayComplete = true;
-        } else if (data instanceof RunRejected e) {
+            return true;
+        }
+        if (data instanceof RunRejected e) {
             store.markRejected(e.run(), e.reason(), now);
-            mayComplete = true;
-        } else if (data instanceof BackupCompleted e) {
-            mayComplete = target(e.run(), e.target(), Stage.BACKUP,
-                    new BackupView(e.status().name(), e.location(), e.sha256(), e.sizeBytes(), e.note(), null), false,
-                    now);
-        } else if (data instanceof BackupFailed e) {
-            mayComplete = target(e.run(), e.target(), Stage.BACKUP,
-                    new BackupView(BackupView.FAILED, null, null, null, null, e.reason()), false, now);
-        } else if (data instanceof PatchApplied e) {
-            mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), e.exitCode(),
-                    null, e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), false, now);
-        } else if (data instanceof PatchFailed e) {
-            mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(PatchView.FAILED, e.exitCode(),
-                    e.reason(), e.outputLocation(), e.outputTail(), e.durationMs(), e.details()), true, now);
-        } else if (data instanceof PatchNotStarted e) {
-            // Terminal: the runner will never start this target (cancelled, cut off, budget, refused).
-            mayComplete = target(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), null, e.reason(),
-                    null, null, null, Map.of()), true, now);
-        } else if (data instanceof ValidationPassed e) {
-            mayComplete = target(e.run(), e.target(), Stage.VALIDATION,
-                    new ValidationView(e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null),
-                    true, now);
-        } else if (data instanceof ValidationFailed e) {
-            mayComplete = target(e.run(), e.target(), Stage.VALIDATION,
-                    new ValidationView(ValidationView.FAILED, e.checks(), e.failed()), true, now);
-        } else if (data instanceof RunCompleted e) {
+            return true;
+        }
+        if (data instanceof RunCompleted e) {
             // Our own event coming back: confirms the emission, changes nothing else.
             store.markCompletionSeen(e.runId(), event.id());
-            mayComplete = false;
         } else if (data instanceof RunControlled e) {
             RolloutView.Entry entry = new RolloutView.Entry(event.id(), "RunControlled", e.action().name(), e.actor(),
                     e.reason(), e.at());
@@ -101,37 +164,18 @@ public class ViewProjector {
             };
             store.recordRollout(e.runId(), entry, halted, null, null,
                     e.action() == RunControlled.RunControlAction.CANCEL ? Boolean.TRUE : null, null, null);
-            mayComplete = false;
         } else if (data instanceof RunHalted e) {
             store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunHalted", e.cause().name(), null,
                     e.reason(), e.at()), true, e.cause().name(), e.reason(), null, null, null);
-            mayComplete = false;
         } else if (data instanceof RunGateChanged e) {
             store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged", e.state().name(), null,
                     e.reason(), e.at()), null, null, null, null, e.gate(), e.state().name());
-            mayComplete = false;
-        } else {
-            // A contract type the report does not know yet (added to a shared topic later): not an error,
-            // acknowledge it and go on.
-            return;
+        } else if (data instanceof ClusterPhaseCompleted e) {
+            store.recordClusterPhase(e.runId(), new RolloutView.ClusterPhase(event.id(), e.clusterId(), e.engine(),
+                    e.phase().name(), e.passed(), e.reason(), e.checks(), e.details(), e.completedAt()));
         }
-        if (mayComplete) {
-            finisher.completeIfDone(event.runId());
-        }
-    }
-
-    /**
-     * Records a target fact; returns whether it was a terminal event. A redelivered terminal event still
-     * checks completion: the first delivery may have crashed after the increment, before the check.
-     */
-    private boolean target(RunContext run, Target target, Stage stage, Object fact, boolean terminal, Instant now) {
-        store.recordTarget(run.runId(), target, stage, fact, now);
-        // Touch the run before the terminal flip: if we crash between the flip and the increment, the run
-        // has changed since its last recount, so the reconciler recounts it.
-        store.touchRun(run, now);
-        if (terminal && store.markTerminal(run.runId(), target.id())) {
-            store.incrementTerminal(run.runId(), now);
-        }
-        return terminal;
+        // Anything else is a contract type the report does not know yet (added to a shared topic later): not an
+        // error, it is acknowledged and changes nothing.
+        return false;
     }
 }

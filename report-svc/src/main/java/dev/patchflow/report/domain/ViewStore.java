@@ -1,6 +1,7 @@
 package dev.patchflow.report.domain;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -39,13 +40,24 @@ public interface ViewStore {
     void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
             Boolean cancelled, String gate, String gateState);
 
-    /** Upserts the target view with its identity and the stage's fact ({@code null} for SCAN). */
-    void recordTarget(String runId, Target target, Stage stage, Object fact, Instant now);
+    /** Records a database cluster's phase once (by event id) in the run's rollout view. */
+    void recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
 
-    /** Flips the target's terminal flag; {@code true} only for the call that flipped it. */
-    boolean markTerminal(String runId, String targetId);
+    /** One fact about a target: its identity and the stage's fact ({@code null} for SCAN). */
+    record TargetFact(String runId, Target target, Stage stage, Object fact) {
+    }
 
-    void incrementTerminal(String runId, Instant now);
+    /** Upserts each target view with its identity and its stage's fact, in order, in as few writes as possible. */
+    void recordTargets(List<TargetFact> facts, Instant now);
+
+    /**
+     * Flips the terminal flag of each of the run's targets that is not terminal yet; returns how many were flipped
+     * (a target named twice, or already terminal, counts once or not at all).
+     */
+    int markTerminal(String runId, Collection<String> targetIds);
+
+    /** Adds {@code flipped} to the run's terminal counter. */
+    void incrementTerminal(String runId, int flipped, Instant now);
 
     /** The number of terminal targets, counted from the target views (the truth behind the counter). */
     int countTerminal(String runId);
@@ -70,6 +82,16 @@ public interface ViewStore {
      * stream is consumed (memory does not grow with the run). Close the stream to release the cursor.
      */
     Stream<TargetView> streamTargets(String runId, TargetFilter filter);
+
+    /**
+     * The run's targets that may have drifted ({@link RunRules#drift(boolean, String, TargetReport)}), sorted by
+     * target id and read as consumed: every target of a dry run, else only those whose patch details say
+     * {@code drift} (a store may select them where they are). Close the stream to release the cursor.
+     */
+    default Stream<TargetView> streamDriftCandidates(String runId, boolean dryRun) {
+        Stream<TargetView> targets = streamTargets(runId, TargetFilter.ALL);
+        return dryRun ? targets : targets.filter(t -> t.patch() != null && t.patch().details().containsKey("drift"));
+    }
 
     /** One page of the run's targets that pass the filter, sorted by target id. */
     TargetPage<TargetView> targetPage(String runId, TargetFilter filter, TargetPageRequest page);

@@ -29,6 +29,7 @@ import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.report.messaging.EventPublisher;
 import dev.patchflow.report.support.Fixtures;
@@ -70,7 +71,7 @@ class ApiTest {
         CODEC.headers(event).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
         var record = new ConsumerRecord<>(event.type().topic(), 0, 0L, 0L, TimestampType.CREATE_TIME, -1, -1,
                 event.key(), CODEC.body(data), headers, Optional.empty());
-        connector.source(event.type().topic()).send(Message.of(record));
+        connector.source(event.type().topic()).send(Message.of(Batches.of(record)));
     }
 
     @Test

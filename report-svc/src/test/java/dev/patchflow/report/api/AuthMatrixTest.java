@@ -34,6 +34,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryProfile;
@@ -66,9 +67,9 @@ class AuthMatrixTest {
             CloudEvent<?> event = Fixtures.event(data);
             RecordHeaders headers = new RecordHeaders();
             new EventCodec().headers(event).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-            connector.source(event.type().topic()).send(Message.of(new ConsumerRecord<>(event.type().topic(), 0, 0L,
-                    0L, TimestampType.CREATE_TIME, -1, -1, event.key(), new EventCodec().body(data), headers,
-                    Optional.empty())));
+            connector.source(event.type().topic()).send(Message.of(Batches.of(new ConsumerRecord<>(
+                    event.type().topic(), 0, 0L, 0L, TimestampType.CREATE_TIME, -1, -1, event.key(),
+                    new EventCodec().body(data), headers, Optional.empty()))));
         }
         String viewer = LocalAuthTestResource.token("viewer");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(viewer)

@@ -36,6 +36,7 @@ import dev.patchflow.report.domain.BackupView;
 import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.ViewStore;
 import dev.patchflow.report.domain.ViewStore.Stage;
+import dev.patchflow.report.domain.ViewStore.TargetFact;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryProfile;
 import dev.patchflow.schemas.EventJson;
@@ -76,13 +77,13 @@ class TargetPagingTest {
         Collections.shuffle(shuffled, new Random(11));
         for (String id : shuffled) {
             int n = Integer.parseInt(id.substring(2));
-            store.recordTarget(runId, Fixtures.target(id), Stage.SCAN, null, NOW);
+            store.recordTargets(List.of(new TargetFact(runId, Fixtures.target(id), Stage.SCAN, null)), NOW);
             if (n % 3 == 0) {
-                store.recordTarget(runId, Fixtures.target(id), Stage.BACKUP,
-                        new BackupView(BackupView.FAILED, null, null, null, null, "disk full on " + id), NOW);
+                store.recordTargets(List.of(new TargetFact(runId, Fixtures.target(id), Stage.BACKUP,
+                        new BackupView(BackupView.FAILED, null, null, null, null, "disk full on " + id))), NOW);
             } else if (n % 5 == 0) {
-                store.recordTarget(runId, Fixtures.target(id), Stage.PATCH,
-                        new PatchView("APPLIED", 0, null, null, null, 5L, Map.of()), NOW);
+                store.recordTargets(List.of(new TargetFact(runId, Fixtures.target(id), Stage.PATCH,
+                        new PatchView("APPLIED", 0, null, null, null, 5L, Map.of()))), NOW);
             }
         }
         return ids;

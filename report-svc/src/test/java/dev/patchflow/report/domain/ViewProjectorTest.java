@@ -239,9 +239,9 @@ class ViewProjectorTest {
     void reconcilerCompletesARunWhoseTerminalIncrementWasLostInACrash() {
         applyAll(List.of(requested("r7"), scanned("r7", "a"), scanned("r7", "b"), validated("r7", "a")));
         // Crash between "target b marked terminal" and "run counter incremented":
-        store.recordTarget("r7", target("b"), ViewStore.Stage.VALIDATION,
-                new ValidationView(ValidationView.PASSED, List.of(), List.of()), clock.instant());
-        store.markTerminal("r7", "b");
+        store.recordTargets(List.of(new ViewStore.TargetFact("r7", target("b"), ViewStore.Stage.VALIDATION,
+                new ValidationView(ValidationView.PASSED, List.of(), List.of()))), clock.instant());
+        store.markTerminal("r7", List.of("b"));
         projector.apply(event(scanCompleted("r7", 2)));
         assertThat(completions("r7")).isEmpty();
 

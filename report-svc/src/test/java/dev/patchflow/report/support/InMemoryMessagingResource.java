@@ -6,6 +6,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.DeadLetters;
 import dev.patchflow.report.messaging.EventPublisher;
 import dev.patchflow.schemas.Topics;
 
@@ -20,6 +21,7 @@ public class InMemoryMessagingResource implements QuarkusTestResourceLifecycleMa
             props.put("mp.messaging.incoming.\"" + topic + "\".connector", InMemoryConnector.CONNECTOR);
         }
         props.put("mp.messaging.outgoing." + EventPublisher.CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
+        props.put("mp.messaging.outgoing." + DeadLetters.CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
         return props;
     }
 

@@ -33,11 +33,6 @@ public class TestConfig implements ReportConfig {
     }
 
     @Override
-    public Duration publishTimeout() {
-        return Duration.ofSeconds(5);
-    }
-
-    @Override
     public int dashboardRefreshSeconds() {
         return 3;
     }

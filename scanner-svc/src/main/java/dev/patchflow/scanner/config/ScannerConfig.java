@@ -2,6 +2,7 @@ package dev.patchflow.scanner.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,27 +21,37 @@ public interface ScannerConfig {
     @WithDefault("process")
     Set<String> executors();
 
-    /** Events sent without waiting for their acknowledgement; bounds memory for huge runs. */
-    @WithDefault("1000")
-    int maxInFlight();
-
-    /** How long one event may wait for the broker's acknowledgement before the request is retried. */
-    @WithDefault("PT1M")
-    Duration sendTimeout();
-
     /** Target documents per insertMany. */
     @WithDefault("1000")
     int writeBatchSize();
 
-    /** Attempts at a request whose handling failed for a reason other than the request itself. */
-    @WithDefault("3")
-    int attempts();
-
-    /** Pause before the second attempt; doubled for each further one. */
-    @WithDefault("PT1S")
-    Duration retryBackoff();
-
     Directory directory();
+
+    /** The {@code aws-ec2} provider ({@code patchflow.scanner.aws.*}); AWS access itself is {@code patchflow.aws.*}. */
+    Aws aws();
+
+    interface Aws {
+
+        /** The instance tag that holds the environment ({@code --environment} filters on it server-side). */
+        @WithDefault("Environment")
+        String environmentTag();
+
+        /** Only instances in these states are scanned. */
+        @WithDefault("pending,running,stopping,stopped")
+        List<String> instanceStates();
+
+        /** DescribeInstances page size (5 to 1000). */
+        @WithDefault("500")
+        int pageSize();
+
+        /** Zones scanned at once. */
+        @WithDefault("4")
+        int parallelism();
+
+        /** Scan time limit when the run sets none ({@code scanner.timeout}). */
+        @WithDefault("5m")
+        Duration scanTimeout();
+    }
 
     interface Directory {
 

@@ -2,6 +2,7 @@ package dev.patchflow.scanner.domain;
 
 import java.util.List;
 
+import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 
@@ -31,4 +32,18 @@ public interface InventoryProvider {
      *         file, the line or the field
      */
     List<Target> discover(TargetSelector selector);
+
+    /**
+     * Every target of the run's source, and the parts of the source that could not be read while the rest went on.
+     * Providers whose source can fail in parts (several accounts, several regions) override this; the run's
+     * context gives them its id (e.g. for audit trails) and options (e.g. a scan timeout).
+     */
+    default Discovery discover(RunContext run) {
+        return new Discovery(discover(run.targets()), List.of());
+    }
+
+    /** Whether the provider reads {@code targets.source}; one that does not refuses a request that sets it. */
+    default boolean needsSource() {
+        return true;
+    }
 }

@@ -29,10 +29,23 @@ public final class RunRequestValidator {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     /** The placeholders the validator replaces in an http check's URL. */
     private static final Set<String> URL_PLACEHOLDERS = Set.of("address", "id");
+    /** The placeholders of a kubernetes check's URL: also the target's Service. */
+    private static final Set<String> SERVICE_URL_PLACEHOLDERS = Set.of("address", "id", "service");
+    /** The inventory whose targets are Kubernetes workloads (the k8s-job executor and the kubernetes check). */
+    static final String KUBERNETES_PROVIDER = "kubernetes";
 
     private final InventoryProviders providers;
     /** The signed-package executor of patch-runner-svc: it needs a release manifest, not a command. */
     static final String PACKAGE_EXECUTOR = "package";
+    /** SSM Run Command (AWS-RunPatchBaseline) of patch-runner-svc: only EC2 instances can run it. */
+    static final String SSM_EXECUTOR = "ssm";
+    /** The EC2 inventory: the only provider whose targets the AWS checks and the ssm executor can reach. */
+    static final String AWS_PROVIDER = "aws-ec2";
+    static final String SQL_SCHEMA_EXECUTOR = "sql-schema";
+    /** The database cluster executor of patch-runner-svc: its command is the node-level update step. */
+    static final String DB_CLUSTER_EXECUTOR = "db-cluster";
+    /** The provider whose targets are database cluster nodes. */
+    static final String DATABASE_PROVIDER = "database";
 
     private final Set<String> executors;
 
@@ -50,8 +63,13 @@ public final class RunRequestValidator {
         Optional<InventoryProvider> provider = checkTargets(request.targets(), problems);
         RunOptions options = request.options();
         checkPatch(request.patch(), options, problems);
+        if (SSM_EXECUTOR.equals(request.patch().executor()) && provider.isPresent()
+                && !AWS_PROVIDER.equals(provider.get().name())) {
+            problems.add("the ssm executor patches EC2 instances through SSM Run Command; " + provider.get().name()
+                    + " targets are not EC2 instances (use the " + AWS_PROVIDER + " provider)");
+        }
         checkMaxConcurrency(options.rollout().maxConcurrency(), problems);
-        checkChecks(options.checks(), provider, problems);
+        checkChecks(options.checks(), provider, request.patch(), problems);
         return problems;
     }
 
@@ -64,6 +82,11 @@ public final class RunRequestValidator {
         if (provider.isEmpty()) {
             problems.add("unknown inventory provider '" + targets.provider() + "' (known: " + providers.knownNames()
                     + ")");
+        } else if (!provider.get().needsSource()) {
+            if (targets.source() != null && !targets.source().isBlank()) {
+                problems.add("targets.source is not used by the " + provider.get().name() + " provider: "
+                        + provider.get().sourceDescription());
+            }
         } else if (targets.source() == null || targets.source().isBlank()) {
             problems.add("targets.source is missing: the " + provider.get().name() + " provider needs "
                     + provider.get().sourceDescription());
@@ -79,6 +102,22 @@ public final class RunRequestValidator {
                 && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
             // A dry run still runs the command (with --dry-run), so it needs one too.
             problems.add("patch.command is empty: the process executor needs the program and its arguments");
+        } else if (SQL_SCHEMA_EXECUTOR.equals(patch.executor())) {
+            String schema = patch.parameters().get("schema");
+            if (schema == null || schema.isBlank()) {
+                problems.add("patch.parameters.schema is missing: the sql-schema executor needs the desired schema's "
+                        + "s3:// or http(s):// location");
+            } else if (!schema.matches("(?i)^(s3|https?)://.+")) {
+                problems.add("patch.parameters.schema '" + schema + "' is not an s3:// or http(s):// location");
+            }
+        } else if (PatchSpec.EXECUTOR_K8S_JOB.equals(patch.executor())) {
+            String image = patch.parameters().get("image");
+            if (image == null || image.isBlank()) {
+                problems.add("patch.parameters.image is missing: the k8s-job executor runs a patch image");
+            }
+        } else if (DB_CLUSTER_EXECUTOR.equals(patch.executor()) && options.phases().patch() && !options.dryRun()
+                && (patch.command().isEmpty() || patch.command().get(0).isBlank())) {
+            problems.add("patch.command is empty: the db-cluster executor runs it on each node as the update step");
         } else if (PACKAGE_EXECUTOR.equals(patch.executor())) {
             String manifest = patch.parameters().get("manifest");
             if (manifest == null || manifest.isBlank()) {
@@ -113,7 +152,7 @@ public final class RunRequestValidator {
         }
     }
 
-    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider,
+    private static void checkChecks(List<CheckSpec> checks, Optional<InventoryProvider> provider, PatchSpec patch,
             List<String> problems) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < checks.size(); i++) {
@@ -128,7 +167,16 @@ public final class RunRequestValidator {
                         problems.add(where + ": a command check needs a command (argv)");
                     }
                 }
-                case CheckSpec.HTTP -> checkUrl(where, check.url(), problems);
+                case CheckSpec.HTTP -> checkUrl(where, check.url(), URL_PLACEHOLDERS, problems);
+                case CheckSpec.KUBERNETES -> {
+                    if (provider.isPresent() && !KUBERNETES_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a kubernetes check reads a workload, which " + provider.get().name()
+                                + " targets are not");
+                    }
+                    if (check.url() != null) {
+                        checkUrl(where, check.url(), SERVICE_URL_PLACEHOLDERS, problems);
+                    }
+                }
                 case CheckSpec.VERSION -> {
                     if (provider.isPresent() && !provider.get().providesInstallFolders()) {
                         problems.add(where + ": a version check reads the install folder, which "
@@ -136,13 +184,40 @@ public final class RunRequestValidator {
                     }
                     checkVersionFile(where, check.versionFile(), problems);
                 }
+                case CheckSpec.DB_VERSION, CheckSpec.DB_CLUSTER -> {
+                    if (provider.isPresent() && !DATABASE_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a " + check.type() + " check asks a database cluster, which "
+                                + provider.get().name() + " targets are not (use the database provider)");
+                    }
+                }
+                case CheckSpec.AWS_INSTANCE_RUNNING, CheckSpec.AWS_SSM_ONLINE, CheckSpec.AWS_BACKUP_IMAGE,
+                        CheckSpec.AWS_PATCH_COMPLIANCE -> {
+                    if (provider.isPresent() && !AWS_PROVIDER.equals(provider.get().name())) {
+                        problems.add(where + ": a " + check.type() + " check asks AWS about an EC2 instance, which "
+                                + provider.get().name() + " targets are not");
+                    }
+                }
+                case CheckSpec.SCHEMA -> {
+                    // the desired schema: the check's url, else the sql-schema patch's schema parameter
+                    String location = check.url() != null && !check.url().isBlank()
+                            ? check.url()
+                            : patch == null ? null : patch.parameters().get("schema");
+                    if (location == null || location.isBlank()) {
+                        problems.add(where + ": a schema check needs the desired schema: its url, or a sql-schema "
+                                + "patch's parameters.schema");
+                    } else if (!location.matches("(?i)^(s3|https?)://.+")) {
+                        problems.add(where + ": the desired schema '" + location
+                                + "' is not an s3:// or http(s):// location");
+                    }
+                }
                 default -> problems.add(where + ": the validator cannot run checks of type '" + check.type()
-                        + "' (known: command, http, version)");
+                        + "' (known: command, http, kubernetes, version, db-version, db-cluster, schema, "
+                        + String.join(", ", CheckSpec.AWS_TYPES.stream().sorted().toList()) + ")");
             }
         }
     }
 
-    private static void checkUrl(String where, String url, List<String> problems) {
+    private static void checkUrl(String where, String url, Set<String> known, List<String> problems) {
         if (url == null || url.isBlank()) {
             problems.add(where + ": an http check needs a url");
             return;
@@ -150,9 +225,9 @@ public final class RunRequestValidator {
         Matcher placeholders = PLACEHOLDER.matcher(url);
         StringBuilder sample = new StringBuilder();
         while (placeholders.find()) {
-            if (!URL_PLACEHOLDERS.contains(placeholders.group(1))) {
-                problems.add(where + ": unknown placeholder ${" + placeholders.group(1) + "} in url (known: ${address},"
-                        + " ${id})");
+            if (!known.contains(placeholders.group(1))) {
+                problems.add(where + ": unknown placeholder ${" + placeholders.group(1) + "} in url (known: "
+                        + String.join(", ", known.stream().sorted().map(k -> "${" + k + "}").toList()) + ")");
                 return;
             }
             placeholders.appendReplacement(sample, "placeholder");

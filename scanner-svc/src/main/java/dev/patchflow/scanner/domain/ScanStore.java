@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.ZoneError;
 
 /** Scan checkpoints: one record per run, and its targets in run order. */
 public interface ScanStore {
@@ -17,7 +18,11 @@ public interface ScanStore {
      *
      * @return the record that stands: this attempt's, or an earlier one that committed first
      */
-    ScanRecord recordScan(RunContext context, String attempt, List<Target> targets);
+    ScanRecord recordScan(RunContext context, String attempt, List<Target> targets, List<ZoneError> zoneErrors);
+
+    default ScanRecord recordScan(RunContext context, String attempt, List<Target> targets) {
+        return recordScan(context, attempt, targets, List.of());
+    }
 
     /** Records a rejection; returns the record that stands (an earlier commit wins). */
     ScanRecord recordRejection(RunContext context, String attempt, String reason);

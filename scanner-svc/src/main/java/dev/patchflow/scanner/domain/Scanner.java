@@ -45,8 +45,9 @@ public final class Scanner {
         ScanRecord record;
         List<Target> targets = null;
         try {
-            targets = discover(request);
-            record = store.recordScan(context, attempt, targets);
+            Discovery discovery = discover(request);
+            targets = discovery.targets();
+            record = store.recordScan(context, attempt, targets, discovery.zoneErrors());
         } catch (RejectedRunException e) {
             record = store.recordRejection(context, attempt, e.getMessage());
         }
@@ -54,15 +55,15 @@ public final class Scanner {
         return emit(record, context, ours ? targets : null, !ours);
     }
 
-    private List<Target> discover(PatchRequested request) {
+    private Discovery discover(PatchRequested request) {
         List<String> problems = validator.problems(request);
         if (!problems.isEmpty()) {
             throw new RejectedRunException(String.join("; ", problems));
         }
         InventoryProvider provider = providers.find(request.targets().provider()).orElseThrow();
-        List<Target> discovered = provider.discover(request.targets());
-        TargetIds.requireValidAndUnique(provider.name(), discovered);
-        return TargetFilter.select(request.targets(), discovered);
+        Discovery discovery = provider.discover(request.context());
+        TargetIds.requireValidAndUnique(provider.name(), discovery.targets());
+        return new Discovery(TargetFilter.select(request.targets(), discovery.targets()), discovery.zoneErrors());
     }
 
     private ScanResult emit(ScanRecord record, RunContext requested, List<Target> fresh, boolean replayed) {
@@ -87,7 +88,8 @@ public final class Scanner {
                 // Every InstanceScanned is acknowledged before the count goes out, so a consumer that
                 // sees ScanCompleted can rely on the targets being in the log.
                 events.publishAll(scanned);
-                events.publishAll(List.of(new ScanCompleted(record.context(), record.targetCount())));
+                events.publishAll(
+                        List.of(new ScanCompleted(record.context(), record.targetCount(), record.zoneErrors())));
             }
         }
         store.markEmitted(record.runId());

@@ -26,9 +26,9 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 
 import dev.patchflow.localstack.LocalAuthTestResource;
+import dev.patchflow.localstack.testing.MongoServerResource;
 import dev.patchflow.scanner.messaging.EventPublisher;
 import dev.patchflow.scanner.support.InMemoryMessagingResource;
-import dev.patchflow.scanner.support.MongoServerResource;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.CloudEventHeaders;
 import dev.patchflow.schemas.EventCodec;

@@ -10,10 +10,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.patchflow.scanner.adapters.inventory.DatabaseInventoryProvider;
 import dev.patchflow.scanner.adapters.inventory.DirectoryInventoryProvider;
 import dev.patchflow.scanner.adapters.inventory.SourcePaths;
 import dev.patchflow.scanner.adapters.inventory.StaticInventoryProvider;
 import dev.patchflow.schemas.events.CheckSpec;
+import dev.patchflow.schemas.events.PatchRequested;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RunOptions;
@@ -25,7 +27,7 @@ class RunRequestValidatorTest {
     private final RunRequestValidator validator = new RunRequestValidator(
             new InventoryProviders(List.of(new StaticInventoryProvider(paths),
                     new DirectoryInventoryProvider(paths, "linux", "x86_64"))),
-            Set.of("process", "package"));
+            Set.of("process", "package", "sql-schema"));
 
     @Test
     void acceptsAValidRequest() {
@@ -70,7 +72,24 @@ class RunRequestValidatorTest {
         assertThat(validator.problems(request().checks(new CheckSpec("ping", "icmp", null, null, null, null, null))
                 .build()))
                 .containsExactly("check 0 ('ping'): the validator cannot run checks of type 'icmp' (known: command,"
-                        + " http, version)");
+                        + " http, kubernetes, version, db-version, db-cluster, schema, aws-backup-image,"
+                        + " aws-instance-running, aws-patch-compliance, aws-ssm-online)");
+    }
+
+    @Test
+    void databaseChecksNeedDatabaseTargetsAndTheDbClusterExecutorNeedsAnUpdateCommand() {
+        RunRequestValidator withDb = new RunRequestValidator(new InventoryProviders(List.of(
+                new StaticInventoryProvider(paths), new DatabaseInventoryProvider(paths, null))),
+                Set.of("process", "db-cluster"));
+        CheckSpec version = new CheckSpec("version", CheckSpec.DB_VERSION, null, null, null, null, null);
+
+        assertThat(withDb.problems(request().checks(version).targets("static", "inventory.yaml").build()))
+                .containsExactly("check 0 ('version'): a "
+                        + "db-version check asks a database cluster, which static targets are not (use the database provider)");
+        PatchRequested onDatabase = request().checks(version).targets("database", "clusters.yaml")
+                .patch(new PatchSpec("pg", "15.9", "db-cluster", List.of(), null, null)).build();
+        assertThat(withDb.problems(onDatabase)).containsExactly(
+                "patch.command is empty: the db-cluster executor runs it on each node as the update step");
     }
 
     @Test
@@ -117,7 +136,7 @@ class RunRequestValidatorTest {
     @Test
     void rejectsAnUnknownExecutorAndAMissingPatchCommand() {
         assertThat(validator.problems(request().patch(new PatchSpec("p", "1", "ansible", List.of("x"), null, null))
-                .build())).containsExactly("unknown patch executor 'ansible' (known: package, process)");
+                .build())).containsExactly("unknown patch executor 'ansible' (known: package, process, sql-schema)");
         assertThat(validator.problems(request().patch(new PatchSpec("p", "1", null, List.of(), null, null)).build()))
                 .containsExactly("patch.command is empty: the process executor needs the program and its arguments");
     }
@@ -126,6 +145,19 @@ class RunRequestValidatorTest {
     void acceptsAPackagePatchWithAPublishedManifestAndNoCommand() {
         assertThat(validator.problems(request().patch(new PatchSpec("app", "1.1.0", "package", List.of(), null,
                 Map.of("manifest", "s3://patchflow-catalog/app/1.1.0/manifest.json"))).build())).isEmpty();
+    }
+
+    @Test
+    void aSqlSchemaPatchNeedsAFetchableDesiredSchemaAndASchemaCheckFindsItThere() {
+        PatchSpec schema = new PatchSpec("shop", "2.0.0", "sql-schema", List.of(), null,
+                Map.of("schema", "s3://patchflow-catalog/shop/2.0.0/schema.sql"));
+        assertThat(validator.problems(request().patch(schema).checks(new CheckSpec("schema", "schema", null, null,
+                null, null, null)).build())).isEmpty();
+        assertThat(validator.problems(request().patch(new PatchSpec("shop", "2.0.0", "sql-schema", List.of(), null,
+                Map.of("schema", "/tmp/schema.sql"))).build())).singleElement().asString()
+                .contains("patch.parameters.schema '/tmp/schema.sql' is not an s3:// or http(s):// location");
+        assertThat(validator.problems(request().checks(new CheckSpec("schema", "schema", null, null, null, null,
+                null)).build())).singleElement().asString().contains("a schema check needs the desired schema");
     }
 
     @Test

@@ -31,9 +31,11 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
 
+import dev.patchflow.kit.messaging.Batches;
+import dev.patchflow.kit.messaging.DeadLetters;
+import dev.patchflow.localstack.testing.MongoServerResource;
 import dev.patchflow.scanner.support.Fleet;
 import dev.patchflow.scanner.support.InMemoryMessagingResource;
-import dev.patchflow.scanner.support.MongoServerResource;
 import dev.patchflow.scanner.support.Records;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.CloudEventHeaders;
@@ -76,10 +78,10 @@ class ScannerComponentTest {
         scans.clear();
     }
 
-    /** Sends a record and returns how it was settled: null when acked, the failure when nacked. */
+    /** Sends a record (a batch of one) and returns how it was settled: null when acked, the failure when nacked. */
     private CompletableFuture<Throwable> send(ConsumerRecord<String, byte[]> record) {
         CompletableFuture<Throwable> settled = new CompletableFuture<>();
-        requests.send(Message.of(record, () -> {
+        requests.send(Message.of(Batches.of(record), () -> {
             settled.complete(null);
             return CompletableFuture.completedFuture(null);
         }, failure -> {
@@ -170,11 +172,22 @@ class ScannerComponentTest {
         PatchRequested request = request().runId("component-4").build();
         Map<String, String> headers = Records.headersOf(Records.produced(request));
 
+        InMemorySink<byte[]> deadLetters = connector.sink(DeadLetters.CHANNEL);
+        deadLetters.clear();
+
         CompletableFuture<Throwable> settled = send(Records.consumed(Topics.REQUESTS, "component-4",
                 "not json".getBytes(StandardCharsets.UTF_8), headers));
 
-        assertThat(settled).succeedsWithin(WAIT).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageStartingWith("PatchRequested: body is not JSON");
+        // Acknowledged: the record is in patchflow.requests.dlq with the reason, and the consumer goes on.
+        assertThat(settled).succeedsWithin(WAIT).isNull();
+        assertThat(deadLetters.received()).singleElement().satisfies(message -> {
+            OutgoingKafkaRecordMetadata<?> kafka = message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+            Map<String, String> dead = EventCodec.headerMap(kafka.getHeaders());
+            assertThat(kafka.getTopic()).isEqualTo(Topics.deadLetter(Topics.REQUESTS));
+            assertThat(dead.get(CloudEventHeaders.DEAD_LETTER_REASON)).startsWith("PatchRequested: body is not JSON");
+            assertThat(dead).containsEntry(CloudEventHeaders.DEAD_LETTER_CONSUMER_GROUP, "scanner-svc");
+            assertThat(message.getPayload()).isEqualTo("not json".getBytes(StandardCharsets.UTF_8));
+        });
         assertThat(scans.received()).isEmpty();
     }
 

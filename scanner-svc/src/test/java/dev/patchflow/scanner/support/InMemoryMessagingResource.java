@@ -5,6 +5,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.DeadLetters;
 import dev.patchflow.scanner.messaging.EventPublisher;
 import dev.patchflow.schemas.Topics;
 
@@ -17,7 +18,8 @@ public class InMemoryMessagingResource implements QuarkusTestResourceLifecycleMa
         // ours (= topic names) contain dots.
         return Map.of("mp.messaging.incoming.\"" + Topics.REQUESTS + "\".connector", InMemoryConnector.CONNECTOR,
                 "mp.messaging.outgoing.\"" + Topics.SCANS + "\".connector", InMemoryConnector.CONNECTOR,
-                "mp.messaging.outgoing." + EventPublisher.REQUESTS_CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
+                "mp.messaging.outgoing." + EventPublisher.REQUESTS_CHANNEL + ".connector", InMemoryConnector.CONNECTOR,
+                "mp.messaging.outgoing." + DeadLetters.CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
     }
 
     @Override

@@ -14,8 +14,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param credentialsRef a reference to the credentials, e.g. {@code file:/etc/patchflow/db/app.properties}
  * @param apiUrl the node's management API, e.g. Patroni's REST API {@code http://10.0.0.5:8008}
  * @param member the node's name in its cluster (Patroni member name, replica set host:port)
+ * @param nodeRunner how commands reach the node ({@code local}, or e.g. {@code ssm}); {@code null}: {@code local}
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record DatabaseTarget(String engine, String url, String schema, String credentialsRef, String apiUrl,
-        String member) {
+        String member, String nodeRunner) {
+
+    /** Without a node runner: the default one ({@code local}). */
+    public DatabaseTarget(String engine, String url, String schema, String credentialsRef, String apiUrl,
+            String member) {
+        this(engine, url, schema, credentialsRef, apiUrl, member, null);
+    }
 }

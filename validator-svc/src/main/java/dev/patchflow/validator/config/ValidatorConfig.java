@@ -14,9 +14,8 @@ public interface ValidatorConfig {
     Duration defaultTimeout();
 
     /**
-     * How many targets are validated at the same time. It sizes the worker pool the consumer runs on
-     * ({@code smallrye.messaging.worker.validator-workers.max-concurrency} refers to this key), so one
-     * slow target does not hold up the others.
+     * How many targets of a batch are validated at the same time, so that one slow target does not hold up
+     * the others.
      */
     @WithDefault("8")
     int workerConcurrency();

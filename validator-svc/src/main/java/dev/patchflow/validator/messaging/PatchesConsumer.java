@@ -1,103 +1,90 @@
 package dev.patchflow.validator.messaging;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.common.annotation.Blocking;
 
-import dev.patchflow.schemas.CloudEvent;
-import dev.patchflow.schemas.EventCodec;
-import dev.patchflow.schemas.InvalidEventException;
+import dev.patchflow.kit.messaging.Batches;
+import dev.patchflow.kit.messaging.IncomingEvent;
+import dev.patchflow.kit.messaging.KeyOrder;
+import dev.patchflow.kit.messaging.Pipelines;
+import dev.patchflow.kit.messaging.RecordPipeline;
+import dev.patchflow.kit.messaging.Refusals;
+import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.ValidationPassed;
-import dev.patchflow.validator.domain.ValidationInterruptedException;
+import dev.patchflow.validator.config.ValidatorConfig;
 import dev.patchflow.validator.domain.Validator;
 
 /**
- * The one inbound adapter: decodes records of {@link Topics#PATCHES} and validates every
- * {@link PatchApplied}.
- *
+ * The one inbound adapter: {@link Topics#PATCHES}, a batch at a time; every {@link PatchApplied} is validated.
+ * Other types of the topic (PatchFailed, PatchNotStarted) are not ours.
  * <p>
- * Idempotency without state: the checks only read the target, so running them again on a redelivery
- * is harmless, and the outcome event has a deterministic id (type, run, target) that downstream
- * dedupes on. The record is acknowledged only after the broker acknowledged the outcome.
- *
- * <p>
- * Acknowledgement is explicit (a {@link Message} parameter) because there are three endings, not
- * two: ack (outcome out, or a type that is not ours such as {@code PatchFailed}), nack (the record
- * does not decode, or the outcome could not be published: the dead-letter strategy writes it to
- * {@code patchflow.patches.dlq} with the exception message as {@code dead-letter-reason}), and
- * neither (shutdown interrupted a check: the record is delivered again after the restart).
+ * Idempotency without state: the checks only read the target, so running them again on a redelivery is
+ * harmless, and the outcome event has a deterministic id (type, run, target) that downstream dedupes on. The
+ * targets of a batch are validated concurrently ({@code patchflow.validator.worker-concurrency} at a time; one
+ * target's events in order), and the batch is acknowledged once the broker has every outcome. If the service
+ * stops while a check runs, no outcome is known: the batch stays unacknowledged and is delivered again after
+ * the restart.
  */
 @ApplicationScoped
 public class PatchesConsumer {
 
-    /** Worker pool sized by {@code patchflow.validator.worker-concurrency}. */
-    public static final String WORKER_POOL = "validator-workers";
+    /** Incoming channel = topic. */
+    public static final String CHANNEL = Topics.PATCHES;
 
-    private static final Logger LOG = Logger.getLogger(PatchesConsumer.class);
-
-    private final EventCodec codec;
+    private final RecordPipeline pipeline;
     private final Validator validator;
     private final EventPublisher publisher;
     private final MeterRegistry meters;
+    private final ExecutorService workers;
 
-    public PatchesConsumer(EventCodec codec, Validator validator, EventPublisher publisher, MeterRegistry meters) {
-        this.codec = codec;
+    public PatchesConsumer(Pipelines pipelines, Validator validator, EventPublisher publisher, ValidatorConfig config,
+            MeterRegistry meters) {
+        this.pipeline = pipelines.forTopic(CHANNEL, Set.of(EventType.PATCH_APPLIED));
         this.validator = validator;
         this.publisher = publisher;
         this.meters = meters;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.workerConcurrency(), r -> {
+            Thread t = new Thread(r, "validator-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /**
-     * Runs on the worker pool, unordered: targets are validated concurrently. Order across records
-     * does not matter (each outcome is keyed by its own target), and the Kafka connector commits an
-     * offset only once every record before it is acknowledged.
-     */
-    @Incoming(Topics.PATCHES)
-    @Blocking(value = WORKER_POOL, ordered = false)
-    public CompletionStage<Void> consume(Message<byte[]> message) {
-        CloudEvent<?> event;
-        try {
-            event = codec.decode(EventCodec.headerMap(headers(message)), message.getPayload());
-        } catch (InvalidEventException e) {
-            return message.nack(e);
-        }
-        if (!(event.data() instanceof PatchApplied applied)) {
-            return message.ack();
-        }
-        PatchflowEvent outcome;
-        try {
-            outcome = validator.validate(applied);
-        } catch (ValidationInterruptedException e) {
-            LOG.infof("validation of %s interrupted by shutdown; left unacknowledged for redelivery", event.key());
-            return CompletableFuture.completedFuture(null);
-        }
-        try {
-            publisher.publish(CloudEvent.of(EventPublisher.SOURCE, outcome));
-        } catch (IllegalStateException e) {
-            return message.nack(e);
-        }
-        meters.counter("patchflow.validator.validations", "outcome", outcomeTag(outcome)).increment();
-        LOG.debugf("%s for %s", outcome.getClass().getSimpleName(), event.key());
-        return message.ack();
+    @Incoming(CHANNEL)
+    @Blocking
+    public void consume(ConsumerRecords<String, byte[]> records) {
+        pipeline.process(Batches.list(records), this::validate);
     }
 
-    private static Headers headers(Message<byte[]> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(IncomingKafkaRecordMetadata::getHeaders)
-                .orElse(null);
+    private void validate(List<IncomingEvent> events, Refusals refusals) throws Exception {
+        List<PatchflowEvent> outcomes = KeyOrder.map(events, workers,
+                event -> validator.validate((PatchApplied) event.data()));
+        publisher.publishAll(outcomes);
+        for (PatchflowEvent outcome : outcomes) {
+            meters.counter("patchflow.validator.validations", "outcome", outcomeTag(outcome)).increment();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        // Interrupts running checks: they end in ValidationInterruptedException and nothing is acknowledged.
+        workers.shutdownNow();
     }
 
     private static String outcomeTag(PatchflowEvent outcome) {

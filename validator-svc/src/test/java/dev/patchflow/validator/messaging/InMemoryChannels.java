@@ -6,6 +6,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
+import dev.patchflow.kit.messaging.DeadLetters;
 import dev.patchflow.schemas.Topics;
 
 /** Puts both channels on the in-memory connector: fast component tests of the service's rules, no broker. */
@@ -18,6 +19,7 @@ public class InMemoryChannels implements QuarkusTestResourceLifecycleManager {
         Map<String, String> properties = new HashMap<>();
         properties.put("mp.messaging.incoming.\"" + Topics.PATCHES + "\".connector", InMemoryConnector.CONNECTOR);
         properties.put("mp.messaging.outgoing.\"" + Topics.VALIDATIONS + "\".connector", InMemoryConnector.CONNECTOR);
+        properties.put("mp.messaging.outgoing." + DeadLetters.CHANNEL + ".connector", InMemoryConnector.CONNECTOR);
         return properties;
     }
 

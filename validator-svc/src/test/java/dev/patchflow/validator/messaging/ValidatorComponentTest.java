@@ -23,18 +23,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 
+import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.CloudEventHeaders;
 import dev.patchflow.schemas.EventCodec;
@@ -155,15 +154,14 @@ class ValidatorComponentTest {
                 produced.value());
         produced.headers().forEach(h -> record.headers().add(h));
         java.util.concurrent.CompletableFuture<String> ending = new java.util.concurrent.CompletableFuture<>();
-        connector.source(Topics.PATCHES).send(Message.of(record.value(),
-                Metadata.of(new IncomingKafkaRecordMetadata<>(record, Topics.PATCHES)), () -> {
-                    ending.complete("ack");
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                }, failure -> {
-                    // A nack is what sends a record to patchflow.patches.dlq.
-                    ending.complete("nack: " + failure.getMessage());
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                }));
+        connector.source(Topics.PATCHES).send(Message.of(Batches.of(record), () -> {
+            ending.complete("ack");
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }, failure -> {
+            // A nack would mean the batch failed.
+            ending.complete("nack: " + failure.getMessage());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }));
         send(CloudEvent.of("/patchflow/patch-runner-svc", applied(run, target("app-01"), PatchStatus.APPLIED)));
 
         awaitOutcome("not-started/app-01");
@@ -188,9 +186,7 @@ class ValidatorComponentTest {
         for (Header header : produced.headers()) {
             record.headers().add(header);
         }
-        connector.source(Topics.PATCHES)
-                .send(Message.of(record.value(),
-                        Metadata.of(new IncomingKafkaRecordMetadata<>(record, Topics.PATCHES))));
+        connector.source(Topics.PATCHES).send(Batches.of(record));
     }
 
     /** Waits for the outcome keyed {@code runId/targetId} and checks its envelope on the way. */

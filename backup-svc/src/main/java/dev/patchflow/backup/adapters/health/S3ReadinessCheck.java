@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.patchflow.backup.adapters.s3.MinioArchiveStore;
 import dev.patchflow.backup.domain.BackupFailureException;
+import dev.patchflow.backup.domain.StoreUnavailableException;
 
 /** Not ready while the archive bucket cannot be reached: every backup would fail. */
 @Readiness
@@ -32,7 +33,7 @@ public class S3ReadinessCheck implements HealthCheck {
             return store.bucketExists()
                     ? response.up().build()
                     : response.down().withData("error", "bucket does not exist").build();
-        } catch (BackupFailureException e) {
+        } catch (BackupFailureException | StoreUnavailableException e) {
             return response.down().withData("error", e.getMessage()).build();
         }
     }

@@ -3,6 +3,7 @@ package dev.patchflow.backup.adapters.mongo;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.set;
@@ -10,7 +11,10 @@ import static com.mongodb.client.model.Updates.set;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -21,19 +25,24 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 
 import dev.patchflow.backup.domain.BackupRecord;
 import dev.patchflow.backup.domain.BackupRecords;
 import dev.patchflow.backup.domain.BackupState;
 import dev.patchflow.backup.domain.RestorePoint;
+import dev.patchflow.kit.mongo.MongoErrors;
 
 /**
  * The {@code backups} collection: one document per {@code runId/targetId} ({@code _id}). Only
@@ -62,6 +71,8 @@ public class MongoBackupRecords implements BackupRecords {
     static final String ATTEMPT = "attempt";
     static final String METHOD = "method";
     static final String DETAILS = "details";
+    /** A restore point's own end of retention (AMIs); absent: the service-wide retention applies. */
+    static final String RETAIN_UNTIL = "retainUntil";
 
     private final MongoCollection<Document> backups;
 
@@ -79,19 +90,27 @@ public class MongoBackupRecords implements BackupRecords {
     @Override
     public Claim claim(String key, String runId, String targetId, Instant now) {
         try {
-            backups.insertOne(new Document(ID, key).append(STATE, BackupState.IN_PROGRESS.name())
-                    .append(RUN_ID, runId)
-                    .append(TARGET_ID, targetId)
-                    .append(ATTEMPT, 1)
-                    .append(CREATED_AT, Date.from(now))
-                    .append(UPDATED_AT, Date.from(now)));
+            backups.insertOne(inProgress(key, runId, targetId, now));
             return new Acquired(1);
         } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+            if (!MongoErrors.isDuplicateKey(e)) {
                 throw e;
             }
         }
-        // Already known. Either an outcome is recorded (replay it), or an attempt died half-way (take over).
+        return claimKnown(key, now);
+    }
+
+    private static Document inProgress(String key, String runId, String targetId, Instant now) {
+        return new Document(ID, key).append(STATE, BackupState.IN_PROGRESS.name())
+                .append(RUN_ID, runId)
+                .append(TARGET_ID, targetId)
+                .append(ATTEMPT, 1)
+                .append(CREATED_AT, Date.from(now))
+                .append(UPDATED_AT, Date.from(now));
+    }
+
+    /** Already known. Either an outcome is recorded (replay it), or an attempt died half-way (take over). */
+    private Claim claimKnown(String key, Instant now) {
         Document taken = backups.findOneAndUpdate(inState(key, BackupState.IN_PROGRESS),
                 combine(inc(ATTEMPT, 1), set(UPDATED_AT, Date.from(now))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
@@ -106,37 +125,88 @@ public class MongoBackupRecords implements BackupRecords {
     }
 
     @Override
+    public Map<String, Claim> claimAll(List<ClaimRequest> requests, Instant now) {
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        if (requests.isEmpty()) {
+            return claims;
+        }
+        List<Document> fresh = requests.stream().map(r -> inProgress(r.key(), r.runId(), r.targetId(), now)).toList();
+        Set<Integer> known = Set.of();
+        try {
+            // Unordered: a known fact does not stop the others from being claimed in the same round trip.
+            backups.insertMany(fresh, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            known = MongoErrors.duplicateIndexes(e);
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            ClaimRequest r = requests.get(i);
+            claims.put(r.key(), known.contains(i) ? claimKnown(r.key(), now) : new Acquired(1));
+        }
+        return claims;
+    }
+
+    @Override
+    public void finishAll(List<Finish> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        List<UpdateOneModel<Document>> updates = new ArrayList<>(outcomes.size());
+        for (Finish finish : outcomes) {
+            updates.add(new UpdateOneModel<>(inState(finish.key(), BackupState.IN_PROGRESS), finishUpdate(finish)));
+        }
+        BulkWriteResult result = backups.bulkWrite(updates, new BulkWriteOptions().ordered(false));
+        if (result.getMatchedCount() != outcomes.size()) {
+            throw new IllegalStateException((outcomes.size() - result.getMatchedCount()) + " of " + outcomes.size()
+                    + " backup records were not IN_PROGRESS any more; cannot record their outcomes");
+        }
+    }
+
+    private static Bson finishUpdate(Finish finish) {
+        Bson outcome;
+        BackupState state;
+        if (finish instanceof Completed c) {
+            state = BackupState.COMPLETED;
+            RestorePoint point = c.restorePoint();
+            outcome = combine(set(METHOD, c.method()), set(OBJECT_KEY, point.objectKey()),
+                    set(LOCATION, point.location()),
+                    set(SHA256, point.sha256()), set(SIZE_BYTES, point.sizeBytes()),
+                    set(DETAILS, new Document(point.details())), set(RETAIN_UNTIL, retainUntil(point)));
+        } else if (finish instanceof Skipped skipped) {
+            state = BackupState.SKIPPED;
+            outcome = set(NOTE, skipped.note());
+        } else {
+            state = BackupState.FAILED;
+            outcome = set(REASON, ((Failed) finish).reason());
+        }
+        Date at = Date.from(finish.at());
+        return combine(outcome, set(STATE, state.name()), set(COMPLETED_AT, at), set(UPDATED_AT, at));
+    }
+
+    @Override
     public void completed(String key, String method, RestorePoint restorePoint, Instant at) {
-        finish(key, BackupState.COMPLETED, combine(set(METHOD, method), set(OBJECT_KEY, restorePoint.objectKey()),
-                set(LOCATION, restorePoint.location()), set(SHA256, restorePoint.sha256()),
-                set(SIZE_BYTES, restorePoint.sizeBytes()), set(DETAILS, new Document(restorePoint.details()))), at);
+        finishAll(List.of(new Completed(key, method, restorePoint, at)));
     }
 
     @Override
     public void skipped(String key, String note, Instant at) {
-        finish(key, BackupState.SKIPPED, set(NOTE, note), at);
+        finishAll(List.of(new Skipped(key, note, at)));
     }
 
     @Override
     public void failed(String key, String reason, Instant at) {
-        finish(key, BackupState.FAILED, set(REASON, reason), at);
+        finishAll(List.of(new Failed(key, reason, at)));
     }
 
-    private void finish(String key, BackupState state, Bson outcome, Instant at) {
-        long updated = backups
-                .updateOne(inState(key, BackupState.IN_PROGRESS),
-                        combine(outcome, set(STATE, state.name()), set(COMPLETED_AT, Date.from(at)),
-                                set(UPDATED_AT, Date.from(at))))
-                .getModifiedCount();
-        if (updated != 1) {
-            throw new IllegalStateException("backup record " + key + " is not IN_PROGRESS; cannot record " + state);
-        }
+    private static Date retainUntil(RestorePoint restorePoint) {
+        String until = restorePoint.details().get(RestorePoint.RETAIN_UNTIL);
+        return until == null ? null : Date.from(Instant.parse(until));
     }
 
     @Override
-    public List<BackupRecord> completedBefore(Instant cutoff, int limit) {
+    public List<BackupRecord> dueForExpiry(Instant now, Instant cutoff, int limit) {
         List<BackupRecord> due = new ArrayList<>();
-        backups.find(and(eq(STATE, BackupState.COMPLETED.name()), lt(COMPLETED_AT, Date.from(cutoff))))
+        backups.find(and(eq(STATE, BackupState.COMPLETED.name()),
+                or(lt(RETAIN_UNTIL, Date.from(now)), and(eq(RETAIN_UNTIL, null), lt(COMPLETED_AT, Date.from(cutoff))))))
                 .sort(Sorts.ascending(COMPLETED_AT))
                 .limit(limit)
                 .forEach(document -> due.add(toRecord(document)));

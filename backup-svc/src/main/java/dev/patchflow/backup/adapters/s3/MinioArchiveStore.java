@@ -3,6 +3,7 @@ package dev.patchflow.backup.adapters.s3;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,10 +19,12 @@ import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.patchflow.backup.config.S3Config;
 import dev.patchflow.backup.domain.ArchiveDigest;
 import dev.patchflow.backup.domain.ArchiveStore;
 import dev.patchflow.backup.domain.BackupFailureException;
+import dev.patchflow.backup.domain.StoreUnavailableException;
+import dev.patchflow.kit.s3.S3Clients;
+import dev.patchflow.kit.s3.S3Config;
 
 /**
  * Archives in S3 (or MinIO, s3proxy) through the MinIO client. The bucket is created at startup if it
@@ -36,6 +39,10 @@ public class MinioArchiveStore implements ArchiveStore {
     /** User metadata on each archive: lets anyone verify an object without our records. */
     public static final String SHA256_METADATA = "sha256";
 
+    /** S3 error codes that mean "try again later", not "no". */
+    private static final Set<String> TRANSIENT_CODES = Set.of("SlowDown", "ServiceUnavailable", "InternalError",
+            "RequestTimeout", "RequestTimeTooSkewed");
+
     private final MinioClient client;
     private final S3Config config;
     private volatile boolean bucketReady;
@@ -43,18 +50,13 @@ public class MinioArchiveStore implements ArchiveStore {
     @Inject
     public MinioArchiveStore(S3Config config) {
         this.config = config;
-        this.client = MinioClient.builder()
-                .endpoint(config.endpoint())
-                .credentials(config.accessKey(), config.secretKey())
-                // A fixed region saves a GetBucketLocation round trip and works with s3proxy/MinIO.
-                .region(config.region())
-                .build();
+        this.client = S3Clients.build(config);
     }
 
     void createBucketAtStartup(@Observes StartupEvent startup) {
         try {
             ensureBucket();
-        } catch (BackupFailureException e) {
+        } catch (BackupFailureException | StoreUnavailableException e) {
             LOG.warnf("bucket %s not ready at startup, will retry before the first upload: %s", config.bucket(),
                     e.getMessage());
         }
@@ -75,6 +77,19 @@ public class MinioArchiveStore implements ArchiveStore {
             throw failure("upload of " + key, e);
         }
         return location(key);
+    }
+
+    @Override
+    public void deleteAll(String prefix) throws BackupFailureException {
+        try {
+            for (io.minio.Result<io.minio.messages.Item> item : client.listObjects(io.minio.ListObjectsArgs.builder()
+                    .bucket(config.bucket()).prefix(prefix).recursive(true).build())) {
+                client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(item.get().objectName())
+                        .build());
+            }
+        } catch (Exception e) {
+            throw failure("delete of " + prefix + "*", e);
+        }
     }
 
     @Override
@@ -101,7 +116,7 @@ public class MinioArchiveStore implements ArchiveStore {
     }
 
     public String endpoint() {
-        return config.endpoint();
+        return S3Clients.describe(config);
     }
 
     public String bucket() {
@@ -115,7 +130,7 @@ public class MinioArchiveStore implements ArchiveStore {
         try {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).region(config.region()).build());
-                LOG.infof("created bucket %s at %s", config.bucket(), config.endpoint());
+                LOG.infof("created bucket %s at %s", config.bucket(), endpoint());
             }
             bucketReady = true;
         } catch (ErrorResponseException e) {
@@ -130,20 +145,28 @@ public class MinioArchiveStore implements ArchiveStore {
         }
     }
 
-    /** A reason that says which endpoint failed and how: refused (an S3 error) or unreachable (I/O). */
+    /**
+     * A reason that says which endpoint failed and how. Unreachable (I/O) or overloaded (5xx, SlowDown) is
+     * transient: thrown as {@link StoreUnavailableException}, so the backup waits for S3 instead of failing. A
+     * refusal (an S3 error such as AccessDenied) is the target's {@code BackupFailed}.
+     */
     private BackupFailureException failure(String what, Exception e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        String reason;
+        String endpoint = S3Clients.describe(config);
         if (e instanceof ErrorResponseException refused) {
-            reason = "S3 at " + config.endpoint() + " refused the " + what + ": " + refused.errorResponse().code()
-                    + " " + refused.errorResponse().message();
-        } else if (e instanceof IOException) {
-            reason = "S3 at " + config.endpoint() + " is unreachable (" + what + "): " + e;
-        } else {
-            reason = "S3 at " + config.endpoint() + " failed the " + what + ": " + e;
+            String code = refused.errorResponse().code();
+            String reason = "S3 at " + endpoint + " refused the " + what + ": " + code + " "
+                    + refused.errorResponse().message();
+            if (TRANSIENT_CODES.contains(code)) {
+                throw new StoreUnavailableException(reason, e);
+            }
+            return new BackupFailureException(reason, e);
         }
-        return new BackupFailureException(reason, e);
+        if (e instanceof IOException || e instanceof InterruptedException) {
+            throw new StoreUnavailableException("S3 at " + endpoint + " is unreachable (" + what + "): " + e, e);
+        }
+        return new BackupFailureException("S3 at " + endpoint + " failed the " + what + ": " + e, e);
     }
 }

@@ -128,7 +128,7 @@ class MongoBackupRecordsTest {
         records.claim("r3/failed", "r3", "failed", T0);
         records.failed("r3/failed", "x", T0);
 
-        var due = records.completedBefore(T0.plus(Duration.ofDays(1)), 10);
+        var due = records.dueForExpiry(T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)), 10);
 
         assertThat(due).extracting(r -> r.key()).containsExactly("r1/old");
         assertThat(due.get(0).objectKey()).isEqualTo("backups/r1/old.tar.gz");
@@ -137,7 +137,7 @@ class MongoBackupRecordsTest {
         Document expired = collection.find(new Document("_id", "r1/old")).first();
         assertThat(expired.getString("state")).isEqualTo("EXPIRED");
         assertThat(expired.getDate("expiredAt")).isEqualTo(Date.from(T0.plus(Duration.ofDays(8))));
-        assertThat(records.completedBefore(T0.plus(Duration.ofDays(1)), 10)).isEmpty();
+        assertThat(records.dueForExpiry(T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)), 10)).isEmpty();
     }
 
     private void complete(String key, Instant at) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,9 +16,9 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 
-import dev.patchflow.backup.config.S3Config;
 import dev.patchflow.backup.domain.ArchiveDigest;
 import dev.patchflow.backup.domain.BackupFailureException;
+import dev.patchflow.kit.s3.S3Config;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
 
@@ -77,18 +78,18 @@ class MinioArchiveStoreIT {
         return new S3Config() {
 
             @Override
-            public String endpoint() {
-                return stack.s3Endpoint();
+            public Optional<String> endpoint() {
+                return Optional.of(stack.s3Endpoint());
             }
 
             @Override
-            public String accessKey() {
-                return stack.s3AccessKey();
+            public Optional<String> accessKey() {
+                return Optional.of(stack.s3AccessKey());
             }
 
             @Override
-            public String secretKey() {
-                return secretKey;
+            public Optional<String> secretKey() {
+                return Optional.of(secretKey);
             }
 
             @Override

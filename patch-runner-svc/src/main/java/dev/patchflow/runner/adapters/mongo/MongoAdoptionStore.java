@@ -23,8 +23,8 @@ import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.TargetState;
 
 /**
- * {@code run_targets.child}: {@code {pid, processStart, outputFile, exitFile, recordedAt}} of the process an
- * executor started for the target. Kept when the claim is released (that is when it is needed) and replaced
+ * {@code run_targets.child}: {@code {pid, processStart, outputFile, exitFile, handle, recordedAt}} of the process
+ * (or, with a {@code handle}, the Kubernetes Job) an executor started for the target. Kept when the claim is released (that is when it is needed) and replaced
  * by the next attempt's.
  */
 @ApplicationScoped
@@ -42,6 +42,7 @@ public class MongoAdoptionStore implements AdoptionStore {
                 .append("processStart", date(child.processStart()))
                 .append("outputFile", child.outputFile())
                 .append("exitFile", child.exitFile())
+                .append("handle", child.handle())
                 .append("recordedAt", date(now));
         targets.updateOne(eq("_id", runTargetId), set("child", doc));
     }
@@ -55,7 +56,7 @@ public class MongoAdoptionStore implements AdoptionStore {
         }
         Number pid = child.get("pid", Number.class);
         return Optional.of(new ChildProcess(pid.longValue(), instant(child.getDate("processStart")),
-                child.getString("outputFile"), child.getString("exitFile")));
+                child.getString("outputFile"), child.getString("exitFile"), child.getString("handle")));
     }
 
     @Override

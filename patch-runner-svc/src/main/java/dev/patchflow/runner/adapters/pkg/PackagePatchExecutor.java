@@ -34,6 +34,7 @@ import dev.patchflow.pkg.manifest.Operations;
 import dev.patchflow.pkg.manifest.ReleaseManifest;
 import dev.patchflow.pkg.source.PackageSource;
 import dev.patchflow.pkg.strategy.UpgradeStrategy;
+import dev.patchflow.runner.adapters.sql.SqlSchemaPatchExecutor;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
 import dev.patchflow.runner.domain.PatchExecutor;
@@ -90,6 +91,24 @@ public final class PackagePatchExecutor implements PatchExecutor {
         this.notes = new RecoveryNotes(this.workDir);
     }
 
+    /** The schema step: a release may carry a desired schema beside its files (parameter {@code schemaFile}). */
+    public static final String PARAM_SCHEMA_FILE = "schemaFile";
+    public static final String DEFAULT_SCHEMA_FILE = "db/schema.sql";
+
+    private SqlSchemaPatchExecutor schema;
+    private SchemaStepHooks schemaHooks;
+
+    /**
+     * Lets a release carry a desired schema: for a target that also has {@code database} facts, once the files are
+     * in place (before COMMIT) the new tree's schema file goes through {@code schema}; if that fails the engine
+     * rolls the files back and the event says so. The engines must have been built with {@code hooks}.
+     */
+    PackagePatchExecutor withSchemaStep(SqlSchemaPatchExecutor schema, SchemaStepHooks hooks) {
+        this.schema = schema;
+        this.schemaHooks = hooks;
+        return this;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -135,7 +154,20 @@ public final class PackagePatchExecutor implements PatchExecutor {
                     in.forceFull(), request.dryRun());
             // The plan first (read-only): the event names the strategy even when the apply is refused.
             putPlan(details, engine.plan(applyRequest));
-            ApplyResult result = engine.apply(applyRequest);
+            if (schema != null && schemaHooks != null && request.target().database() != null) {
+                Path install = in.install();
+                String file = request.run().patch().parameters().getOrDefault(PARAM_SCHEMA_FILE,
+                        DEFAULT_SCHEMA_FILE);
+                schemaHooks.during(() -> schemaStep(request, install, file, details, log));
+            }
+            ApplyResult result;
+            try {
+                result = engine.apply(applyRequest);
+            } finally {
+                if (schemaHooks != null) {
+                    schemaHooks.done();
+                }
+            }
             putPlan(details, result.plan());
             if (result.signedBy() != null) {
                 details.put("signedBy", result.signedBy());
@@ -166,6 +198,12 @@ public final class PackagePatchExecutor implements PatchExecutor {
             log.println("I/O error: " + e);
             return ExecutionResult.failure("package executor I/O error: " + e.getMessage(), null, elapsed(started),
                     details);
+        } catch (RuntimeException | Error e) {
+            // Anything else, an Error included (e.g. OutOfMemoryError on this worker): the engine has rolled back
+            // what it began; the journal says what the install is, and the target gets its outcome now.
+            String state = recoverAfterFailure(engine, in.install(), details);
+            log.println("package executor failed: " + e + state);
+            return ExecutionResult.failure("package executor failed: " + e + state, null, elapsed(started), details);
         } finally {
             try {
                 // The recovery has been reported in this execution's details.
@@ -174,6 +212,25 @@ public final class PackagePatchExecutor implements PatchExecutor {
                 LOG.debugf("cannot clear the recovery note of %s: %s", in.install(), e.getMessage());
             }
         }
+    }
+
+    /** The release's schema file (new tree, before COMMIT) applied to the target's database; throws to roll back. */
+    private void schemaStep(ExecutionRequest request, Path install, String file, Map<String, String> details,
+            PrintWriter log) throws IOException {
+        Path schemaFile = install.resolve(file).normalize();
+        if (!schemaFile.startsWith(install) || !Files.isRegularFile(schemaFile)) {
+            details.put("schemaStep", "FAILED");
+            throw new IOException("schema step failed: the release has no schema file " + file);
+        }
+        Map<String, String> schemaDetails = new TreeMap<>();
+        log.println("schema step: " + file + " → " + request.target().database().url());
+        ExecutionResult result = schema.applyDesired(request, file, Files.readString(schemaFile), schemaDetails, log);
+        schemaDetails.forEach((key, value) -> details.put("schema." + key, value));
+        if (!result.succeeded()) {
+            details.put("schemaStep", "FAILED");
+            throw new IOException("schema step failed: " + result.failureReason());
+        }
+        details.put("schemaStep", result.status() == PatchStatus.ALREADY_APPLIED ? "ALREADY_APPLIED" : "APPLIED");
     }
 
     /**
@@ -194,6 +251,22 @@ public final class PackagePatchExecutor implements PatchExecutor {
             details.put("recovery", note.get().outcome());
             details.put("recoveryDetail", note.get().detail());
             log.println("recovered at service start: " + note.get().outcome() + " (" + note.get().detail() + ")");
+        }
+    }
+
+    /** After an unexpected failure: recovers from the journal if one is left, and says how the install is. */
+    private String recoverAfterFailure(PackageEngine engine, Path install, Map<String, String> details) {
+        try {
+            RecoveryResult result = engine.recover(install, workDir);
+            if (result.outcome() == RecoveryResult.Outcome.NOTHING) {
+                return "; the install was not changed or was rolled back";
+            }
+            details.put("recovery", result.outcome().name());
+            details.put("recoveryDetail", result.detail());
+            return "; the install was recovered from the journal: " + result.outcome();
+        } catch (IOException | RuntimeException | Error recoveryFailure) {
+            details.put("recoveryError", String.valueOf(recoveryFailure));
+            return "; recovery failed (" + recoveryFailure + "), the next execution recovers the install first";
         }
     }
 

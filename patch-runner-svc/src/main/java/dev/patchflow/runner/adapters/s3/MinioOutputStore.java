@@ -9,7 +9,8 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
 
-import dev.patchflow.runner.config.S3Config;
+import dev.patchflow.kit.s3.S3Clients;
+import dev.patchflow.kit.s3.S3Config;
 import dev.patchflow.runner.domain.OutputStore;
 
 /** Executor output in S3 / MinIO at {@code logs/<runId>/<targetId>.log}. */
@@ -41,7 +42,8 @@ public class MinioOutputStore implements OutputStore {
                     .contentType("text/plain; charset=utf-8")
                     .build());
         } catch (Exception e) {
-            throw new IllegalStateException("cannot upload " + key + " to " + config.endpoint() + ": " + e.getMessage(),
+            throw new IllegalStateException("cannot upload " + key + " to " + S3Clients.describe(config) + ": "
+                    + e.getMessage(),
                     e);
         }
         return "s3://" + config.bucket() + "/" + key;
@@ -53,13 +55,7 @@ public class MinioOutputStore implements OutputStore {
         if (current == null) {
             synchronized (this) {
                 if (client == null) {
-                    MinioClient.Builder builder = MinioClient.builder()
-                            .endpoint(config.endpoint())
-                            .region(config.region());
-                    if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
-                        builder.credentials(config.accessKey().get(), config.secretKey().get());
-                    }
-                    client = builder.build();
+                    client = S3Clients.build(config);
                 }
                 current = client;
             }

@@ -54,6 +54,19 @@ public class TargetLocking {
         refresher.scheduleAtFixedRate(this::refreshAll, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The holder of a whole cluster rollout's lock: a database cluster's rollout holds {@code cluster:<id>} from its
+     * preflight to its post-flight, and its nodes run under that lease instead of taking the lock node by node
+     * (another run could otherwise take the cluster between two nodes).
+     */
+    public static String rolloutHolderId(String runId, String clusterId) {
+        return runId + "/cluster:" + clusterId;
+    }
+
+    private static boolean isRolloutLease(Lease lease) {
+        return lease.holder().holderId().contains("/cluster:");
+    }
+
     /** The lock name of a target. */
     public static String lockName(Target target) {
         if (target.clusterId() != null && !target.clusterId().isBlank()) {
@@ -79,6 +92,11 @@ public class TargetLocking {
                 return new Locked(acquired.lease());
             }
             Lease by = ((LeaseLocks.Held) acquisition).by();
+            String clusterId = claimed.target().clusterId();
+            if (clusterId != null && by.holder().holderId().equals(rolloutHolderId(claimed.runId(), clusterId))) {
+                // This run's cluster rollout holds the cluster: the node runs under its lease (fenced by its token).
+                return new Locked(by);
+            }
             if (claimed.runId().equals(by.holder().runId())) {
                 return new Later(now.plus(settings.retryInterval()));
             }
@@ -105,6 +123,9 @@ public class TargetLocking {
     }
 
     public void release(Lease lease) {
+        if (isRolloutLease(lease)) {
+            return; // the cluster rollout's lease: released by the rollout after its post-flight
+        }
         held.remove(lease.holder().holderId(), lease);
         try {
             locks.release(lease);

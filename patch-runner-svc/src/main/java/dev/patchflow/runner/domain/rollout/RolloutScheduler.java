@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -18,7 +19,6 @@ import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.domain.TargetState;
 import dev.patchflow.schemas.EventIds;
 import dev.patchflow.schemas.EventType;
-import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunContext;
@@ -47,9 +47,18 @@ public class RolloutScheduler {
     private final RunnerSettings settings;
     private final RolloutSettings rollout;
     private final Clock clock;
+    private final ClusterGate gate;
 
     public RolloutScheduler(RolloutStore store, RunSizes runSizes, RunTargetStore targets, OutcomeRecorder recorder,
             RunEventPublisher events, RunnerSettings settings, RolloutSettings rollout, Clock clock) {
+        this(store, runSizes, targets, recorder, events, settings, rollout, clock, ClusterGate.OPEN);
+    }
+
+    @Inject
+    public RolloutScheduler(RolloutStore store, RunSizes runSizes, RunTargetStore targets, OutcomeRecorder recorder,
+            RunEventPublisher events, RunnerSettings settings, RolloutSettings rollout, Clock clock,
+            ClusterGate gate) {
+        this.gate = gate;
         this.store = store;
         this.runSizes = runSizes;
         this.targets = targets;
@@ -74,8 +83,8 @@ public class RolloutScheduler {
 
     /** A target reached the runner (before its {@code run_targets} record is written, so a crash loses nothing). */
     public void arrived(RunContext run, Target target, PatchflowEvent outcome) {
-        store.arrived(run, target, outcome != null, outcome instanceof PatchFailed);
-        if (outcome instanceof PatchFailed) {
+        store.arrived(run, target, outcome != null, ErrorBudget.counts(outcome));
+        if (ErrorBudget.counts(outcome)) {
             enforceBudget(run.runId());
         }
     }
@@ -93,8 +102,8 @@ public class RolloutScheduler {
         }
         RunTarget t = record.get();
         if (t.state() == TargetState.DONE) {
-            store.finished(runId, t.targetId(), t.outcome() instanceof PatchFailed);
-            if (t.outcome() instanceof PatchFailed) {
+            store.finished(runId, t.targetId(), ErrorBudget.counts(t.outcome()));
+            if (ErrorBudget.counts(t.outcome())) {
                 enforceBudget(runId);
             }
         } else if (t.state() == TargetState.READY) {
@@ -320,6 +329,19 @@ public class RolloutScheduler {
                         if (s.inFlight().contains(targetId)) {
                             return Admission.START;
                         }
+                        if (candidate.clusterId() != null) {
+                            // A cluster's own phases (preflight, clone test) gate its first node.
+                            ClusterGate.Verdict verdict = gate.verdict(loaded.run(), targetId, candidate.clusterId(),
+                                    count != null && s.arrivedCount() >= count);
+                            if (verdict.kind() == ClusterGate.Verdict.Kind.WAIT) {
+                                return Admission.WAIT_TARGET;
+                            }
+                            if (verdict.kind() == ClusterGate.Verdict.Kind.REFUSED) {
+                                return end(runTargetId, Decision.end(Decision.EndStatus.REFUSED, verdict.reason()))
+                                        ? Admission.ENDED
+                                        : Admission.WAIT_TARGET;
+                            }
+                        }
                         boolean canaryMember = plan.canary() && s.started().size() < plan.canarySize();
                         if (store.tryStart(runId, s.version(), targetId, canaryMember)) {
                             loaded = new RolloutStore.Loaded(loaded.run(), s.withStarted(targetId, canaryMember),
@@ -363,7 +385,7 @@ public class RolloutScheduler {
         private void adoptRun() {
             for (RunTarget t : targets.findByRun(runId)) {
                 boolean done = t.state() == TargetState.DONE;
-                store.arrived(t.run(), t.target(), done, done && t.outcome() instanceof PatchFailed);
+                store.arrived(t.run(), t.target(), done, done && ErrorBudget.counts(t.outcome()));
             }
         }
 

@@ -235,7 +235,7 @@ class PackagePatchExecutorTest {
     @Test
     void aSignatureThatDoesNotMatchThePackageIsRefused() throws IOException {
         PatchPackage p = release.manifest().patchFor(PackageFixtures.ARCH).orElseThrow();
-        // A real signature by the trusted key, but over other bytes (the full package).
+        // A real signature by the trusted key, but over another entry's statement (the full package's).
         String other = release.manifest().fullFor(PackageFixtures.ARCH).orElseThrow().signature();
         PackageFixtures.rewritePatch(release, new PatchPackage(p.url(), p.sha256(), p.size(), other, p.keyId(),
                 p.fromRange(), p.operations(), p.notes()));
@@ -293,14 +293,83 @@ class PackagePatchExecutorTest {
         Operations ops = p.operations();
         java.util.List<String> files = new java.util.ArrayList<>(ops.replaceFiles());
         files.add("conf/not-in-package.conf");
-        PackageFixtures.rewritePatch(release, new PatchPackage(p.url(), p.sha256(), p.size(), p.signature(),
-                p.keyId(), p.fromRange(),
+        PackageFixtures.rewriteSignedPatch(release, new PatchPackage(p.url(), p.sha256(), p.size(), null, null,
+                p.fromRange(),
                 new Operations(files, ops.replaceDirectories(), ops.deleteFiles(), ops.deleteDirectories()),
-                p.notes()));
+                p.notes()), keys.getPrivate());
 
         ExecutionResult result = refused(executor(), manifestOnly());
 
         assertThat(result.details()).containsEntry("refusal", "STRUCTURE_MISMATCH");
+    }
+
+    @Test
+    void operationsChangedAfterSigningAreRefusedByTheSignature() throws IOException {
+        PatchPackage p = release.manifest().patchFor(PackageFixtures.ARCH).orElseThrow();
+        Operations ops = p.operations();
+        java.util.List<String> deletions = new java.util.ArrayList<>(ops.deleteFiles());
+        deletions.add("conf/app.conf");
+        PackageFixtures.rewritePatch(release, new PatchPackage(p.url(), p.sha256(), p.size(), p.signature(),
+                p.keyId(), p.fromRange(),
+                new Operations(ops.replaceFiles(), ops.replaceDirectories(), deletions, ops.deleteDirectories()),
+                p.notes()));
+
+        ExecutionResult result = refused(executor(), manifestOnly());
+
+        assertThat(result.details()).containsEntry("refusal", "BAD_SIGNATURE");
+    }
+
+    @Test
+    void anErrorWhileTheEngineVerifiesEndsTheTargetFailedWithTheInstallUntouched() throws IOException {
+        // What a worker out of memory looks like to the executor: an Error out of the engine, not an exception.
+        PackageSource failing = new PackageSource() {
+
+            @Override
+            public boolean supports(URI uri) {
+                return true;
+            }
+
+            @Override
+            public InputStream open(URI uri) throws IOException {
+                if (uri.getPath().endsWith(".tar.gz")) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                return catalogSource().open(uri);
+            }
+        };
+        PackageEngine engine = PackageEngine.builder().source(failing).trustedKeys(TrustedKeys.of(keys.getPublic()))
+                .build();
+
+        ExecutionResult result = refused(new PackagePatchExecutor(failing, engine, null, workDir, 1 << 20),
+                manifestOnly());
+
+        assertThat(result.failureReason()).startsWith("package executor failed: java.lang.OutOfMemoryError: "
+                + "Java heap space; the install was not changed or was rolled back");
+    }
+
+    @Test
+    void anErrorMidApplyIsRolledBackByTheJournalAndTheTargetFails() throws IOException {
+        Map<String, String> before = PackageFixtures.digest(install);
+        ApplyHooks oom = new ApplyHooks() {
+
+            @Override
+            public void afterStep(int n, StepKind kind, String path) {
+                if (n == 1) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+            }
+        };
+
+        ExecutionResult result = run(executor(TrustedKeys.of(keys.getPublic()), PackageLimits.defaults(), oom, false),
+                manifestOnly(), false);
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.failureReason()).startsWith("package apply failed, rolled back to the previous tree")
+                .contains("OutOfMemoryError");
+        assertThat(result.details()).containsEntry("rolledBack", "true");
+        assertThat(PackageFixtures.content(install))
+                .isEqualTo(PackageFixtures.content(dir.resolve("build/tree-1.0.0")));
+        assertThat(PackageFixtures.digest(install).keySet()).isEqualTo(before.keySet());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.patchflow.report.adapters.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.lt;
@@ -14,8 +15,10 @@ import static com.mongodb.client.model.Updates.setOnInsert;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +32,19 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 
+import dev.patchflow.kit.mongo.MongoErrors;
 import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.BackupView;
 import dev.patchflow.report.domain.PatchView;
@@ -72,6 +79,7 @@ public class MongoViewStore implements ViewStore {
 
     private static final Logger LOG = Logger.getLogger(MongoViewStore.class);
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> targets;
@@ -146,6 +154,14 @@ public class MongoViewStore implements ViewStore {
         runs.updateOne(and(eq("_id", runId), ne("rollout.history.eventId", entry.eventId())), combine(updates));
     }
 
+    @Override
+    public void recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
+        // JSON text: check names and details are free-form. Once per event id.
+        Document d = new Document("eventId", phase.eventId()).append("json", writeJson(phase));
+        runs.updateOne(and(eq("_id", runId), ne("rollout.clusters.eventId", phase.eventId())),
+                push("rollout.clusters", d));
+    }
+
     /** The run's identity is set on insert only; whichever event of the run comes first creates it. */
     private void upsertRun(RunContext context, Instant now, Bson... updates) {
         List<Bson> all = new ArrayList<>(List.of(updates));
@@ -160,7 +176,27 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void recordTarget(String runId, Target target, Stage stage, Object fact, Instant now) {
+    public void recordTargets(List<TargetFact> facts, Instant now) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        List<UpdateOneModel<Document>> writes = new ArrayList<>(facts.size());
+        for (TargetFact f : facts) {
+            writes.add(new UpdateOneModel<>(eq("_id", targetKey(f.runId(), f.target().id())),
+                    targetUpdate(f.runId(), f.target(), f.stage(), f.fact(), now), UPSERT));
+        }
+        try {
+            // Ordered: two facts of one target in a batch apply in the order they came.
+            targets.bulkWrite(writes, ORDERED);
+        } catch (MongoBulkWriteException e) {
+            // Two first events of one target racing on different topics both tried to insert: the loser's writes
+            // are repeated, and then find the document (every write is an idempotent set).
+            MongoErrors.duplicateIndexes(e);
+            targets.bulkWrite(writes, ORDERED);
+        }
+    }
+
+    private static Bson targetUpdate(String runId, Target target, Stage stage, Object fact, Instant now) {
         List<Bson> updates = new ArrayList<>();
         updates.add(set("runId", runId));
         updates.add(set("targetId", target.id()));
@@ -177,18 +213,26 @@ public class MongoViewStore implements ViewStore {
             case PATCH -> updates.add(set("patch", patchDoc((PatchView) fact)));
             case VALIDATION -> updates.add(set("validation", validationDoc((ValidationView) fact)));
         }
-        upsert(targets, eq("_id", targetKey(runId, target.id())), combine(updates));
+        return combine(updates);
     }
 
     @Override
-    public boolean markTerminal(String runId, String targetId) {
-        return targets.findOneAndUpdate(and(eq("_id", targetKey(runId, targetId)), eq("terminal", false)),
-                set("terminal", true)) != null;
+    public int markTerminal(String runId, Collection<String> targetIds) {
+        if (targetIds.isEmpty()) {
+            return 0;
+        }
+        List<UpdateOneModel<Document>> flips = new ArrayList<>(targetIds.size());
+        for (String targetId : new LinkedHashSet<>(targetIds)) {
+            flips.add(new UpdateOneModel<>(and(eq("_id", targetKey(runId, targetId)), eq("terminal", false)),
+                    set("terminal", true)));
+        }
+        // Each flip is conditional on the flag still being false: the modified count is what this call flipped.
+        return targets.bulkWrite(flips, ORDERED).getModifiedCount();
     }
 
     @Override
-    public void incrementTerminal(String runId, Instant now) {
-        runs.updateOne(eq("_id", runId), combine(inc("terminal", 1), set("updatedAt", date(now))));
+    public void incrementTerminal(String runId, int flipped, Instant now) {
+        runs.updateOne(eq("_id", runId), combine(inc("terminal", flipped), set("updatedAt", date(now))));
     }
 
     @Override
@@ -218,6 +262,18 @@ public class MongoViewStore implements ViewStore {
         MongoCursor<TargetView> cursor = targets.find(targetQuery(runId, filter, null, null))
                 .sort(Sorts.ascending("_id")).batchSize(batchSize).map(MongoViewStore::targetView).cursor();
         return PrefetchingCursor.stream(cursor, batchSize, 1, "report-views-" + runId);
+    }
+
+    /** Outside a dry run the store selects the few targets whose executor reported on drift. */
+    @Override
+    public Stream<TargetView> streamDriftCandidates(String runId, boolean dryRun) {
+        Bson query = targetQuery(runId, TargetFilter.ALL, null, null);
+        if (!dryRun) {
+            query = and(query, exists("patch.details.drift"));
+        }
+        MongoCursor<TargetView> cursor = targets.find(query).sort(Sorts.ascending("_id")).batchSize(batchSize)
+                .map(MongoViewStore::targetView).cursor();
+        return PrefetchingCursor.stream(cursor, batchSize, 1, "report-drift-" + runId);
     }
 
     @Override
@@ -352,8 +408,12 @@ public class MongoViewStore implements ViewStore {
             history.add(new RolloutView.Entry(e.getString("eventId"), e.getString("type"), e.getString("what"),
                     e.getString("actor"), e.getString("reason"), instant(e.getDate("at"))));
         }
+        List<RolloutView.ClusterPhase> clusters = new ArrayList<>();
+        for (Document c : r.getList("clusters", Document.class, List.of())) {
+            clusters.add(readJson(c.getString("json"), RolloutView.ClusterPhase.class));
+        }
         return new RolloutView(bool(r, "halted"), r.getString("haltCause"), r.getString("haltReason"),
-                bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history);
+                bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history, clusters);
     }
 
     private static TargetView targetView(Document d) {
@@ -444,6 +504,22 @@ public class MongoViewStore implements ViewStore {
             return EventJson.mapper().writeValueAsString(context);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize the run context", e);
+        }
+    }
+
+    private static String writeJson(Object value) {
+        try {
+            return EventJson.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T readJson(String json, Class<T> type) {
+        try {
+            return EventJson.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
         }
     }
 

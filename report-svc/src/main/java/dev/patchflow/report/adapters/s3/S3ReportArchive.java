@@ -14,7 +14,8 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
 
-import dev.patchflow.report.config.S3Config;
+import dev.patchflow.kit.s3.S3Clients;
+import dev.patchflow.kit.s3.S3Config;
 import dev.patchflow.report.domain.ReportArchive;
 import dev.patchflow.report.domain.ReportFile;
 
@@ -33,8 +34,7 @@ public class S3ReportArchive implements ReportArchive {
 
     public S3ReportArchive(S3Config config) {
         this.config = config;
-        this.client = MinioClient.builder().endpoint(config.endpoint()).credentials(config.accessKey(),
-                config.secretKey()).region(config.region()).build();
+        this.client = S3Clients.build(config);
     }
 
     public static String prefix(String runId) {

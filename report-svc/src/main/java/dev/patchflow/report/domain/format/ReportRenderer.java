@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -56,8 +57,12 @@ public class ReportRenderer {
     public static final String XML_TYPE = ReportFormat.XML.contentType();
     public static final String HTML_TYPE = ReportFormat.HTML.contentType();
 
-    /** The HTML page's fragments (report.html): everything before the rows, one row, everything after. */
-    static final String HEAD = "head", ROW = "row", TAIL = "tail";
+    /**
+     * The HTML page's fragments (report.html): everything before the drift section, its head, one drifted target,
+     * its tail, the head of the target table, one row, everything after.
+     */
+    static final String HEAD = "head", DRIFT_HEAD = "drift_head", DRIFT_ROW = "drift_row", DRIFT_TAIL = "drift_tail",
+            TARGETS_HEAD = "targets_head", ROW = "row", TAIL = "tail";
 
     private final ObjectWriter csvWriter;
     /** Creates the JSON generators (pretty for report.json, compact for the API). */
@@ -70,11 +75,19 @@ public class ReportRenderer {
             .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private final ObjectWriter xmlWriter;
     private final Template.Fragment htmlHead;
+    private final Template.Fragment htmlDriftHead;
+    private final Template.Fragment htmlDriftRow;
+    private final Template.Fragment htmlDriftTail;
+    private final Template.Fragment htmlTargetsHead;
     private final Template.Fragment htmlRow;
     private final Template.Fragment htmlTail;
 
     public ReportRenderer(@Location("report.html") Template html) {
         this.htmlHead = fragment(html, HEAD);
+        this.htmlDriftHead = fragment(html, DRIFT_HEAD);
+        this.htmlDriftRow = fragment(html, DRIFT_ROW);
+        this.htmlDriftTail = fragment(html, DRIFT_TAIL);
+        this.htmlTargetsHead = fragment(html, TARGETS_HEAD);
         this.htmlRow = fragment(html, ROW);
         this.htmlTail = fragment(html, TAIL);
         CsvMapper csv = new CsvMapper();
@@ -98,37 +111,46 @@ public class ReportRenderer {
     }
 
     /**
-     * Writes one format: {@code run} is the summary (its {@code targets} are ignored), {@code targets} the rows
+     * Writes one format: {@code run} is the summary (its {@code targets} and {@code drift} are ignored),
+     * {@code drift} the drifted targets in report order ({@code null}: no drift section), {@code targets} the rows
      * in report order. Flushes {@code out}, does not close it.
      */
-    public void write(ReportFormat format, RunReport run, Iterator<TargetReport> targets, OutputStream out)
-            throws IOException {
+    public void write(ReportFormat format, RunReport run, Iterator<RunReport.Drift> drift,
+            Iterator<TargetReport> targets, OutputStream out) throws IOException {
         switch (format) {
             case CSV -> writeCsv(targets, out);
-            case JSON -> writeJson(jsonPretty, run, Map.of(), targets, out);
-            case HTML -> writeHtml(run, targets, out);
-            case XML -> writeXml(run, targets, out);
+            case JSON -> writeJson(jsonPretty, run, drift, Map.of(), targets, out);
+            case HTML -> writeHtml(run, drift, targets, out);
+            case XML -> writeXml(run, drift, targets, out);
         }
     }
 
     /**
      * The run as the API shows it ({@code GET /api/runs/{id}}): the report JSON without indentation, with
-     * {@code extra} fields (e.g. {@code page}) between the summary and {@code targets}.
+     * {@code drift} (when not {@code null}) and {@code extra} fields (e.g. {@code page}) between the summary and
+     * {@code targets}.
      */
-    public void writeApiJson(RunReport run, Map<String, ?> extra, Iterator<TargetReport> targets, OutputStream out)
-            throws IOException {
-        writeJson(jsonCompact, run, extra, targets, out);
+    public void writeApiJson(RunReport run, Iterator<RunReport.Drift> drift, Map<String, ?> extra,
+            Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        writeJson(jsonCompact, run, drift, extra, targets, out);
     }
 
     /**
      * The four files of a completed run for the archive, each rendered from its own pass over the targets
-     * ({@code targets} opens one; it is closed when the file is written).
+     * ({@code targets} opens one; it is closed when the file is written) and, for the formats with a drift
+     * section, one over the drifted targets ({@code drift}; empty: no drift section).
      */
-    public List<ReportFile> files(RunReport run, Supplier<Stream<TargetReport>> targets) {
+    public List<ReportFile> files(RunReport run, Supplier<Stream<TargetReport>> targets,
+            Supplier<Optional<Stream<RunReport.Drift>>> drift) {
         return Stream.of(ReportFormat.values()).map(format -> new ReportFile(format.fileName(), format.contentType(),
                 out -> {
+                    Optional<Stream<RunReport.Drift>> drifted = format == ReportFormat.CSV
+                            ? Optional.empty()
+                            : drift.get();
                     try (Stream<TargetReport> rows = targets.get()) {
-                        write(format, run, rows.iterator(), out);
+                        write(format, run, drifted.map(Stream::iterator).orElse(null), rows.iterator(), out);
+                    } finally {
+                        drifted.ifPresent(Stream::close);
                     }
                 })).toList();
     }
@@ -156,7 +178,8 @@ public class ReportRenderer {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             List<TargetReport> targets = run.targets() == null ? List.of() : run.targets();
-            write(format, run.withoutTargets(), targets.iterator(), out);
+            write(format, run.withoutTargets(), run.drift() == null ? null : run.drift().iterator(),
+                    targets.iterator(), out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot render " + format.fileName(), e);
         }
@@ -176,17 +199,25 @@ public class ReportRenderer {
     }
 
     /**
-     * The summary's properties (as Jackson writes {@link RunReport}, {@code targets} left out), {@code extra},
-     * then {@code targets} written one by one into the same generator.
+     * The summary's properties (as Jackson writes {@link RunReport}, {@code drift} and {@code targets} left out),
+     * {@code drift} and {@code targets} written one by one into the same generator, with {@code extra} between
+     * them.
      */
-    private void writeJson(ObjectWriter generators, RunReport run, Map<String, ?> extra,
-            Iterator<TargetReport> targets, OutputStream out) throws IOException {
+    private void writeJson(ObjectWriter generators, RunReport run, Iterator<RunReport.Drift> drift,
+            Map<String, ?> extra, Iterator<TargetReport> targets, OutputStream out) throws IOException {
         ObjectNode summary = EventJson.mapper().valueToTree(run.withoutTargets());
         try (JsonGenerator json = generators.createGenerator(out)) {
             json.writeStartObject();
             for (Map.Entry<String, JsonNode> property : summary.properties()) {
                 json.writeFieldName(property.getKey());
                 jsonValue.writeValue(json, property.getValue());
+            }
+            if (drift != null) {
+                json.writeArrayFieldStart("drift");
+                while (drift.hasNext()) {
+                    jsonValue.writeValue(json, drift.next());
+                }
+                json.writeEndArray();
             }
             for (Map.Entry<String, ?> property : extra.entrySet()) {
                 json.writeFieldName(property.getKey());
@@ -202,16 +233,30 @@ public class ReportRenderer {
         out.flush();
     }
 
-    /** Jackson serializes the lazily mapped iterator element by element. */
-    private void writeXml(RunReport run, Iterator<TargetReport> targets, OutputStream out) throws IOException {
-        xmlWriter.writeValue(out, XmlRun.of(run, targets));
+    /** Jackson serializes the lazily mapped iterators element by element. */
+    private void writeXml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
+            OutputStream out) throws IOException {
+        xmlWriter.writeValue(out, XmlRun.of(run, drift, targets));
         out.flush();
     }
 
-    /** The page's head, one {@code row} fragment per target, the tail (which says when there were none). */
-    private void writeHtml(RunReport run, Iterator<TargetReport> targets, OutputStream out) throws IOException {
+    /**
+     * The page's head; the drift section (only when a target drifted) as its head, one {@code drift_row} fragment
+     * per drifted target and its tail; the target table's head, one {@code row} fragment per target, the tail
+     * (which says when there were none).
+     */
+    private void writeHtml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
+            OutputStream out) throws IOException {
         Writer html = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         html.write(htmlHead.data("run", run).render());
+        if (drift != null && drift.hasNext()) {
+            html.write(htmlDriftHead.data("run", run).render());
+            while (drift.hasNext()) {
+                html.write(htmlDriftRow.data("run", run).data("d", drift.next()).render());
+            }
+            html.write(htmlDriftTail.data("run", run).render());
+        }
+        html.write(htmlTargetsHead.data("run", run).render());
         boolean hasTargets = targets.hasNext();
         while (targets.hasNext()) {
             html.write(htmlRow.data("run", run).data("t", targets.next()).render());

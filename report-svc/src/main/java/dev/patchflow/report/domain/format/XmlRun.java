@@ -26,12 +26,28 @@ import dev.patchflow.schemas.events.CheckResult;
 @JacksonXmlRootElement(localName = "run")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"runId", "state", "outcome", "dryRun", "reason", "patch", "requestedBy", "requestedAt",
-        "completedAt", "expectedTargets", "reportLocation", "counts", "targets"})
+        "completedAt", "expectedTargets", "reportLocation", "counts", "clusterPhases", "drift", "targets"})
 record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         @JacksonXmlProperty(isAttribute = true) String state, @JacksonXmlProperty(isAttribute = true) String outcome,
         @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
         Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
+        @JacksonXmlElementWrapper(localName = "clusterPhases") @JacksonXmlProperty(localName = "clusterPhase") List<ClusterPhase> clusterPhases,
+        @JacksonXmlElementWrapper(localName = "drift") @JacksonXmlProperty(localName = "driftedTarget") Iterator<Drifted> drift,
         @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") Iterator<Target> targets) {
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"clusterId", "engine", "phase", "passed", "reason", "completedAt", "checks"})
+    record ClusterPhase(@JacksonXmlProperty(isAttribute = true) String clusterId,
+            @JacksonXmlProperty(isAttribute = true) String engine, @JacksonXmlProperty(isAttribute = true) String phase,
+            @JacksonXmlProperty(isAttribute = true) boolean passed, String reason, Instant completedAt,
+            @JacksonXmlElementWrapper(localName = "checks") @JacksonXmlProperty(localName = "check") List<Check> checks) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Drifted(@JacksonXmlProperty(isAttribute = true) String id,
+            @JacksonXmlProperty(isAttribute = true) String versionFound,
+            @JacksonXmlProperty(isAttribute = true) String versionWanted) {
+    }
 
     record Patch(@JacksonXmlProperty(isAttribute = true) String id,
             @JacksonXmlProperty(isAttribute = true) String version) {
@@ -84,27 +100,39 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
     }
 
     /**
-     * The run's summary with its targets mapped one by one as Jackson consumes the iterator, so the document is
-     * streamed (an empty iterator leaves {@code <targets>} out, as an empty list did).
+     * The run's summary with its drifted targets and its targets mapped one by one as Jackson consumes the
+     * iterators, so the document is streamed (an empty iterator leaves {@code <drift>} or {@code <targets>} out, as
+     * an empty list did; a {@code null} drift too).
      */
-    static XmlRun of(RunReport run, Iterator<TargetReport> targets) {
-        Iterator<Target> rows = new Iterator<>() {
-
-            @Override
-            public boolean hasNext() {
-                return targets.hasNext();
-            }
-
-            @Override
-            public Target next() {
-                return target(targets.next());
-            }
-        };
+    static XmlRun of(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets) {
+        Iterator<Target> rows = mapped(targets, XmlRun::target);
+        Iterator<Drifted> drifted = mapped(drift == null ? java.util.Collections.emptyIterator() : drift,
+                d -> new Drifted(d.targetId(), d.versionFound(), d.versionWanted()));
         return new XmlRun(run.runId(), run.state().name(), run.outcome() == null ? null : run.outcome().name(),
                 run.dryRun(), run.reason(),
                 run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
                 run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
-                run.counts(), rows);
+                run.counts(),
+                run.rollout() == null
+                        ? List.of()
+                        : run.rollout().clusters().stream().map(c -> new ClusterPhase(c.clusterId(), c.engine(),
+                                c.phase(), c.passed(), c.reason(), c.completedAt(), Check.of(c.checks()))).toList(),
+                drifted, rows);
+    }
+
+    private static <A, B> Iterator<B> mapped(Iterator<A> source, java.util.function.Function<A, B> mapping) {
+        return new Iterator<>() {
+
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public B next() {
+                return mapping.apply(source.next());
+            }
+        };
     }
 
     private static Target target(TargetReport t) {

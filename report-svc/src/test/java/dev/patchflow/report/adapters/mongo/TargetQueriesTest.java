@@ -25,6 +25,7 @@ import dev.patchflow.report.domain.TargetStatus;
 import dev.patchflow.report.domain.TargetView;
 import dev.patchflow.report.domain.ViewCounts;
 import dev.patchflow.report.domain.ViewStore.Stage;
+import dev.patchflow.report.domain.ViewStore.TargetFact;
 import dev.patchflow.report.support.EmbeddedMongo;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.TargetFacts;
@@ -76,16 +77,19 @@ class TargetQueriesTest {
         Instant now = Instant.parse("2026-11-20T09:00:00Z");
         Target target = new Target(view.targetId(), view.name(), view.kind(), view.environment(), view.landingZone(),
                 null, null, null, null, null, null, view.installedVersion(), null, null);
-        store.recordTarget(runId, target, Stage.SCAN, null, now);
+        // one batch, as the projection writes a consumed batch: the facts of a target apply in order
+        List<TargetFact> facts = new java.util.ArrayList<>();
+        facts.add(new TargetFact(runId, target, Stage.SCAN, null));
         if (view.backup() != null) {
-            store.recordTarget(runId, target, Stage.BACKUP, view.backup(), now);
+            facts.add(new TargetFact(runId, target, Stage.BACKUP, view.backup()));
         }
         if (view.patch() != null) {
-            store.recordTarget(runId, target, Stage.PATCH, view.patch(), now);
+            facts.add(new TargetFact(runId, target, Stage.PATCH, view.patch()));
         }
         if (view.validation() != null) {
-            store.recordTarget(runId, target, Stage.VALIDATION, view.validation(), now);
+            facts.add(new TargetFact(runId, target, Stage.VALIDATION, view.validation()));
         }
+        store.recordTargets(facts, now);
     }
 
     static List<String> streamed(String runId, TargetFilter filter) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import dev.patchflow.report.domain.BackupView;
 import dev.patchflow.report.domain.PatchView;
+import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.RunRules;
 import dev.patchflow.report.domain.RunState;
@@ -143,5 +144,74 @@ class ReportRendererTest {
                 .doesNotContain("src=\"http");
         assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
         assertThat(html).contains("app-01").contains("app-02").contains("not patched: backup failed: disk full");
+    }
+
+    /** A dry run (drift audit) of a database cluster whose clone test had failed in an earlier phase. */
+    static RunReport clusterReport() {
+        List<TargetView> targets = List.of(
+                new TargetView("pg.node1", "node1", "postgres-patroni", "prod", "lz-db", "15.8", true, null,
+                        new PatchView("DRY_RUN", null, null, null, null, 5L, Map.of("drift", "true", "versionFound",
+                                "15.8", "versionWanted", "15.9")),
+                        null),
+                new TargetView("pg.node2", "node2", "postgres-patroni", "prod", "lz-db", "15.9", true, null,
+                        new PatchView("DRY_RUN", null, null, null, null, 5L, Map.of("drift", "false", "versionFound",
+                                "15.9", "versionWanted", "15.9")),
+                        null));
+        RolloutView rollout = new RolloutView(false, null, null, false, null, null, List.of(), List.of(
+                new RolloutView.ClusterPhase("e1", "pg", "postgres-patroni", "PREFLIGHT", true, null,
+                        List.of(new CheckResult("backup", "backup", true, "taken 60s ago")), Map.of(),
+                        Instant.parse("2026-11-20T09:00:30Z")),
+                new RolloutView.ClusterPhase("e2", "pg", "postgres-patroni", "CLONE_TEST", false,
+                        "update: update exited with 7", List.of(new CheckResult("update", "clone-update", false,
+                                "update exited with 7 " + XSS)),
+                        Map.of(), Instant.parse("2026-11-20T09:00:40Z"))));
+        RunView run = new RunView("r2", RunState.COMPLETED, Fixtures.context("r2"), true, true, 2, false, null, 2,
+                null, ViewCounts.of(targets), Instant.parse("2026-11-20T09:00:00Z"),
+                Instant.parse("2026-11-20T09:01:00Z"), null, rollout);
+        return RunRules.report(run, targets);
+    }
+
+    @Test
+    void listsDriftedTargetsAndEachClusterPhaseInEveryFormat() throws Exception {
+        RunReport report = clusterReport();
+        assertThat(report.drift()).containsExactly(new RunReport.Drift("pg.node1", "15.8", "15.9"));
+        assertThat(report.reason()).isEqualTo("clone test of cluster pg failed: update: update exited with 7");
+
+        JsonNode json = EventJson.mapper().readTree(renderer.json(report));
+        assertThat(json.get("drift").get(0).get("targetId").asText()).isEqualTo("pg.node1");
+        assertThat(json.get("rollout").get("clusters").get(1).get("phase").asText()).isEqualTo("CLONE_TEST");
+
+        String html = new String(renderer.html(report), StandardCharsets.UTF_8);
+        assertThat(html).contains("<h2>Database clusters</h2>").contains("CLONE_TEST").contains("<h2>Drift</h2>")
+                .contains("&lt;script&gt;").doesNotContain(XSS);
+
+        byte[] xml = renderer.xml(report);
+        var schema = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(getClass().getClassLoader().getResource("schemas/xsd/run-report.xsd"));
+        assertThatCode(() -> schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml))))
+                .doesNotThrowAnyException();
+        assertThat(new String(xml, StandardCharsets.UTF_8))
+                .contains(
+                        "<clusterPhase clusterId=\"pg\" engine=\"postgres-patroni\" phase=\"CLONE_TEST\" passed=\"false\">")
+                .contains("<driftedTarget id=\"pg.node1\" versionFound=\"15.8\" versionWanted=\"15.9\"/>");
+    }
+
+    @Test
+    void aFailedPreflightRejectsTheRunAndAFailedCloneTestFailsIt() {
+        RolloutView preflight = new RolloutView(false, null, null, false, null, null, List.of(), List.of(
+                new RolloutView.ClusterPhase("e1", "pg", "postgres-patroni", "PREFLIGHT", false, "backup: stale",
+                        List.of(), Map.of(), Instant.parse("2026-11-20T09:00:30Z"))));
+        RunView run = new RunView("r3", RunState.COMPLETED, Fixtures.context("r3"), true, true, 0, false, null, 0,
+                null, null, Instant.parse("2026-11-20T09:00:00Z"), null, null, preflight);
+
+        assertThat(RunRules.outcome(run, ViewCounts.of(List.of()))).isEqualTo(RunOutcome.REJECTED);
+        assertThat(RunRules.reason(run)).isEqualTo("preflight of cluster pg failed: backup: stale");
+        assertThat(RunRules.outcome(clusterRun(), ViewCounts.of(List.of()))).isEqualTo(RunOutcome.FAILED);
+    }
+
+    private static RunView clusterRun() {
+        RunReport r = clusterReport();
+        return new RunView("r2", RunState.COMPLETED, Fixtures.context("r2"), true, true, 0, false, null, 0, null, null,
+                Instant.parse("2026-11-20T09:00:00Z"), null, null, r.rollout());
     }
 }

@@ -65,7 +65,8 @@ class ReportStreamingTest {
 
     byte[] streamed(ReportFormat format, RunReport run) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        renderer.write(format, run.withoutTargets(), run.targets().iterator(), out);
+        renderer.write(format, run.withoutTargets(), run.drift() == null ? null : run.drift().iterator(),
+                run.targets().iterator(), out);
         return out.toByteArray();
     }
 
@@ -73,7 +74,8 @@ class ReportStreamingTest {
     void csvStreamedIsTheWholeRunWrittenAsOneList() throws Exception {
         CsvMapper csv = new CsvMapper();
         var whole = csv.writer(csv.schemaFor(CsvRow.class).withHeader());
-        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report())) {
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report(),
+                ReportRendererTest.clusterReport())) {
             assertThat(new String(streamed(ReportFormat.CSV, run), StandardCharsets.UTF_8)).as(run.runId())
                     .isEqualTo(whole.writeValueAsString(run.targets().stream().map(CsvRow::of).toList()));
         }
@@ -82,7 +84,8 @@ class ReportStreamingTest {
     @Test
     void jsonStreamedIsTheWholeRunWrittenAsOneValue() throws Exception {
         var whole = EventJson.mapper().writerWithDefaultPrettyPrinter();
-        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report())) {
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report(),
+                ReportRendererTest.clusterReport())) {
             assertThat(new String(streamed(ReportFormat.JSON, run), StandardCharsets.UTF_8)).as(run.runId())
                     .isEqualTo(whole.writeValueAsString(run));
         }
@@ -92,8 +95,8 @@ class ReportStreamingTest {
     void apiJsonIsTheSameDocumentWithoutIndentationAndWithExtraFieldsBeforeTheTargets() throws Exception {
         RunReport run = ReportRendererTest.report();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        renderer.writeApiJson(run.withoutTargets(), Map.of("page", Map.of("limit", 2)), run.targets().iterator(),
-                out);
+        renderer.writeApiJson(run.withoutTargets(), run.drift().iterator(), Map.of("page", Map.of("limit", 2)),
+                run.targets().iterator(), out);
 
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).doesNotContain("\n").contains("\"page\":{\"limit\":2},\"targets\":[{\"targetId\":\"app-01\"");
@@ -106,7 +109,8 @@ class ReportStreamingTest {
     @Test
     void htmlStreamedInFragmentsIsTheWholeTemplateRenderedAtOnce() throws Exception {
         var template = TestRenderer.engine().getTemplate("report.html");
-        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report())) {
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report(),
+                ReportRendererTest.clusterReport())) {
             String whole = template.data("run", run).data("hasTargets", !run.targets().isEmpty()).render();
             assertThat(new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8)).as(run.runId())
                     .isEqualTo(whole);
@@ -117,7 +121,7 @@ class ReportStreamingTest {
     void xmlStreamedIsValidAgainstTheXsdWithOneTargetElementPerTargetInOrder() throws Exception {
         var schema = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
                 .newSchema(getClass().getClassLoader().getResource("schemas/xsd/run-report.xsd"));
-        for (RunReport run : List.of(everyCombination(), noTargets())) {
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.clusterReport())) {
             byte[] xml = streamed(ReportFormat.XML, run);
             schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml)));
             assertThat(ids(Pattern.compile("<target id=\"([^\"]+)\""), new String(xml, StandardCharsets.UTF_8)))
@@ -177,7 +181,7 @@ class ReportStreamingTest {
                 }
             };
 
-            renderer.write(format, everyCombination().withoutTargets(), targets, out);
+            renderer.write(format, everyCombination().withoutTargets(), null, targets, out);
 
             assertThat(writtenWhenHalfRead[0]).as(format.name()).isGreaterThan(out.bytes / 4);
         }

@@ -22,6 +22,7 @@ import dev.patchflow.scanner.config.ScannerConfig;
 import dev.patchflow.scanner.domain.InventoryProvider;
 import dev.patchflow.scanner.domain.RejectedRunException;
 import dev.patchflow.scanner.domain.TargetIds;
+import dev.patchflow.schemas.events.DatabaseTarget;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 
@@ -48,7 +49,15 @@ public class StaticInventoryProvider implements InventoryProvider {
     }
 
     record Entry(String id, String name, String environment, String landingZone, Map<String, String> labels,
-            String address, String platform, String arch, String state, String clusterId, String role) {
+            String address, String platform, String arch, String state, String clusterId, String role,
+            DatabaseEntry database) {
+    }
+
+    /**
+     * A schema on a MySQL/MariaDB server: the target is of kind {@code mysql}. Credentials are a reference
+     * ({@code file:<path>} or {@code env:<PREFIX>}), never written here or in the URL.
+     */
+    record DatabaseEntry(String engine, String url, String schema, String credentialsRef) {
     }
 
     private final SourcePaths paths;
@@ -104,6 +113,31 @@ public class StaticInventoryProvider implements InventoryProvider {
         return toTargets(what, inventory.targets());
     }
 
+    private static DatabaseTarget database(String where, DatabaseEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        String engine = entry.engine() == null ? Target.KIND_MYSQL : entry.engine();
+        if (!engine.equals(Target.KIND_MYSQL)) {
+            throw new RejectedRunException(where + ".database.engine '" + engine + "' is not one the static "
+                    + "inventory lists (mysql)");
+        }
+        String url = entry.url();
+        if (url == null || !url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
+            throw new RejectedRunException(where + ".database.url must be a jdbc:mariadb:// or jdbc:mysql:// URL");
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.contains("password=") || url.substring(url.indexOf("//") + 2).split("/", 2)[0].contains("@")) {
+            throw new RejectedRunException(where + ".database.url carries credentials: put them where "
+                    + "database.credentialsRef points (file:<path> or env:<PREFIX>)");
+        }
+        String ref = entry.credentialsRef();
+        if (ref != null && !ref.startsWith("file:") && !ref.startsWith("env:")) {
+            throw new RejectedRunException(where + ".database.credentialsRef must be file:<path> or env:<PREFIX>");
+        }
+        return new DatabaseTarget(Target.KIND_MYSQL, url, entry.schema(), ref, null, null);
+    }
+
     private static List<Target> toTargets(String what, List<Entry> entries) {
         List<Target> targets = new ArrayList<>(entries.size());
         Map<String, Integer> seen = new HashMap<>();
@@ -121,9 +155,11 @@ public class StaticInventoryProvider implements InventoryProvider {
                 throw new RejectedRunException(what + ": target id '" + entry.id() + "' is used by targets[" + first
                         + "] and targets[" + i + "]");
             }
-            targets.add(new Target(entry.id(), entry.name() == null ? entry.id() : entry.name(), Target.KIND_STATIC,
-                    entry.environment(), entry.landingZone(), entry.labels(), entry.address(), entry.platform(),
-                    entry.arch(), entry.state(), null, null, entry.clusterId(), entry.role()));
+            DatabaseTarget database = database(where, entry.database());
+            targets.add(new Target(entry.id(), entry.name() == null ? entry.id() : entry.name(),
+                    database == null ? Target.KIND_STATIC : Target.KIND_MYSQL, entry.environment(),
+                    entry.landingZone(), entry.labels(), entry.address(), entry.platform(), entry.arch(),
+                    entry.state(), null, null, entry.clusterId(), entry.role(), null, null, database));
         }
         return targets;
     }

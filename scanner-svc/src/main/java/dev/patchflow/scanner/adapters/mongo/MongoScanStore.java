@@ -33,6 +33,7 @@ import dev.patchflow.scanner.domain.ScanStore;
 import dev.patchflow.schemas.EventJson;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.ZoneError;
 
 /**
  * Scan checkpoints in MongoDB database {@code scanner}:
@@ -76,7 +77,8 @@ public class MongoScanStore implements ScanStore {
     }
 
     @Override
-    public ScanRecord recordScan(RunContext context, String attempt, List<Target> targets) {
+    public ScanRecord recordScan(RunContext context, String attempt, List<Target> targets,
+            List<ZoneError> zoneErrors) {
         ensureIndex();
         String runId = context.runId();
         // Leftovers of an attempt that crashed before its commit: nothing was emitted from them.
@@ -101,6 +103,7 @@ public class MongoScanStore implements ScanStore {
                 .append("attempt", attempt)
                 .append("targetCount", targets.size())
                 .append("context", json(context))
+                .append("zoneErrors", json(zoneErrors))
                 .append("recordedAt", Instant.now().toString())
                 .append("emissions", 0));
     }
@@ -157,7 +160,18 @@ public class MongoScanStore implements ScanStore {
     private static ScanRecord toRecord(Document doc) {
         return new ScanRecord(doc.getString("_id"), ScanState.valueOf(doc.getString("state")),
                 parse(doc.getString("context"), RunContext.class), doc.getString("attempt"),
-                doc.getInteger("targetCount", 0), doc.getString("reason"));
+                doc.getInteger("targetCount", 0), doc.getString("reason"), zoneErrors(doc.getString("zoneErrors")));
+    }
+
+    private static List<ZoneError> zoneErrors(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(JSON.readValue(json, ZoneError[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable zone errors in the scan checkpoint", e);
+        }
     }
 
     private static String json(Object value) {

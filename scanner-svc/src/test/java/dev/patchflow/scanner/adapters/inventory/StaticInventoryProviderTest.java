@@ -69,6 +69,40 @@ class StaticInventoryProviderTest {
     }
 
     @Test
+    void aDatabaseEntryIsAMysqlTargetWithItsUrlSchemaAndCredentialsReference() throws IOException {
+        Files.writeString(dir.resolve("dbs.yaml"), """
+                targets:
+                  - id: shop-db
+                    environment: prod
+                    database: {engine: mysql, url: "jdbc:mariadb://db1:3306/shop", schema: shop,
+                               credentialsRef: "file:/etc/patchflow/db/shop.properties"}
+                """);
+
+        Target target = discover("dbs.yaml").get(0);
+
+        assertThat(target.kind()).isEqualTo(Target.KIND_MYSQL);
+        assertThat(target.database().url()).isEqualTo("jdbc:mariadb://db1:3306/shop");
+        assertThat(target.database().schema()).isEqualTo("shop");
+        assertThat(target.database().credentialsRef()).isEqualTo("file:/etc/patchflow/db/shop.properties");
+    }
+
+    @Test
+    void aDatabaseUrlWithCredentialsIsRejected() throws IOException {
+        Files.writeString(dir.resolve("leak.yaml"), """
+                targets:
+                  - {id: a, database: {url: "jdbc:mariadb://db1/shop?user=app&password=secret"}}
+                """);
+        Files.writeString(dir.resolve("leak2.yaml"), """
+                targets:
+                  - {id: a, database: {url: "jdbc:mysql://app:secret@db1/shop"}}
+                """);
+
+        assertThatThrownBy(() -> discover("leak.yaml")).isInstanceOf(RejectedRunException.class)
+                .hasMessageContaining("targets[0].database.url carries credentials").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> discover("leak2.yaml")).hasMessageContaining("carries credentials");
+    }
+
+    @Test
     void selectionAppliesToStaticTargets() throws IOException {
         Files.writeString(dir.resolve("inventory.yml"), """
                 targets:

@@ -1,0 +1,235 @@
+package dev.patchflow.localstack;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged Quarkus service running as a child process ({@code java -jar quarkus-run.jar}), with its
+ * configuration passed as system properties and its output in a log file. The one way to start a packaged
+ * service: the local run (launcher), the end-to-end tests and every test that kills a service with
+ * {@code kill -9} use it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Five JVMs share two cores with the stack: keep each one small and quick to start. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+
+    private final String module;
+    private final Path jar;
+    private final Path logFile;
+    private final Path workDir;
+    private final int httpPort;
+    private final Map<String, String> properties;
+    private final Map<String, String> environment;
+    private final List<String> jvmOptions;
+    private Process process;
+
+    /**
+     * @param module the Maven module, e.g. {@code patch-runner-svc}: its {@code target/quarkus-app/quarkus-run.jar}
+     *        under {@code home} is started
+     * @param logDir where {@code <module>.log} is appended to; the process works in {@code <logDir>/../work/<module>}
+     */
+    public ServiceProcess(String module, Path home, Path logDir, int httpPort, Map<String, String> properties,
+            Map<String, String> environment) {
+        this(module, home, logDir, httpPort, properties, environment, DEFAULT_JVM_OPTIONS);
+    }
+
+    public ServiceProcess(String module, Path home, Path logDir, int httpPort, Map<String, String> properties,
+            Map<String, String> environment, List<String> jvmOptions) {
+        // Each service works in its own folder under the data dir: whatever it writes relative to its working
+        // directory (the runner's package work dir, temp archives) stays out of the repository.
+        this(module, home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"),
+                logDir.resolve(module + ".log"), logDir.resolveSibling("work").resolve(module), httpPort, properties,
+                environment, jvmOptions);
+    }
+
+    private ServiceProcess(String module, Path jar, Path logFile, Path workDir, int httpPort,
+            Map<String, String> properties, Map<String, String> environment, List<String> jvmOptions) {
+        this.module = module;
+        this.jar = jar;
+        this.logFile = logFile;
+        this.workDir = workDir;
+        this.httpPort = httpPort;
+        this.properties = Map.copyOf(properties);
+        this.environment = Map.copyOf(environment);
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /**
+     * A packaged service of this repository, for a test running in one of its modules: {@code ../<module>}'s jar
+     * on a free port, the JVM's default options, its log in {@code target/<name>/logs/<module>.log}.
+     */
+    public static ServiceProcess forTest(String module, String name, Map<String, String> properties)
+            throws IOException {
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        return new ServiceProcess(module, home, Path.of("target", name, "logs").toAbsolutePath(), freePort(),
+                properties, Map.of(), List.of());
+    }
+
+    /** A free loopback port for a service (tests start services on random ports). */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The same service with the same settings and port, not started: what comes back after a kill. */
+    public ServiceProcess sameAgain() {
+        return new ServiceProcess(module, jar, logFile, workDir, httpPort, properties, environment, jvmOptions);
+    }
+
+    /** The same service started with these JVM options instead of its own, not started. */
+    public ServiceProcess withJvmOptions(List<String> options) {
+        return new ServiceProcess(module, jar, logFile, workDir, httpPort, properties, environment, options);
+    }
+
+    /** The same service with more settings (they win over the ones it has), not started. */
+    public ServiceProcess with(Map<String, String> moreProperties) {
+        Map<String, String> merged = new java.util.HashMap<>(properties);
+        merged.putAll(moreProperties);
+        return new ServiceProcess(module, jar, logFile, workDir, httpPort, merged, environment, jvmOptions);
+    }
+
+    /** The process's peak resident set size in KiB ({@code VmHWM} of /proc/<pid>/status; Linux only). */
+    public java.util.Optional<Long> peakRssKib() {
+        if (process == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return java.util.Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Not Linux, or the process is gone: no figure.
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The operating system's process id, once started. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public String module() {
+        return module;
+    }
+
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Starts the process; does not wait for readiness (see {@link #awaitReady(Duration)}). */
+    public ServiceProcess start() throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(module + " is not built: " + jar
+                    + " is missing (run ./mvnw -DskipTests package first)");
+        }
+        Files.createDirectories(logFile.getParent());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        Files.createDirectories(workDir);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
+        return this;
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200, or fails naming the service and its log. */
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        URI ready = URI.create(baseUrl() + "/q/health/ready");
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(module + " exited with " + process.exitValue()
+                        + " during start-up; see " + logFile);
+            }
+            try {
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(module + " was not ready within " + timeout + "; see " + logFile);
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the process the way a crash would (SIGKILL), without a graceful shutdown. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Graceful stop (SIGTERM), then SIGKILL if it does not end in time. */
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

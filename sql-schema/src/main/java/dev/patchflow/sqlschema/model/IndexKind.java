@@ -1,0 +1,5 @@
+package dev.patchflow.sqlschema.model;
+
+public enum IndexKind {
+    PRIMARY, UNIQUE, INDEX, FULLTEXT
+}
