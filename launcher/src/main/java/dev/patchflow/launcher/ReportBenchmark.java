@@ -72,7 +72,7 @@ public final class ReportBenchmark implements Callable<Integer> {
         double ref = Math.min(reference.totalSeconds(), referenceAfter.totalSeconds());
 
         out.printf("%nREPORTS AT SCALE (targets=%d, report-svc -Xmx%s, same MongoDB-wire server, same run)%n", n,
-                ReportScale.MAX_HEAP);
+                scale.maxHeap());
         out.printf("  reference: %d views read from MongoDB and dropped: first %.2f s, total %.2f s, stack CPU %.2f s"
                 + " (again at the end: %.2f s; the smaller total is the reference)%n", reference.bytes(),
                 reference.firstByteSeconds(), reference.totalSeconds(), reference.stackCpuSeconds(),
@@ -93,7 +93,7 @@ public final class ReportBenchmark implements Callable<Integer> {
         out.printf("  completion (count, 4 reports streamed to S3, RunCompleted): %.2f s = %.2f× reference, svc CPU "
                 + "%.2f s%n", completion, completion / ref, completionCpu);
         out.printf("  report-svc peak RSS %.0f MB (heap limit %s)%n", scale.reportPeakRssMegabytes(),
-                ReportScale.MAX_HEAP);
+                scale.maxHeap());
     }
 
     private static Timing faster(ReportScale scale, String path) throws Exception {

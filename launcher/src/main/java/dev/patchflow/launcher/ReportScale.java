@@ -76,24 +76,39 @@ public final class ReportScale implements AutoCloseable {
     private final String viewerToken;
     private final String runId;
     private final int targets;
+    private final String maxHeap;
     private final RunContext context;
 
     private ReportScale(LocalStack stack, ServiceProcess report, MongoClient mongo, String viewerToken, String runId,
-            int targets, RunContext context) {
+            int targets, String maxHeap, RunContext context) {
         this.stack = stack;
         this.report = report;
         this.mongo = mongo;
         this.viewerToken = viewerToken;
         this.runId = runId;
         this.targets = targets;
+        this.maxHeap = maxHeap;
         this.context = context;
     }
 
     /** Starts the stack, seeds the run, starts report-svc at {@link #MAX_HEAP} and waits until it is ready. */
     public static ReportScale start(Path home, Path dataDir, int targets, Consumer<String> progress)
             throws IOException, InterruptedException {
+        return start(home, dataDir, targets, MAX_HEAP, 0, progress);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, Consumer)} with report-svc's heap limit {@code maxHeap} (e.g. {@code 128m})
+     * and {@code tailBytes} more characters in every target's output tail: a few thousand targets then make reports
+     * larger than report-svc's whole heap, which only a streamed report survives.
+     */
+    public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
+            Consumer<String> progress) throws IOException, InterruptedException {
         if (targets < 1) {
             throw new IllegalArgumentException("targets must be at least 1, was " + targets);
+        }
+        if (tailBytes < 0) {
+            throw new IllegalArgumentException("tailBytes must not be negative, was " + tailBytes);
         }
         LocalStack stack = LocalStack.builder().dataDir(dataDir.resolve("stack")).build().start();
         MongoClient mongo = null;
@@ -108,19 +123,19 @@ public final class ReportScale implements AutoCloseable {
                     new TargetSelector("static", "bench-inventory.yaml", null, List.of(), Map.of()),
                     new RunOptions(false, Phases.ALL, new RolloutPolicy(null, "32"), List.of()));
             long start = System.nanoTime();
-            seed(mongo, context, targets);
-            progress.accept(String.format("seeded %d target views of run %s in %.1f s", targets, runId,
-                    (System.nanoTime() - start) / 1e9));
+            seed(mongo, context, targets, "x".repeat(tailBytes));
+            progress.accept(String.format("seeded %d target views of run %s (output tails +%d bytes) in %.1f s",
+                    targets, runId, tailBytes, (System.nanoTime() - start) / 1e9));
 
             Map<String, String> properties = new java.util.HashMap<>(stack.serviceProperties());
             properties.putAll(auth.serviceProperties());
             report = new ServiceProcess(PatchflowService.REPORT.module(), home, dataDir.resolve("logs"),
-                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions()).start();
-            progress.accept("report-svc -Xmx" + MAX_HEAP + " starting on " + report.baseUrl() + ", log "
+                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions(maxHeap)).start();
+            progress.accept("report-svc -Xmx" + maxHeap + " starting on " + report.baseUrl() + ", log "
                     + report.logFile());
             report.awaitReady(Duration.ofMinutes(3));
             return new ReportScale(stack, report, mongo, auth.roleToken("viewer", Duration.ofHours(2)), runId,
-                    targets, context);
+                    targets, maxHeap, context);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (report != null) {
                 report.close();
@@ -133,13 +148,18 @@ public final class ReportScale implements AutoCloseable {
         }
     }
 
-    /** The services' usual JVM options with report-svc's heap limited to {@link #MAX_HEAP}. */
-    static List<String> jvmOptions() {
+    /** The services' usual JVM options with report-svc's heap limited to {@code maxHeap}. */
+    static List<String> jvmOptions(String maxHeap) {
         List<String> options = new ArrayList<>();
         for (String option : ServiceProcess.DEFAULT_JVM_OPTIONS) {
-            options.add(option.startsWith("-Xmx") ? "-Xmx" + MAX_HEAP : option);
+            options.add(option.startsWith("-Xmx") ? "-Xmx" + maxHeap : option);
         }
         return options;
+    }
+
+    /** report-svc's heap limit ({@code -Xmx}). */
+    public String maxHeap() {
+        return maxHeap;
     }
 
     public String runId() {
@@ -309,7 +329,8 @@ public final class ReportScale implements AutoCloseable {
         return mongo.getDatabase(DATABASE).getCollection("targets");
     }
 
-    private static void seed(MongoClient mongo, RunContext context, int targets) throws IOException {
+    private static void seed(MongoClient mongo, RunContext context, int targets, String padding)
+            throws IOException {
         String runId = context.runId();
         Date now = new Date();
         var db = mongo.getDatabase(DATABASE);
@@ -324,7 +345,7 @@ public final class ReportScale implements AutoCloseable {
         MongoCollection<Document> views = db.getCollection("targets");
         List<Document> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < targets; i++) {
-            batch.add(view(runId, i, now));
+            batch.add(view(runId, i, now, padding));
             if (batch.size() == BATCH || i == targets - 1) {
                 views.insertMany(batch, new InsertManyOptions().ordered(false));
                 batch.clear();
@@ -332,7 +353,7 @@ public final class ReportScale implements AutoCloseable {
         }
     }
 
-    private static Document view(String runId, int i, Date now) {
+    private static Document view(String runId, int i, Date now, String padding) {
         String id = targetId(i);
         String sha = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(32).putInt(i).putInt(28, i).array());
         Document backup = new Document("status", "COMPLETED")
@@ -346,11 +367,11 @@ public final class ReportScale implements AutoCloseable {
         if (patchFailed(i)) {
             return doc.append("patch", new Document("status", "FAILED").append("exitCode", 3)
                     .append("reason", "exit code 3: disk full on " + id).append("outputLocation", log)
-                    .append("outputTail", "No space left on device").append("durationMs", 95L)
+                    .append("outputTail", "No space left on device" + padding).append("durationMs", 95L)
                     .append("details", new Document()));
         }
         doc.append("patch", new Document("status", "APPLIED").append("exitCode", 0).append("reason", null)
-                .append("outputLocation", log).append("outputTail", "patched " + id + " to 1.1.0")
+                .append("outputLocation", log).append("outputTail", "patched " + id + " to 1.1.0" + padding)
                 .append("durationMs", 400L + i % 100).append("details", new Document("executor", "process")));
         Document version = check("version", "version", true, "1.1.0");
         if (validationFailed(i)) {

@@ -18,17 +18,24 @@ import dev.patchflow.schemas.EventJson;
 public final class RunWatcher {
 
     /** A summary is small: a slow answer is a busy service, asked again by {@link #awaitCompleted}. */
-    private static final Duration SUMMARY_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration SUMMARY_TIMEOUT = Duration.ofSeconds(10);
     /** A 100,000-target run's full view is tens of megabytes, streamed. */
     private static final Duration FULL_VIEW_TIMEOUT = Duration.ofMinutes(2);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String reportUrl;
     private final String token;
+    private final Duration summaryTimeout;
 
     public RunWatcher(String reportUrl, String token) {
+        this(reportUrl, token, SUMMARY_TIMEOUT);
+    }
+
+    /** With another wait for a summary (tests make report-svc slow for a moment). */
+    RunWatcher(String reportUrl, String token, Duration summaryTimeout) {
         this.reportUrl = reportUrl;
         this.token = token;
+        this.summaryTimeout = summaryTimeout;
     }
 
     /** The run view, or empty while report-svc has not seen the run yet (404). */
@@ -41,7 +48,7 @@ public final class RunWatcher {
      * is tens of megabytes.
      */
     public Optional<JsonNode> summary(String runId) throws IOException, InterruptedException {
-        return get(runId, "?limit=0", SUMMARY_TIMEOUT);
+        return get(runId, "?limit=0", summaryTimeout);
     }
 
     private Optional<JsonNode> get(String runId, String query, Duration timeout)

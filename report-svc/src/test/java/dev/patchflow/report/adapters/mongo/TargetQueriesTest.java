@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.patchflow.report.domain.DriftAudit;
+import dev.patchflow.report.domain.PatchView;
+import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.RunRules;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
@@ -21,6 +25,7 @@ import dev.patchflow.report.domain.TargetFilter;
 import dev.patchflow.report.domain.TargetPage;
 import dev.patchflow.report.domain.TargetPageRequest;
 import dev.patchflow.report.domain.TargetPhase;
+import dev.patchflow.report.domain.TargetReport;
 import dev.patchflow.report.domain.TargetStatus;
 import dev.patchflow.report.domain.TargetView;
 import dev.patchflow.report.domain.ViewCounts;
@@ -90,6 +95,37 @@ class TargetQueriesTest {
             facts.add(new TargetFact(runId, target, Stage.VALIDATION, view.validation()));
         }
         store.recordTargets(facts, now);
+    }
+
+    @Test
+    void driftCandidatesAreEveryTargetOfADryRunElseOnlyTheTargetsWhoseExecutorReportedOnDrift() {
+        record("q-drift", patched("d-1", Map.of("drift", "true", "versionFound", "15.8", "versionWanted", "15.9")));
+        record("q-drift", patched("d-2", Map.of("drift", "false", "versionFound", "15.9", "versionWanted", "15.9")));
+        record("q-drift", patched("d-3", Map.of("executor", "process")));
+        record("q-drift", TargetFacts.view("d-4", null, null, null));
+
+        assertThat(driftCandidates("q-drift", false)).containsExactly("d-1", "d-2");
+        assertThat(driftCandidates("q-drift", true)).containsExactly("d-1", "d-2", "d-3", "d-4");
+
+        RunView run = new RunView("q-drift", RunState.COMPLETED, Fixtures.context("q-drift"), true, true, 4, false,
+                null, 4, null, null, Instant.parse("2026-11-20T09:00:00Z"), null, null, null);
+        RunReport summary = RunRules.summary(run, ViewCounts.ZERO, null);
+        try (Stream<RunReport.Drift> drift = DriftAudit.stream(store, summary).orElseThrow()) {
+            assertThat(drift.toList())
+                    .isEqualTo(RunRules.drift(run, store.targets("q-drift").stream().map(TargetReport::of).toList()))
+                    .containsExactly(new RunReport.Drift("d-1", "15.8", "15.9"));
+        }
+    }
+
+    static TargetView patched(String id, Map<String, String> details) {
+        return new TargetView(id, "name of " + id, "postgres-patroni", "prod", "lz-db", "15.8", true, null,
+                new PatchView("DRY_RUN", null, null, null, null, 5L, details), null);
+    }
+
+    static List<String> driftCandidates(String runId, boolean dryRun) {
+        try (Stream<TargetView> targets = store.streamDriftCandidates(runId, dryRun)) {
+            return targets.map(TargetView::targetId).toList();
+        }
     }
 
     static List<String> streamed(String runId, TargetFilter filter) {
