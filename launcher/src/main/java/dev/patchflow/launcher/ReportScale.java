@@ -65,7 +65,7 @@ public final class ReportScale implements AutoCloseable {
     public static final String MAX_HEAP = "256m";
 
     static final String DATABASE = "report";
-    /** report-svc reads target views in batches of this size (patchflow.report.target-batch-size). */
+    /** report-svc reads target views in batches of this size by default (patchflow.report.target-batch-size). */
     static final int BATCH = 1000;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -94,16 +94,18 @@ public final class ReportScale implements AutoCloseable {
     /** Starts the stack, seeds the run, starts report-svc at {@link #MAX_HEAP} and waits until it is ready. */
     public static ReportScale start(Path home, Path dataDir, int targets, Consumer<String> progress)
             throws IOException, InterruptedException {
-        return start(home, dataDir, targets, MAX_HEAP, 0, progress);
+        return start(home, dataDir, targets, MAX_HEAP, 0, BATCH, progress);
     }
 
     /**
-     * As {@link #start(Path, Path, int, Consumer)} with report-svc's heap limit {@code maxHeap} (e.g. {@code 128m})
-     * and {@code tailBytes} more characters in every target's output tail: a few thousand targets then make reports
-     * larger than report-svc's whole heap, which only a streamed report survives.
+     * As {@link #start(Path, Path, int, Consumer)} with report-svc's heap limit {@code maxHeap} (e.g. {@code 128m}),
+     * {@code tailBytes} more characters in every target's output tail and report-svc reading {@code batchSize}
+     * views per batch ({@code patchflow.report.target-batch-size}): a few thousand targets then make reports larger
+     * than report-svc's whole heap, which only a streamed report survives. A streamed report holds about two
+     * batches (the one rendered, the one read ahead), so big views need small batches.
      */
     public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
-            Consumer<String> progress) throws IOException, InterruptedException {
+            int batchSize, Consumer<String> progress) throws IOException, InterruptedException {
         if (targets < 1) {
             throw new IllegalArgumentException("targets must be at least 1, was " + targets);
         }
@@ -129,9 +131,11 @@ public final class ReportScale implements AutoCloseable {
 
             Map<String, String> properties = new java.util.HashMap<>(stack.serviceProperties());
             properties.putAll(auth.serviceProperties());
+            properties.put("patchflow.report.target-batch-size", Integer.toString(batchSize));
             report = new ServiceProcess(PatchflowService.REPORT.module(), home, dataDir.resolve("logs"),
                     PatchflowSystem.freePort(), properties, Map.of(), jvmOptions(maxHeap)).start();
-            progress.accept("report-svc -Xmx" + maxHeap + " starting on " + report.baseUrl() + ", log "
+            progress.accept("report-svc -Xmx" + maxHeap + ", batches of " + batchSize + " views, starting on "
+                    + report.baseUrl() + ", log "
                     + report.logFile());
             report.awaitReady(Duration.ofMinutes(3));
             return new ReportScale(stack, report, mongo, auth.roleToken("viewer", Duration.ofHours(2)), runId,

@@ -37,9 +37,9 @@ import dev.patchflow.schemas.EventJson;
  * archives four complete reports in S3, every format and the run JSON list every target once in target id order,
  * the dashboard shows one filtered page at a time, and report-svc never runs out of memory.
  * <p>
- * By default (in {@code mvn verify}) 5,000 targets whose output tails are 32 KiB each, served at {@code -Xmx128m}:
- * every report (about 170 MB) is larger than report-svc's whole heap, so only a report streamed one batch of views
- * at a time can be served. {@code -Dreport.scale.targets=100000} is the issue's run: 100,000 ordinary targets at
+ * By default (in {@code mvn verify}) 5,000 targets whose output tails are 20 KiB each, served at {@code -Xmx96m}
+ * reading 100 views per batch: every report (about 110 MB) is larger than report-svc's whole heap, so only a report
+ * streamed one batch of views at a time can be served. {@code -Dreport.scale.targets=100000} is the issue's run: 100,000 ordinary targets at
  * {@code -Xmx256m} (several minutes here; {@code -Dreport.scale.heap=} and {@code -Dreport.scale.tail-bytes=}
  * override either shape). The benchmark, {@code ./patchflow benchmark-reports}, prints the timings; this test
  * asserts none.
@@ -51,8 +51,10 @@ class ReportsAtScaleIT {
     static final int TARGETS = Integer.getInteger("report.scale.targets", 5_000);
     /** The issue's run is 100,000 ordinary targets; a smaller one gets big targets and a smaller heap. */
     static final boolean ISSUE_SCALE = TARGETS >= 100_000;
-    static final String HEAP = System.getProperty("report.scale.heap", ISSUE_SCALE ? ReportScale.MAX_HEAP : "128m");
-    static final int TAIL_BYTES = Integer.getInteger("report.scale.tail-bytes", ISSUE_SCALE ? 0 : 32 * 1024);
+    static final String HEAP = System.getProperty("report.scale.heap", ISSUE_SCALE ? ReportScale.MAX_HEAP : "96m");
+    static final int TAIL_BYTES = Integer.getInteger("report.scale.tail-bytes", ISSUE_SCALE ? 0 : 20 * 1024);
+    /** About two batches are in memory at once: 100 views of 20 KiB are 2 MB. */
+    static final int BATCH = Integer.getInteger("report.scale.batch-size", ISSUE_SCALE ? ReportScale.BATCH : 100);
 
     ReportScale scale;
     String api;
@@ -61,7 +63,7 @@ class ReportsAtScaleIT {
     void start() throws Exception {
         Path home = LauncherMain.home();
         Path work = Files.createTempDirectory(Files.createDirectories(home.resolve("launcher/target")), "reports-");
-        scale = ReportScale.start(home, work, TARGETS, HEAP, TAIL_BYTES,
+        scale = ReportScale.start(home, work, TARGETS, HEAP, TAIL_BYTES, BATCH,
                 line -> System.out.println("[reports-at-scale] " + line));
         api = "/api/runs/" + scale.runId();
     }
