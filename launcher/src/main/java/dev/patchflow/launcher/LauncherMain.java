@@ -13,9 +13,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar launcher/target/launcher.jar demo|up|benchmark}: Patchflow on one machine. */
+/** {@code java -jar launcher/target/launcher.jar demo|up|benchmark|benchmark-reports}: Patchflow on one machine. */
 @Command(name = "patchflow", mixinStandardHelpOptions = true, subcommands = {LauncherMain.Demo.class,
-        LauncherMain.Up.class, PipelineBenchmark.class}, description = "Runs Patchflow on this machine.")
+        LauncherMain.Up.class, PipelineBenchmark.class,
+        ReportBenchmark.class}, description = "Runs Patchflow on this machine.")
 public final class LauncherMain {
 
     public static void main(String[] args) {

@@ -1,7 +1,10 @@
 package dev.patchflow.report.api;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -9,25 +12,37 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
+import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.RunQueries;
 import dev.patchflow.report.domain.RunReport;
+import dev.patchflow.report.domain.TargetFilter;
+import dev.patchflow.report.domain.TargetPage;
+import dev.patchflow.report.domain.TargetReport;
+import dev.patchflow.report.domain.format.ReportFormat;
 import dev.patchflow.report.domain.format.ReportRenderer;
 
-/** The report API of PIPELINE-SEMANTICS.md, used by patchctl and the end-to-end test. */
-/** Readers: every role (docs/SECURITY.md). */
+/**
+ * The report API of PIPELINE-SEMANTICS.md, used by patchctl and the end-to-end test. A run's targets and the
+ * four report files are streamed from a cursor over the view store (chunked, no Content-Length): a 100,000-target
+ * run is served in the memory of one batch of views. Readers: every role (docs/SECURITY.md).
+ */
 @RolesAllowed({"viewer", "operator", "approver"})
 @Path("/api/runs")
 public class RunResource {
 
     private final RunQueries queries;
     private final ReportRenderer renderer;
+    private final ReportConfig config;
 
-    public RunResource(RunQueries queries, ReportRenderer renderer) {
+    public RunResource(RunQueries queries, ReportRenderer renderer, ReportConfig config) {
         this.queries = queries;
         this.renderer = renderer;
+        this.config = config;
     }
 
     @GET
@@ -36,50 +51,95 @@ public class RunResource {
         return queries.list();
     }
 
+    /**
+     * The run with its targets in target id order. {@code status}, {@code phase} and {@code q} select targets;
+     * without {@code limit}, {@code after} or {@code before} every selected target is streamed (the answer
+     * patchctl reads), with them one page and a {@code page} object ({@code limit}, {@code previous},
+     * {@code next}: the target ids to pass as {@code before} / {@code after}). {@code limit=0}: the run without
+     * targets, for pollers. The run-wide {@code drift} section comes with the streamed view only, not with a page.
+     */
     @GET
     @Path("{runId}")
     @Produces(MediaType.APPLICATION_JSON)
-    public RunReport get(@PathParam("runId") String runId) {
-        return find(runId);
+    public Response get(@PathParam("runId") String runId, @QueryParam("status") List<String> status,
+            @QueryParam("phase") List<String> phase, @QueryParam("q") String text, @QueryParam("after") String after,
+            @QueryParam("before") String before, @QueryParam("limit") Integer limit) {
+        RunReport run = find(runId);
+        TargetFilter filter = TargetParams.filter(status, phase, text);
+        if (limit == null && after == null && before == null) {
+            return Response.ok((StreamingOutput) out -> {
+                Optional<Stream<RunReport.Drift>> drift = queries.streamDrift(run);
+                try (Stream<TargetReport> targets = queries.streamTargets(runId, filter)) {
+                    renderer.writeApiJson(run, drift.map(Stream::iterator).orElse(null), Map.of(), targets.iterator(),
+                            out);
+                } finally {
+                    drift.ifPresent(Stream::close);
+                }
+            }, MediaType.APPLICATION_JSON).build();
+        }
+        TargetPage<TargetReport> page = queries.targets(runId, filter,
+                TargetParams.page(after, before, limit, config.pageSize(), config.maxPageSize(), "limit"));
+        Map<String, Object> pageInfo = new LinkedHashMap<>();
+        pageInfo.put("limit", limit == null ? config.pageSize() : limit);
+        pageInfo.put("previous", page.previous());
+        pageInfo.put("next", page.next());
+        // A page (or a poller's summary) leaves the run-wide drift section out: it would read the whole run.
+        return Response.ok((StreamingOutput) out -> renderer.writeApiJson(run, null, Map.of("page", pageInfo),
+                page.targets().iterator(), out), MediaType.APPLICATION_JSON).build();
     }
 
     @GET
     @Path("{runId}/report.csv")
     @Produces("text/csv")
     public Response csv(@PathParam("runId") String runId) {
-        return file(runId, ReportRenderer.CSV, ReportRenderer.CSV_TYPE, renderer.csv(find(runId)));
+        return report(runId, ReportFormat.CSV);
     }
 
     @GET
     @Path("{runId}/report.json")
     @Produces(MediaType.APPLICATION_JSON)
     public Response json(@PathParam("runId") String runId) {
-        return file(runId, ReportRenderer.JSON, ReportRenderer.JSON_TYPE, renderer.json(find(runId)));
+        return report(runId, ReportFormat.JSON);
     }
 
     @GET
     @Path("{runId}/report.xml")
     @Produces(MediaType.APPLICATION_XML)
     public Response xml(@PathParam("runId") String runId) {
-        return file(runId, ReportRenderer.XML, ReportRenderer.XML_TYPE, renderer.xml(find(runId)));
+        return report(runId, ReportFormat.XML);
     }
 
     @GET
     @Path("{runId}/report.html")
     @Produces(MediaType.TEXT_HTML)
     public Response html(@PathParam("runId") String runId) {
-        return file(runId, ReportRenderer.HTML, ReportRenderer.HTML_TYPE, renderer.html(find(runId)));
+        return report(runId, ReportFormat.HTML);
     }
 
     private RunReport find(String runId) {
-        return queries.get(runId).orElseThrow(() -> new NotFoundException(
+        return queries.summary(runId).orElseThrow(() -> new NotFoundException(
                 Response.status(404).type(MediaType.APPLICATION_JSON)
                         .entity(Map.of("error", "unknown run " + runId, "runId", runId)).build()));
     }
 
-    /** Served as a download named after the run, e.g. {@code run-42-report.csv}. */
-    private static Response file(String runId, String name, String type, byte[] content) {
-        return Response.ok(content, type)
-                .header("Content-Disposition", "attachment; filename=\"" + runId + "-" + name + "\"").build();
+    /**
+     * Served as a download named after the run, e.g. {@code run-42-report.csv}; the unknown run is a 404 before
+     * anything is streamed.
+     */
+    private Response report(String runId, ReportFormat format) {
+        RunReport run = find(runId);
+        StreamingOutput body = out -> {
+            Optional<Stream<RunReport.Drift>> drift = format == ReportFormat.CSV
+                    ? Optional.empty()
+                    : queries.streamDrift(run);
+            try (Stream<TargetReport> targets = queries.streamTargets(runId, TargetFilter.ALL)) {
+                renderer.write(format, run, drift.map(Stream::iterator).orElse(null), targets.iterator(), out);
+            } finally {
+                drift.ifPresent(Stream::close);
+            }
+        };
+        return Response.ok(body, format.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + runId + "-" + format.fileName() + "\"")
+                .build();
     }
 }

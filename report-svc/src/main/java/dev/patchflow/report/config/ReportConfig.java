@@ -42,4 +42,19 @@ public interface ReportConfig {
     /** How many runs the run list (API and dashboard) shows, newest first. */
     @WithDefault("200")
     int listLimit();
+
+    /**
+     * How many target views one read from MongoDB brings (reports, the target table, counting): memory per
+     * request stays at about this many views whatever the size of the run.
+     */
+    @WithDefault("1000")
+    int targetBatchSize();
+
+    /** Rows per page of the dashboard's target table. */
+    @WithDefault("50")
+    int pageSize();
+
+    /** The most targets one page may ask for ({@code limit} in the API, {@code size} on the dashboard). */
+    @WithDefault("1000")
+    int maxPageSize();
 }

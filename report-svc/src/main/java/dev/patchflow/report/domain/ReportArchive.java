@@ -9,7 +9,8 @@ public interface ReportArchive {
     String location(String runId);
 
     /**
-     * Stores the files under {@code reports/<runId>/}, overwriting earlier copies.
+     * Stores the files under {@code reports/<runId>/}, overwriting earlier copies. Each file's content is written
+     * while it is stored; a file whose content fails is not stored.
      */
     void store(String runId, List<ReportFile> files);
 }

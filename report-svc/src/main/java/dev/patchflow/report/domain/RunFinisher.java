@@ -1,10 +1,18 @@
 package dev.patchflow.report.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
@@ -18,25 +26,55 @@ import dev.patchflow.schemas.events.RunOutcome;
  * writes the four reports, emits RunCompleted (deterministic id) and marks the run COMPLETED. A crash in
  * between leaves the run COMPLETING; the reconciler finishes it again, which overwrites the same files
  * and re-emits the same event id, so downstream sees one completion.
+ * <p>
+ * The claim is taken on the caller's thread (the event that completed the run); the finishing, which for a
+ * 100,000-target run means several passes over its views and four large uploads, runs on {@code completions},
+ * so the consumer acknowledges the event at once instead of holding its partition for a minute. While a
+ * completion is queued or running its claim is renewed, so the reconciler never takes it for an interrupted one.
  */
 @ApplicationScoped
 public class RunFinisher {
 
     private static final Logger LOG = Logger.getLogger(RunFinisher.class);
 
+    /** The executor that finishes claimed runs (config: one thread, so completions do not compete). */
+    public static final String COMPLETIONS = "report-completions";
+
+    /**
+     * How often a claim is renewed while its completion is queued or running; well below
+     * {@code patchflow.report.completion-timeout} (30 s), after which the reconciler takes the run for an
+     * interrupted completion and finishes it again. A completer that died renews nothing.
+     */
+    static final Duration CLAIM_RENEWAL = Duration.ofSeconds(5);
+
+    private static final ScheduledExecutorService RENEWALS = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "report-completion-claims");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final ViewStore store;
     private final ReportRenderer renderer;
     private final ReportArchive archive;
     private final CompletionPublisher publisher;
     private final Clock clock;
+    private final Executor completions;
 
+    /** Finishes a claimed run on the caller's thread (tests and tools that want it done when the call returns). */
     public RunFinisher(ViewStore store, ReportRenderer renderer, ReportArchive archive, CompletionPublisher publisher,
             Clock clock) {
+        this(store, renderer, archive, publisher, clock, Runnable::run);
+    }
+
+    @Inject
+    public RunFinisher(ViewStore store, ReportRenderer renderer, ReportArchive archive, CompletionPublisher publisher,
+            Clock clock, @Named(COMPLETIONS) Executor completions) {
         this.store = store;
         this.renderer = renderer;
         this.archive = archive;
         this.publisher = publisher;
         this.clock = clock;
+        this.completions = completions;
     }
 
     /** Completes the run if the rules say it is done and nobody else is completing it. */
@@ -51,7 +89,20 @@ public class RunFinisher {
             return;
         }
         if (store.claimCompletion(runId, clock.instant())) {
-            finishQuietly(runId);
+            ScheduledFuture<?> renewal = renewWhileFinishing(runId);
+            try {
+                completions.execute(() -> {
+                    try {
+                        finishLogged(runId);
+                    } finally {
+                        renewal.cancel(false);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // shutting down: the run stays COMPLETING and the reconciler finishes it after a restart
+                renewal.cancel(false);
+                LOG.warnf("run %s: not finished now (%s), the reconciler will", runId, e.getMessage());
+            }
         }
     }
 
@@ -61,6 +112,15 @@ public class RunFinisher {
      * the reconciler retries after {@code patchflow.report.completion-timeout}.
      */
     public void finishQuietly(String runId) {
+        ScheduledFuture<?> renewal = renewWhileFinishing(runId);
+        try {
+            finishLogged(runId);
+        } finally {
+            renewal.cancel(false);
+        }
+    }
+
+    private void finishLogged(String runId) {
         try {
             finish(runId);
         } catch (RuntimeException e) {
@@ -68,23 +128,42 @@ public class RunFinisher {
         }
     }
 
+    /**
+     * Counts the targets in one streamed pass, then writes each report file from its own pass over the views
+     * straight into the archive: a 100,000-target run completes in the memory of one batch of views.
+     */
     void finish(String runId) {
         RunView run = store.run(runId).orElseThrow(() -> new IllegalStateException("no run view for " + runId));
-        List<TargetView> targets = store.targets(runId);
-        ViewCounts counts = ViewCounts.of(targets);
+        TargetTally tally = store.tally(runId);
+        ViewCounts counts = tally.counts();
         RunOutcome outcome = RunRules.outcome(run, counts);
         String location = archive.location(runId);
         Instant completedAt = run.completedAt() != null ? run.completedAt() : clock.instant();
         RunView completed = new RunView(run.runId(), RunState.COMPLETED, run.context(), run.requested(),
                 run.scanCompleted(), run.expectedTargets(), run.rejected(), run.reason(), run.terminal(), outcome,
                 counts, run.createdAt(), completedAt, location, run.rollout());
-        RunReport report = RunRules.report(completed, targets);
-        archive.store(runId, renderer.renderAll(report));
-        RunCounts runCounts = RunRules.runCounts(run, targets);
+        RunReport report = RunRules.summary(completed, counts, null);
+        archive.store(runId, renderer.files(report,
+                () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
+                () -> DriftAudit.stream(store, report)));
+        RunCounts runCounts = RunRules.runCounts(run, tally);
         String eventId = publisher.publish(
                 new RunCompleted(run.context(), outcome, runCounts, RunRules.reason(run), location, completedAt));
         store.markCompleted(runId, outcome, counts, location);
         LOG.infof("run %s completed: %s, %d targets (%d succeeded, %d failed), event %s", runId, outcome,
                 runCounts.targets(), runCounts.succeeded(), runCounts.failed(), eventId);
+    }
+
+    private ScheduledFuture<?> renewWhileFinishing(String runId) {
+        return RENEWALS.scheduleWithFixedDelay(() -> renew(runId), CLAIM_RENEWAL.toMillis(), CLAIM_RENEWAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void renew(String runId) {
+        try {
+            store.renewCompletion(runId, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: could not renew the completion claim: %s", runId, e.getMessage());
+        }
     }
 }

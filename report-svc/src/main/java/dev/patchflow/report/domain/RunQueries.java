@@ -2,17 +2,23 @@ package dev.patchflow.report.domain;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.patchflow.report.config.ReportConfig;
 
-/** Read side: the run list and one run with its targets, as the API and the dashboard show them. */
+/**
+ * Read side: the run list, a run's summary, its targets page by page or streamed, as the API, the reports and
+ * the dashboard show them. Nothing here holds all the targets of a run at once (except {@link #get}, for small
+ * runs and tests).
+ */
 @ApplicationScoped
 public class RunQueries {
 
     private final ViewStore store;
     private final ReportConfig config;
+    private final RunningCounts runningCounts = new RunningCounts();
 
     public RunQueries(ViewStore store, ReportConfig config) {
         this.store = store;
@@ -20,17 +26,47 @@ public class RunQueries {
     }
 
     /**
-     * Newest first. A completed run shows the counts frozen at completion; a run in progress is counted
-     * from its target views (one query per run in progress, never per completed run).
+     * Newest first. A completed run shows the counts frozen at completion; a run in progress is counted from
+     * its target views (one streamed pass per run in progress, reused for a while on a large run:
+     * {@link RunningCounts}), never per completed run.
      */
     public List<RunReport> list() {
-        return store.runs(config.listLimit()).stream()
-                .map(run -> RunRules.summary(run,
-                        run.counts() != null ? run.counts() : ViewCounts.of(store.targets(run.runId())), null))
-                .toList();
+        return store.runs(config.listLimit()).stream().map(run -> RunRules.summary(run, counts(run), null)).toList();
     }
 
+    /** The run without its targets ({@code targets} is {@code null}): what every report starts with. */
+    public Optional<RunReport> summary(String runId) {
+        return store.run(runId).map(run -> RunRules.summary(run, counts(run), null));
+    }
+
+    /** One page of the run's targets that pass the filter, in target id order. */
+    public TargetPage<TargetReport> targets(String runId, TargetFilter filter, TargetPageRequest page) {
+        return store.targetPage(runId, filter, page).map(TargetReport::of);
+    }
+
+    /** The run's targets that pass the filter, in target id order, read as consumed; close the stream. */
+    public Stream<TargetReport> streamTargets(String runId, TargetFilter filter) {
+        return store.streamTargets(runId, filter).map(TargetReport::of);
+    }
+
+    /**
+     * The run's drifted targets, read as consumed ({@link DriftAudit}); empty when the run has no patch. Close the
+     * stream.
+     */
+    public Optional<Stream<RunReport.Drift>> streamDrift(RunReport run) {
+        return DriftAudit.stream(store, run);
+    }
+
+    /** The run with every target, in memory: for tests and small runs; the API and the reports stream. */
     public Optional<RunReport> get(String runId) {
         return store.run(runId).map(run -> RunRules.report(run, store.targets(runId)));
+    }
+
+    private ViewCounts counts(RunView run) {
+        if (run.counts() != null) {
+            runningCounts.forget(run.runId());
+            return run.counts();
+        }
+        return runningCounts.get(run.runId(), () -> store.tally(run.runId()).counts());
     }
 }

@@ -43,33 +43,23 @@ public final class RunRules {
 
     /** The totals carried by RunCompleted; already applied, dry run and skipped are part of succeeded. */
     public static RunCounts runCounts(RunView run, Collection<TargetView> targets) {
-        int total = run.expectedTargets() != null ? Math.max(run.expectedTargets(), targets.size()) : targets.size();
-        int succeeded = 0, failed = 0, alreadyApplied = 0, dryRun = 0, skipped = 0;
-        for (TargetView t : targets) {
-            switch (t.status()) {
-                case FAILED -> failed++;
-                case SUCCEEDED -> succeeded++;
-                case ALREADY_APPLIED -> {
-                    succeeded++;
-                    alreadyApplied++;
-                }
-                case DRY_RUN -> {
-                    succeeded++;
-                    dryRun++;
-                }
-                case SKIPPED -> {
-                    succeeded++;
-                    skipped++;
-                }
-                case CANCELLED, NOT_STARTED -> {
-                    // never started: neither succeeded nor failed
-                }
-                case PENDING -> {
-                    // not terminal: only possible for a rejected run or a target outside the scan count
-                }
-            }
-        }
-        return new RunCounts(total, succeeded, failed, alreadyApplied, dryRun, skipped);
+        TargetTally tally = new TargetTally();
+        targets.forEach(tally::add);
+        return runCounts(run, tally);
+    }
+
+    /**
+     * As {@link #runCounts(RunView, Collection)}, from a tally of the run's targets. Targets the runner never
+     * started ({@code CANCELLED}, {@code NOT_STARTED}) are neither succeeded nor failed; a {@code PENDING} target
+     * is only possible for a rejected run or a target outside the scan count.
+     */
+    public static RunCounts runCounts(RunView run, TargetTally tally) {
+        int total = run.expectedTargets() != null ? Math.max(run.expectedTargets(), tally.targets()) : tally.targets();
+        int alreadyApplied = tally.count(TargetStatus.ALREADY_APPLIED);
+        int dryRun = tally.count(TargetStatus.DRY_RUN);
+        int skipped = tally.count(TargetStatus.SKIPPED);
+        int succeeded = tally.count(TargetStatus.SUCCEEDED) + alreadyApplied + dryRun + skipped;
+        return new RunCounts(total, succeeded, tally.count(TargetStatus.FAILED), alreadyApplied, dryRun, skipped);
     }
 
     /** Why the run ended as it did: the scanner's rejection, else a database cluster's failed phase. */
@@ -90,27 +80,33 @@ public final class RunRules {
     /**
      * Targets whose version differs from the one wanted, as a dry run (the drift audit) found them: the executor's
      * {@code details.drift} when it says ({@code versionFound}, {@code versionWanted}), else the scanned
-     * {@code installedVersion} against the patch version.
+     * {@code installedVersion} against the patch version. {@code null} without targets or without a patch.
      */
     public static List<RunReport.Drift> drift(RunView run, List<TargetReport> targets) {
         if (targets == null || run.context() == null || run.context().patch() == null) {
             return null;
         }
+        boolean dryRun = run.context().options().dryRun();
         String wanted = run.context().patch().version();
-        List<RunReport.Drift> drift = new java.util.ArrayList<>();
-        for (TargetReport t : targets) {
-            var details = t.patch() == null ? java.util.Map.<String, String>of() : t.patch().details();
-            if (details.containsKey("drift")) {
-                if (Boolean.parseBoolean(details.get("drift"))) {
-                    drift.add(new RunReport.Drift(t.targetId(), details.get("versionFound"),
-                            details.getOrDefault("versionWanted", wanted)));
-                }
-            } else if (run.context().options().dryRun() && t.installedVersion() != null
-                    && !t.installedVersion().equals(wanted)) {
-                drift.add(new RunReport.Drift(t.targetId(), t.installedVersion(), wanted));
-            }
+        return targets.stream().map(t -> drift(dryRun, wanted, t)).flatMap(java.util.Optional::stream).toList();
+    }
+
+    /**
+     * One target's drift (see {@link #drift(RunView, List)}), so that a streamed report judges its targets one at
+     * a time. Outside a dry run only an executor's {@code details.drift} can say a target drifted.
+     */
+    public static java.util.Optional<RunReport.Drift> drift(boolean dryRun, String wanted, TargetReport t) {
+        var details = t.patch() == null ? java.util.Map.<String, String>of() : t.patch().details();
+        if (details.containsKey("drift")) {
+            return Boolean.parseBoolean(details.get("drift"))
+                    ? java.util.Optional.of(new RunReport.Drift(t.targetId(), details.get("versionFound"),
+                            details.getOrDefault("versionWanted", wanted)))
+                    : java.util.Optional.empty();
         }
-        return drift;
+        if (dryRun && t.installedVersion() != null && !t.installedVersion().equals(wanted)) {
+            return java.util.Optional.of(new RunReport.Drift(t.targetId(), t.installedVersion(), wanted));
+        }
+        return java.util.Optional.empty();
     }
 
     /** The API/report view of a run and its targets (targets sorted by id by the caller). */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunOutcome;
@@ -66,14 +67,55 @@ public interface ViewStore {
     /** Newest first. */
     List<RunView> runs(int limit);
 
-    /** Sorted by target id. */
-    List<TargetView> targets(String runId);
+    /**
+     * Every target of the run, sorted by target id, in memory: for tests and small runs. Anything that may
+     * meet a large run reads {@link #streamTargets}, {@link #targetPage} or {@link #tally}.
+     */
+    default List<TargetView> targets(String runId) {
+        try (Stream<TargetView> targets = streamTargets(runId, TargetFilter.ALL)) {
+            return targets.toList();
+        }
+    }
+
+    /**
+     * The run's targets that pass the filter, sorted by target id, read from the store in batches while the
+     * stream is consumed (memory does not grow with the run). Close the stream to release the cursor.
+     */
+    Stream<TargetView> streamTargets(String runId, TargetFilter filter);
+
+    /**
+     * The run's targets that may have drifted ({@link RunRules#drift(boolean, String, TargetReport)}), sorted by
+     * target id and read as consumed: every target of a dry run, else only those whose patch details say
+     * {@code drift} (a store may select them where they are). Close the stream to release the cursor.
+     */
+    default Stream<TargetView> streamDriftCandidates(String runId, boolean dryRun) {
+        Stream<TargetView> targets = streamTargets(runId, TargetFilter.ALL);
+        return dryRun ? targets : targets.filter(t -> t.patch() != null && t.patch().details().containsKey("drift"));
+    }
+
+    /** One page of the run's targets that pass the filter, sorted by target id. */
+    TargetPage<TargetView> targetPage(String runId, TargetFilter filter, TargetPageRequest page);
+
+    /** Counts the run's targets in one streamed pass (a store may read only the facts the counts need). */
+    default TargetTally tally(String runId) {
+        TargetTally tally = new TargetTally();
+        try (Stream<TargetView> targets = streamTargets(runId, TargetFilter.ALL)) {
+            targets.forEach(tally::add);
+        }
+        return tally;
+    }
 
     /** RUNNING → COMPLETING; {@code true} only for the caller that flipped it. */
     boolean claimCompletion(String runId, Instant now);
 
     /** Takes over a COMPLETING run whose claim is older than {@code staleBefore}. */
     boolean reclaimCompletion(String runId, Instant staleBefore, Instant now);
+
+    /**
+     * The completer is still at work: moves the claim's time of a COMPLETING run to {@code now}, so that the
+     * reconciler does not take a long completion (a large run's reports) for an interrupted one.
+     */
+    void renewCompletion(String runId, Instant now);
 
     void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation);
 

@@ -41,4 +41,19 @@ public class TestConfig implements ReportConfig {
     public int listLimit() {
         return 200;
     }
+
+    @Override
+    public int targetBatchSize() {
+        return 1000;
+    }
+
+    @Override
+    public int pageSize() {
+        return 50;
+    }
+
+    @Override
+    public int maxPageSize() {
+        return 1000;
+    }
 }

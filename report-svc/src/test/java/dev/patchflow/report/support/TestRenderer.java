@@ -24,10 +24,14 @@ public final class TestRenderer {
     }
 
     public static ReportRenderer create() {
-        Engine engine = Engine.builder().addDefaults().addValueResolver(new ReflectionValueResolver())
+        return new ReportRenderer(engine().getTemplate("report.html"));
+    }
+
+    /** A Qute engine that finds the service's templates on the classpath. */
+    public static Engine engine() {
+        return Engine.builder().addDefaults().addValueResolver(new ReflectionValueResolver())
                 .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML))).addLocator(TestRenderer::locate)
                 .build();
-        return new ReportRenderer(engine.getTemplate("report.html"));
     }
 
     private static Optional<TemplateLocation> locate(String id) {

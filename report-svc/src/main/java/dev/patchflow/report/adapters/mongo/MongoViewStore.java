@@ -2,6 +2,9 @@ package dev.patchflow.report.adapters.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
@@ -19,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,6 +36,7 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
@@ -46,6 +51,10 @@ import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
+import dev.patchflow.report.domain.TargetFilter;
+import dev.patchflow.report.domain.TargetPage;
+import dev.patchflow.report.domain.TargetPageRequest;
+import dev.patchflow.report.domain.TargetTally;
 import dev.patchflow.report.domain.TargetView;
 import dev.patchflow.report.domain.ValidationView;
 import dev.patchflow.report.domain.ViewCounts;
@@ -74,9 +83,11 @@ public class MongoViewStore implements ViewStore {
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> targets;
+    private final int batchSize;
 
     public MongoViewStore(MongoClient client, ReportConfig config) {
         var db = client.getDatabase(config.database());
+        this.batchSize = config.targetBatchSize();
         this.runs = db.getCollection(RUNS);
         this.targets = db.getCollection(TARGETS);
         createIndexes();
@@ -240,10 +251,67 @@ public class MongoViewStore implements ViewStore {
                 .into(new ArrayList<>());
     }
 
+    /**
+     * By {@code _id} ({@code runId|targetId}): within one run that is target id order, and MongoDB reads the
+     * range and its order straight from the {@code _id} index. The {@code runId} condition keeps another run
+     * whose id extends this one with a {@code |} out of the range. The next batch is read while the caller works
+     * on this one ({@link PrefetchingCursor}).
+     */
     @Override
-    public List<TargetView> targets(String runId) {
-        return targets.find(eq("runId", runId)).sort(Sorts.ascending("targetId")).map(MongoViewStore::targetView)
+    public Stream<TargetView> streamTargets(String runId, TargetFilter filter) {
+        MongoCursor<TargetView> cursor = targets.find(targetQuery(runId, filter, null, null))
+                .sort(Sorts.ascending("_id")).batchSize(batchSize).map(MongoViewStore::targetView).cursor();
+        return PrefetchingCursor.stream(cursor, batchSize, 1, "report-views-" + runId);
+    }
+
+    /** Outside a dry run the store selects the few targets whose executor reported on drift. */
+    @Override
+    public Stream<TargetView> streamDriftCandidates(String runId, boolean dryRun) {
+        Bson query = targetQuery(runId, TargetFilter.ALL, null, null);
+        if (!dryRun) {
+            query = and(query, exists("patch.details.drift"));
+        }
+        MongoCursor<TargetView> cursor = targets.find(query).sort(Sorts.ascending("_id")).batchSize(batchSize)
+                .map(MongoViewStore::targetView).cursor();
+        return PrefetchingCursor.stream(cursor, batchSize, 1, "report-drift-" + runId);
+    }
+
+    @Override
+    public TargetPage<TargetView> targetPage(String runId, TargetFilter filter, TargetPageRequest page) {
+        if (page.size() == 0) {
+            return new TargetPage<>(List.of(), null, null);
+        }
+        Bson query = page.backwards()
+                ? targetQuery(runId, filter, null, page.before())
+                : targetQuery(runId, filter, page.after(), null);
+        List<TargetView> rows = targets.find(query)
+                .sort(page.backwards() ? Sorts.descending("_id") : Sorts.ascending("_id"))
+                .limit(page.size() + 1).batchSize(page.size() + 1).map(MongoViewStore::targetView)
                 .into(new ArrayList<>());
+        return TargetPage.of(rows, page, TargetView::targetId);
+    }
+
+    /** Only the facts the counts are derived from, so a 100,000-target run is counted from small documents. */
+    @Override
+    public TargetTally tally(String runId) {
+        TargetTally tally = new TargetTally();
+        targets.find(targetQuery(runId, TargetFilter.ALL, null, null))
+                .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status"))
+                .batchSize(batchSize).forEach(d -> tally.add(targetView(d)));
+        return tally;
+    }
+
+    /** The run's target views, optionally only those after / before a target id, that pass the filter. */
+    private static Bson targetQuery(String runId, TargetFilter filter, String afterTarget, String beforeTarget) {
+        List<Bson> query = new ArrayList<>();
+        query.add(afterTarget == null ? gte("_id", targetKey(runId, "")) : gt("_id", targetKey(runId, afterTarget)));
+        // '}' follows '|': every "<runId>|…" sorts below "<runId>}"
+        query.add(beforeTarget == null ? lt("_id", runId + "}") : lt("_id", targetKey(runId, beforeTarget)));
+        query.add(eq("runId", runId));
+        if (!filter.isAll()) {
+            query.add(TargetConditions.toBson(filter.condition()));
+        }
+        return and(query);
     }
 
     @Override
@@ -258,6 +326,11 @@ public class MongoViewStore implements ViewStore {
         return runs.findOneAndUpdate(
                 and(eq("_id", runId), eq("state", RunState.COMPLETING.name()), lt("completingAt", date(staleBefore))),
                 set("completingAt", date(now))) != null;
+    }
+
+    @Override
+    public void renewCompletion(String runId, Instant now) {
+        runs.updateOne(and(eq("_id", runId), eq("state", RunState.COMPLETING.name())), set("completingAt", date(now)));
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.patchflow.report.adapters.s3;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,14 +12,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
+import io.minio.UploadObjectArgs;
 
 import dev.patchflow.kit.s3.S3Clients;
 import dev.patchflow.kit.s3.S3Config;
 import dev.patchflow.report.domain.ReportArchive;
 import dev.patchflow.report.domain.ReportFile;
 
-/** Report files in S3/MinIO under {@code reports/<runId>/}. */
+/**
+ * Report files in S3/MinIO under {@code reports/<runId>/}. Each file is rendered into a temporary file first
+ * (in {@code java.io.tmpdir}; the Kubernetes manifest mounts an emptyDir at /tmp), then uploaded from it:
+ * memory stays flat whatever the size of the run, the object's size is known (MinIO sends a large file as a
+ * multipart upload), and a rendering that fails half-way never leaves a truncated object behind.
+ */
 @ApplicationScoped
 public class S3ReportArchive implements ReportArchive {
 
@@ -42,13 +51,32 @@ public class S3ReportArchive implements ReportArchive {
         try {
             ensureBucket();
             for (ReportFile file : files) {
-                client.putObject(PutObjectArgs.builder().bucket(config.bucket()).object(prefix(runId) + file.name())
-                        .contentType(file.contentType())
-                        .stream(new ByteArrayInputStream(file.content()), file.content().length, -1).build());
+                upload(runId, file);
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot store the reports of run " + runId + " in s3://"
                     + config.bucket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void upload(String runId, ReportFile file) throws Exception {
+        Path rendered = Files.createTempFile("patchflow-report-", "-" + file.name());
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(rendered), 1 << 16)) {
+                file.content().writeTo(out);
+            }
+            client.uploadObject(UploadObjectArgs.builder().bucket(config.bucket()).object(prefix(runId) + file.name())
+                    .filename(rendered.toString()).contentType(file.contentType()).build());
+        } finally {
+            deleteQuietly(rendered);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temp file left behind is not worth failing the completion for
         }
     }
 

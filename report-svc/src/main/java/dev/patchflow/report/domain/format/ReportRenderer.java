@@ -1,14 +1,28 @@
 package dev.patchflow.report.domain.format;
 
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
@@ -19,69 +33,235 @@ import io.quarkus.qute.Template;
 
 import dev.patchflow.report.domain.ReportFile;
 import dev.patchflow.report.domain.RunReport;
+import dev.patchflow.report.domain.TargetReport;
 import dev.patchflow.schemas.EventJson;
 
 /**
- * The four report formats of a run, all from the same {@link RunReport}: CSV (one row per target), JSON
- * (the API view), XML (valid against {@code schemas/xsd/run-report.xsd}) and a self-contained HTML page.
+ * The four report formats of a run: CSV (one row per target), JSON (the API view), XML (valid against
+ * {@code schemas/xsd/run-report.xsd}) and a self-contained HTML page. Every format is written as a stream: the
+ * run's summary ({@link RunReport} without targets) first, then one target at a time from an iterator (a
+ * cursor over the view store), so memory does not grow with the run. The unit of every format is one
+ * {@link TargetReport}: {@link CsvRow} for CSV, {@link XmlRun.Target} for XML, the record itself for JSON, the
+ * {@code row} fragment of {@code report.html} for HTML.
  */
 @ApplicationScoped
 public class ReportRenderer {
 
-    public static final String CSV = "report.csv";
-    public static final String JSON = "report.json";
-    public static final String XML = "report.xml";
-    public static final String HTML = "report.html";
+    public static final String CSV = ReportFormat.CSV.fileName();
+    public static final String JSON = ReportFormat.JSON.fileName();
+    public static final String XML = ReportFormat.XML.fileName();
+    public static final String HTML = ReportFormat.HTML.fileName();
 
-    public static final String CSV_TYPE = "text/csv; charset=utf-8";
-    public static final String JSON_TYPE = "application/json";
-    public static final String XML_TYPE = "application/xml";
-    public static final String HTML_TYPE = "text/html; charset=utf-8";
+    public static final String CSV_TYPE = ReportFormat.CSV.contentType();
+    public static final String JSON_TYPE = ReportFormat.JSON.contentType();
+    public static final String XML_TYPE = ReportFormat.XML.contentType();
+    public static final String HTML_TYPE = ReportFormat.HTML.contentType();
+
+    /**
+     * The HTML page's fragments (report.html): everything before the drift section, its head, one drifted target,
+     * its tail, the head of the target table, one row, everything after.
+     */
+    static final String HEAD = "head", DRIFT_HEAD = "drift_head", DRIFT_ROW = "drift_row", DRIFT_TAIL = "drift_tail",
+            TARGETS_HEAD = "targets_head", ROW = "row", TAIL = "tail";
 
     private final ObjectWriter csvWriter;
-    private final ObjectWriter jsonWriter = EventJson.mapper().writerWithDefaultPrettyPrinter();
+    /** Creates the JSON generators (pretty for report.json, compact for the API). */
+    private final ObjectWriter jsonPretty = EventJson.mapper().writerWithDefaultPrettyPrinter()
+            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private final ObjectWriter jsonCompact = EventJson.mapper().writer()
+            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** Writes values into a generator that is already open: keeps its pretty printer, flushes only at the end. */
+    private final ObjectWriter jsonValue = EventJson.mapper().writer()
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private final ObjectWriter xmlWriter;
-    private final Template html;
+    private final Template.Fragment htmlHead;
+    private final Template.Fragment htmlDriftHead;
+    private final Template.Fragment htmlDriftRow;
+    private final Template.Fragment htmlDriftTail;
+    private final Template.Fragment htmlTargetsHead;
+    private final Template.Fragment htmlRow;
+    private final Template.Fragment htmlTail;
 
     public ReportRenderer(@Location("report.html") Template html) {
-        this.html = html;
+        this.htmlHead = fragment(html, HEAD);
+        this.htmlDriftHead = fragment(html, DRIFT_HEAD);
+        this.htmlDriftRow = fragment(html, DRIFT_ROW);
+        this.htmlDriftTail = fragment(html, DRIFT_TAIL);
+        this.htmlTargetsHead = fragment(html, TARGETS_HEAD);
+        this.htmlRow = fragment(html, ROW);
+        this.htmlTail = fragment(html, TAIL);
         CsvMapper csv = new CsvMapper();
-        this.csvWriter = csv.writer(csv.schemaFor(CsvRow.class).withHeader());
+        this.csvWriter = csv.writer(csv.schemaFor(CsvRow.class).withHeader())
+                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         XmlMapper xml = XmlMapper.builder()
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .build();
         this.xmlWriter = xml.writerWithDefaultPrettyPrinter();
     }
 
-    public List<ReportFile> renderAll(RunReport run) {
-        return List.of(new ReportFile(CSV, CSV_TYPE, csv(run)), new ReportFile(JSON, JSON_TYPE, json(run)),
-                new ReportFile(HTML, HTML_TYPE, html(run)), new ReportFile(XML, XML_TYPE, xml(run)));
+    private static Template.Fragment fragment(Template template, String id) {
+        Template.Fragment fragment = template.getFragment(id);
+        if (fragment == null) {
+            throw new IllegalStateException("template " + template.getId() + " has no fragment '" + id + "'");
+        }
+        return fragment;
     }
 
+    /**
+     * Writes one format: {@code run} is the summary (its {@code targets} and {@code drift} are ignored),
+     * {@code drift} the drifted targets in report order ({@code null}: no drift section), {@code targets} the rows
+     * in report order. Flushes {@code out}, does not close it.
+     */
+    public void write(ReportFormat format, RunReport run, Iterator<RunReport.Drift> drift,
+            Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        switch (format) {
+            case CSV -> writeCsv(targets, out);
+            case JSON -> writeJson(jsonPretty, run, drift, Map.of(), targets, out);
+            case HTML -> writeHtml(run, drift, targets, out);
+            case XML -> writeXml(run, drift, targets, out);
+        }
+    }
+
+    /**
+     * The run as the API shows it ({@code GET /api/runs/{id}}): the report JSON without indentation, with
+     * {@code drift} (when not {@code null}) and {@code extra} fields (e.g. {@code page}) between the summary and
+     * {@code targets}.
+     */
+    public void writeApiJson(RunReport run, Iterator<RunReport.Drift> drift, Map<String, ?> extra,
+            Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        writeJson(jsonCompact, run, drift, extra, targets, out);
+    }
+
+    /**
+     * The four files of a completed run for the archive, each rendered from its own pass over the targets
+     * ({@code targets} opens one; it is closed when the file is written) and, for the formats with a drift
+     * section, one over the drifted targets ({@code drift}; empty: no drift section).
+     */
+    public List<ReportFile> files(RunReport run, Supplier<Stream<TargetReport>> targets,
+            Supplier<Optional<Stream<RunReport.Drift>>> drift) {
+        return Stream.of(ReportFormat.values()).map(format -> new ReportFile(format.fileName(), format.contentType(),
+                out -> {
+                    Optional<Stream<RunReport.Drift>> drifted = format == ReportFormat.CSV
+                            ? Optional.empty()
+                            : drift.get();
+                    try (Stream<TargetReport> rows = targets.get()) {
+                        write(format, run, drifted.map(Stream::iterator).orElse(null), rows.iterator(), out);
+                    } finally {
+                        drifted.ifPresent(Stream::close);
+                    }
+                })).toList();
+    }
+
+    // --- a run whose targets are in memory (small runs, tests) --------------------------------------------
+
     public byte[] csv(RunReport run) {
-        return write(csvWriter, run.targets().stream().map(CsvRow::of).toList());
+        return inMemory(ReportFormat.CSV, run);
     }
 
     public byte[] json(RunReport run) {
-        return write(jsonWriter, run);
+        return inMemory(ReportFormat.JSON, run);
     }
 
     public byte[] xml(RunReport run) {
-        return write(xmlWriter, XmlRun.of(run));
+        return inMemory(ReportFormat.XML, run);
     }
 
     /** Qute escapes every expression in an {@code .html} template, so a reason cannot inject markup. */
     public byte[] html(RunReport run) {
-        return html.data("run", run).render().getBytes(StandardCharsets.UTF_8);
+        return inMemory(ReportFormat.HTML, run);
     }
 
-    private static byte[] write(ObjectWriter writer, Object value) {
+    private byte[] inMemory(ReportFormat format, RunReport run) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            return writer.writeValueAsBytes(value);
+            List<TargetReport> targets = run.targets() == null ? List.of() : run.targets();
+            write(format, run.withoutTargets(), run.drift() == null ? null : run.drift().iterator(),
+                    targets.iterator(), out);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot render report", e);
+            throw new UncheckedIOException("cannot render " + format.fileName(), e);
         }
+        return out.toByteArray();
+    }
+
+    // --- the formats ---------------------------------------------------------------------------------------
+
+    private void writeCsv(Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        // the header comes first, also when there are no rows
+        try (SequenceWriter rows = csvWriter.writeValues(out)) {
+            while (targets.hasNext()) {
+                rows.write(CsvRow.of(targets.next()));
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * The summary's properties (as Jackson writes {@link RunReport}, {@code drift} and {@code targets} left out),
+     * {@code drift} and {@code targets} written one by one into the same generator, with {@code extra} between
+     * them.
+     */
+    private void writeJson(ObjectWriter generators, RunReport run, Iterator<RunReport.Drift> drift,
+            Map<String, ?> extra, Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        ObjectNode summary = EventJson.mapper().valueToTree(run.withoutTargets());
+        try (JsonGenerator json = generators.createGenerator(out)) {
+            json.writeStartObject();
+            for (Map.Entry<String, JsonNode> property : summary.properties()) {
+                json.writeFieldName(property.getKey());
+                jsonValue.writeValue(json, property.getValue());
+            }
+            if (drift != null) {
+                json.writeArrayFieldStart("drift");
+                while (drift.hasNext()) {
+                    jsonValue.writeValue(json, drift.next());
+                }
+                json.writeEndArray();
+            }
+            for (Map.Entry<String, ?> property : extra.entrySet()) {
+                json.writeFieldName(property.getKey());
+                jsonValue.writeValue(json, property.getValue());
+            }
+            json.writeArrayFieldStart("targets");
+            while (targets.hasNext()) {
+                jsonValue.writeValue(json, targets.next());
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        out.flush();
+    }
+
+    /** Jackson serializes the lazily mapped iterators element by element. */
+    private void writeXml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
+            OutputStream out) throws IOException {
+        xmlWriter.writeValue(out, XmlRun.of(run, drift, targets));
+        out.flush();
+    }
+
+    /**
+     * The page's head; the drift section (only when a target drifted) as its head, one {@code drift_row} fragment
+     * per drifted target and its tail; the target table's head, one {@code row} fragment per target, the tail
+     * (which says when there were none).
+     */
+    private void writeHtml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
+            OutputStream out) throws IOException {
+        Writer html = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        html.write(htmlHead.data("run", run).render());
+        if (drift != null && drift.hasNext()) {
+            html.write(htmlDriftHead.data("run", run).render());
+            while (drift.hasNext()) {
+                html.write(htmlDriftRow.data("run", run).data("d", drift.next()).render());
+            }
+            html.write(htmlDriftTail.data("run", run).render());
+        }
+        html.write(htmlTargetsHead.data("run", run).render());
+        boolean hasTargets = targets.hasNext();
+        while (targets.hasNext()) {
+            html.write(htmlRow.data("run", run).data("t", targets.next()).render());
+        }
+        html.write(htmlTail.data("run", run).data("hasTargets", hasTargets).render());
+        html.flush();
     }
 }

@@ -1,6 +1,7 @@
 package dev.patchflow.report.domain.format;
 
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,8 +32,8 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
         Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
         @JacksonXmlElementWrapper(localName = "clusterPhases") @JacksonXmlProperty(localName = "clusterPhase") List<ClusterPhase> clusterPhases,
-        @JacksonXmlElementWrapper(localName = "drift") @JacksonXmlProperty(localName = "driftedTarget") List<Drifted> drift,
-        @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") List<Target> targets) {
+        @JacksonXmlElementWrapper(localName = "drift") @JacksonXmlProperty(localName = "driftedTarget") Iterator<Drifted> drift,
+        @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") Iterator<Target> targets) {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @JsonPropertyOrder({"clusterId", "engine", "phase", "passed", "reason", "completedAt", "checks"})
@@ -98,8 +99,15 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         }
     }
 
-    static XmlRun of(RunReport run) {
-        List<Target> targets = run.targets() == null ? List.of() : run.targets().stream().map(XmlRun::target).toList();
+    /**
+     * The run's summary with its drifted targets and its targets mapped one by one as Jackson consumes the
+     * iterators, so the document is streamed (an empty iterator leaves {@code <drift>} or {@code <targets>} out, as
+     * an empty list did; a {@code null} drift too).
+     */
+    static XmlRun of(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets) {
+        Iterator<Target> rows = mapped(targets, XmlRun::target);
+        Iterator<Drifted> drifted = mapped(drift == null ? java.util.Collections.emptyIterator() : drift,
+                d -> new Drifted(d.targetId(), d.versionFound(), d.versionWanted()));
         return new XmlRun(run.runId(), run.state().name(), run.outcome() == null ? null : run.outcome().name(),
                 run.dryRun(), run.reason(),
                 run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
@@ -109,11 +117,22 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
                         ? List.of()
                         : run.rollout().clusters().stream().map(c -> new ClusterPhase(c.clusterId(), c.engine(),
                                 c.phase(), c.passed(), c.reason(), c.completedAt(), Check.of(c.checks()))).toList(),
-                run.drift() == null
-                        ? List.of()
-                        : run.drift().stream().map(d -> new Drifted(d.targetId(), d.versionFound(), d.versionWanted()))
-                                .toList(),
-                targets);
+                drifted, rows);
+    }
+
+    private static <A, B> Iterator<B> mapped(Iterator<A> source, java.util.function.Function<A, B> mapping) {
+        return new Iterator<>() {
+
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public B next() {
+                return mapping.apply(source.next());
+            }
+        };
     }
 
     private static Target target(TargetReport t) {

@@ -1,0 +1,111 @@
+package dev.patchflow.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import dev.patchflow.launcher.ReportScale.Timing;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Reports at scale: a run of N targets (default 100,000) written straight into the view store, served by the
+ * packaged report-svc at {@code -Xmx256m}. Prints, for each of the four report formats and the run JSON, the time
+ * to the first byte, the total time and the size (the faster of two requests); the dashboard's run page (counting a running run, first,
+ * middle and filtered pages of a completed one); the completion (four reports streamed to S3); report-svc's peak
+ * RSS. The reference, measured in the same run: the same views read from the same MongoDB-wire server, in the
+ * same order and batches, and thrown away. Asserts nothing.
+ */
+@Command(name = "benchmark-reports", description = "Measures the four report formats and the dashboard of a large "
+        + "run served by report-svc at -Xmx" + ReportScale.MAX_HEAP + ".")
+public final class ReportBenchmark implements Callable<Integer> {
+
+    @Option(names = "--targets", defaultValue = "100000", description = "Targets in the run (default: ${DEFAULT-VALUE}).")
+    int targets;
+
+    @Option(names = "--data-dir", description = "Scratch folder (default: a new temporary folder).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("patchflow-report-bench");
+        try (ReportScale scale = ReportScale.start(LauncherMain.home(), data, targets, LauncherMain::say)) {
+            measure(scale, System.out);
+            return 0;
+        }
+    }
+
+    /** Everything the benchmark prints, on a started {@link ReportScale}; callable from another benchmark. */
+    public static void measure(ReportScale scale, PrintStream out) throws Exception {
+        String run = "/runs/" + scale.runId();
+        String api = "/api/runs/" + scale.runId();
+        int n = scale.targets();
+        LauncherMain.say("warming up report-svc (one small page of each kind)");
+        scale.get(run + "?size=1", false);
+        scale.get(api + "?limit=1", false);
+
+        LauncherMain.say("run in progress: counted from its " + n + " views on every page view");
+        Timing reference = scale.streamViewsToNowhere();
+        Timing runningPage = scale.get(run, false);
+        Timing runningSummary = scale.get(api + "?limit=0", false);
+
+        LauncherMain.say("completing the run: ScanCompleted → report-svc counts it and streams 4 reports to S3");
+        double cpuBefore = scale.reportCpuSeconds();
+        double completion = scale.complete(Duration.ofMinutes(15));
+        double completionCpu = scale.reportCpuSeconds() - cpuBefore;
+
+        LauncherMain.say("completed run: the four formats, the run JSON and dashboard pages");
+        // each twice, the faster counts: the first one served also pays for warming the code up
+        Timing csv = faster(scale, api + "/report.csv");
+        Timing json = faster(scale, api + "/report.json");
+        Timing html = faster(scale, api + "/report.html");
+        Timing xml = faster(scale, api + "/report.xml");
+        Timing all = faster(scale, api);
+        Timing firstPage = scale.get(run, false);
+        Timing middlePage = scale.get(run + "?after=" + ReportScale.targetId(n / 2), false);
+        Timing failedPage = scale.get(run + "?status=FAILED", false);
+        Timing textPage = scale.get(run + "?q=listener", false);
+        Timing referenceAfter = scale.streamViewsToNowhere();
+        double ref = Math.min(reference.totalSeconds(), referenceAfter.totalSeconds());
+
+        out.printf("%nREPORTS AT SCALE (targets=%d, report-svc -Xmx%s, same MongoDB-wire server, same run)%n", n,
+                scale.maxHeap());
+        out.printf("  reference: %d views read from MongoDB and dropped: first %.2f s, total %.2f s, stack CPU %.2f s"
+                + " (again at the end: %.2f s; the smaller total is the reference)%n", reference.bytes(),
+                reference.firstByteSeconds(), reference.totalSeconds(), reference.stackCpuSeconds(),
+                referenceAfter.totalSeconds());
+        out.printf("  %-40s %9s %9s %10s %7s %8s %9s  %s%n", "served", "1st byte", "total", "size", "MB/s", "svc CPU",
+                "stack CPU", "total/reference");
+        row(out, "report.csv", csv, ref);
+        row(out, "report.json", json, ref);
+        row(out, "report.html", html, ref);
+        row(out, "report.xml", xml, ref);
+        row(out, "GET /api/runs/{id} (every target)", all, ref);
+        row(out, "dashboard run page, running (count+50)", runningPage, ref);
+        row(out, "GET /api/runs/{id}?limit=0, running", runningSummary, ref);
+        row(out, "dashboard run page 1, completed", firstPage, ref);
+        row(out, "dashboard page after " + ReportScale.targetId(n / 2), middlePage, ref);
+        row(out, "dashboard status=FAILED page 1", failedPage, ref);
+        row(out, "dashboard q=listener page 1", textPage, ref);
+        out.printf("  completion (count, 4 reports streamed to S3, RunCompleted): %.2f s = %.2f× reference, svc CPU "
+                + "%.2f s%n", completion, completion / ref, completionCpu);
+        out.printf("  report-svc peak RSS %.0f MB (heap limit %s)%n", scale.reportPeakRssMegabytes(),
+                scale.maxHeap());
+    }
+
+    private static Timing faster(ReportScale scale, String path) throws Exception {
+        Timing first = scale.get(path, false);
+        Timing second = scale.get(path, false);
+        return second.totalSeconds() < first.totalSeconds() ? second : first;
+    }
+
+    private static void row(PrintStream out, String what, Timing t, double reference) {
+        out.printf("  %-40s %7.2f s %7.2f s %7.1f MB %7.1f %6.2f s %7.2f s  %6.2f×%s%n", what, t.firstByteSeconds(),
+                t.totalSeconds(), t.megabytes(), t.megabytes() / Math.max(t.totalSeconds(), 1e-9),
+                t.serviceCpuSeconds(), t.stackCpuSeconds(), t.totalSeconds() / reference,
+                t.status() == 200 ? "" : "   HTTP " + t.status());
+    }
+}

@@ -1,0 +1,214 @@
+package dev.patchflow.report.domain.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.XMLConstants;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+import dev.patchflow.report.domain.RunReport;
+import dev.patchflow.report.domain.RunRules;
+import dev.patchflow.report.domain.RunState;
+import dev.patchflow.report.domain.RunView;
+import dev.patchflow.report.domain.TargetReport;
+import dev.patchflow.report.domain.TargetView;
+import dev.patchflow.report.domain.ViewCounts;
+import dev.patchflow.report.support.Fixtures;
+import dev.patchflow.report.support.TargetFacts;
+import dev.patchflow.report.support.TestRenderer;
+import dev.patchflow.schemas.EventJson;
+import dev.patchflow.schemas.events.RunOutcome;
+
+/**
+ * The four formats are written as streams, one target at a time; what they write is what the whole run
+ * rendered at once writes (the way the reports were made before they were streamed), in the order the targets
+ * come in.
+ */
+class ReportStreamingTest {
+
+    final ReportRenderer renderer = TestRenderer.create();
+
+    /** Every combination of stage facts, so that every branch of every format's row is taken. */
+    static RunReport everyCombination() {
+        List<TargetView> targets = TargetFacts.everyCombination();
+        RunView run = new RunView("every", RunState.COMPLETED, Fixtures.context("every"), true, true, targets.size(),
+                false, null, targets.size(), RunOutcome.FAILED, ViewCounts.of(targets),
+                Instant.parse("2026-11-20T09:00:00Z"), Instant.parse("2026-11-20T09:05:00Z"),
+                "s3://patchflow/reports/every/");
+        return RunRules.report(run, targets);
+    }
+
+    static RunReport noTargets() {
+        RunView run = new RunView("none", RunState.COMPLETED, Fixtures.context("none"), true, false, null, true,
+                "unknown provider <ec3>", 0, RunOutcome.REJECTED, ViewCounts.ZERO,
+                Instant.parse("2026-11-20T09:00:00Z"), Instant.parse("2026-11-20T09:01:00Z"), null);
+        return RunRules.report(run, List.of());
+    }
+
+    byte[] streamed(ReportFormat format, RunReport run) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        renderer.write(format, run.withoutTargets(), run.drift() == null ? null : run.drift().iterator(),
+                run.targets().iterator(), out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void csvStreamedIsTheWholeRunWrittenAsOneList() throws Exception {
+        CsvMapper csv = new CsvMapper();
+        var whole = csv.writer(csv.schemaFor(CsvRow.class).withHeader());
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report(),
+                ReportRendererTest.clusterReport())) {
+            assertThat(new String(streamed(ReportFormat.CSV, run), StandardCharsets.UTF_8)).as(run.runId())
+                    .isEqualTo(whole.writeValueAsString(run.targets().stream().map(CsvRow::of).toList()));
+        }
+    }
+
+    @Test
+    void jsonStreamedIsTheWholeRunWrittenAsOneValue() throws Exception {
+        var whole = EventJson.mapper().writerWithDefaultPrettyPrinter();
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report(),
+                ReportRendererTest.clusterReport())) {
+            assertThat(new String(streamed(ReportFormat.JSON, run), StandardCharsets.UTF_8)).as(run.runId())
+                    .isEqualTo(whole.writeValueAsString(run));
+        }
+    }
+
+    @Test
+    void apiJsonIsTheSameDocumentWithoutIndentationAndWithExtraFieldsBeforeTheTargets() throws Exception {
+        RunReport run = ReportRendererTest.report();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        renderer.writeApiJson(run.withoutTargets(), run.drift().iterator(), Map.of("page", Map.of("limit", 2)),
+                run.targets().iterator(), out);
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\n").contains("\"page\":{\"limit\":2},\"targets\":[{\"targetId\":\"app-01\"");
+        JsonNode api = EventJson.mapper().readTree(text);
+        JsonNode report = EventJson.mapper().readTree(streamed(ReportFormat.JSON, run));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) api).remove("page");
+        assertThat(api).isEqualTo(report);
+    }
+
+    @Test
+    void htmlStreamedInFragmentsIsTheWholeTemplateRenderedAtOnce() throws Exception {
+        var template = TestRenderer.engine().getTemplate("report.html");
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.report(),
+                ReportRendererTest.clusterReport())) {
+            String whole = template.data("run", run).data("hasTargets", !run.targets().isEmpty()).render();
+            assertThat(new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8)).as(run.runId())
+                    .isEqualTo(whole);
+        }
+    }
+
+    @Test
+    void xmlStreamedIsValidAgainstTheXsdWithOneTargetElementPerTargetInOrder() throws Exception {
+        var schema = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(getClass().getClassLoader().getResource("schemas/xsd/run-report.xsd"));
+        for (RunReport run : List.of(everyCombination(), noTargets(), ReportRendererTest.clusterReport())) {
+            byte[] xml = streamed(ReportFormat.XML, run);
+            schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml)));
+            assertThat(ids(Pattern.compile("<target id=\"([^\"]+)\""), new String(xml, StandardCharsets.UTF_8)))
+                    .isEqualTo(run.targets().stream().map(TargetReport::targetId).toList());
+        }
+    }
+
+    @Test
+    void everyFormatListsTheTargetsInTheOrderTheyCameIn() throws Exception {
+        RunReport run = everyCombination();
+        List<String> order = run.targets().stream().map(TargetReport::targetId).toList();
+
+        List<Map<String, String>> csvRows = new CsvMapper().readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader()).<Map<String, String>>readValues(streamed(ReportFormat.CSV,
+                        run))
+                .readAll();
+        assertThat(csvRows).extracting(r -> r.get("targetId")).isEqualTo(order);
+        List<String> json = new ArrayList<>();
+        EventJson.mapper().readTree(streamed(ReportFormat.JSON, run)).get("targets")
+                .forEach(t -> json.add(t.get("targetId").asText()));
+        assertThat(json).isEqualTo(order);
+        assertThat(ids(Pattern.compile("<target id=\"([^\"]+)\""),
+                new String(streamed(ReportFormat.XML, run), StandardCharsets.UTF_8))).isEqualTo(order);
+        assertThat(ids(Pattern.compile("<td><b>([^<]+)</b>"),
+                new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8))).isEqualTo(order);
+    }
+
+    /**
+     * Streamed, not built in memory: each format has written bytes to its output long before the last of
+     * 20,000 targets is taken from the iterator, and the iterator is read once, front to back.
+     */
+    @Test
+    void everyFormatWritesToItsOutputWhileTheTargetsAreStillBeingRead() throws Exception {
+        TargetReport template = everyCombination().targets().get(42);
+        for (ReportFormat format : ReportFormat.values()) {
+            CountingSink out = new CountingSink();
+            long[] writtenWhenHalfRead = {-1};
+            int total = 20_000;
+            Iterator<TargetReport> targets = new Iterator<>() {
+
+                int taken;
+
+                @Override
+                public boolean hasNext() {
+                    return taken < total;
+                }
+
+                @Override
+                public TargetReport next() {
+                    if (++taken == total / 2) {
+                        writtenWhenHalfRead[0] = out.bytes;
+                    }
+                    return new TargetReport(String.format("t-%05d", taken), template.name(), template.kind(),
+                            template.environment(), template.landingZone(), template.installedVersion(),
+                            template.status(), template.phase(), template.reason(), template.backup(),
+                            template.patch(), template.validation());
+                }
+            };
+
+            renderer.write(format, everyCombination().withoutTargets(), null, targets, out);
+
+            assertThat(writtenWhenHalfRead[0]).as(format.name()).isGreaterThan(out.bytes / 4);
+        }
+    }
+
+    private static List<String> ids(Pattern pattern, String text) {
+        List<String> ids = new ArrayList<>();
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** Counts what reaches it and keeps nothing. */
+    static final class CountingSink extends OutputStream {
+
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
+    }
+}
