@@ -195,6 +195,7 @@ public class DlqCommand implements Callable<Integer> {
             refs.forEach(r -> wanted.add(Ref.parse(r)));
             PrintWriter out = spec.commandLine().getOut();
             int sent = 0;
+            Set<String> origins = new java.util.HashSet<>();
             try (DeadLetterQueues queues = kafka.open()) {
                 List<String> dlqs = topic == null ? queues.dlqTopics() : List.of(DeadLetterQueues.dlqOf(topic));
                 for (String dlq : dlqs) {
@@ -213,6 +214,14 @@ public class DlqCommand implements Callable<Integer> {
                         }
                     }
                     for (DeadLetter r : chosen) {
+                        // Several groups read each topic and each dead-letters on its own: one record they all
+                        // refused is in the DLQ once per group, and publishing it once reaches them all again.
+                        String origin = r.origin().orElse(null);
+                        if (origin != null && !origins.add(origin)) {
+                            out.printf("skipped  %s %s: the same record (%s) was just re-driven%n", dlq, r.ref(),
+                                    origin);
+                            continue;
+                        }
                         RecordMetadata at = queues.redrive(r);
                         out.printf("re-drove %s %s -> %s %d:%d  %s  run %s  target %s  key %s%n", dlq, r.ref(),
                                 at.topic(), at.partition(), at.offset(), shortType(r.type()), r.runId().orElse("-"),

@@ -63,6 +63,16 @@ public record DeadLetter(String dlqTopic, int partition, long offset, long times
         return header(CloudEventHeaders.DEAD_LETTER_OFFSET).orElse("?");
     }
 
+    /** Where the original record was, {@code <topic>/<partition>:<offset>}, when the dead-letter headers say so. */
+    public Optional<String> origin() {
+        Optional<String> partition = header(CloudEventHeaders.DEAD_LETTER_PARTITION).filter(p -> !p.isBlank());
+        Optional<String> offset = header(CloudEventHeaders.DEAD_LETTER_OFFSET).filter(o -> !o.isBlank());
+        if (partition.isEmpty() || offset.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(originalTopic() + "/" + partition.get() + ":" + offset.get());
+    }
+
     /** The run: the CloudEvent's {@code ce_runid}, else the key's part before the first {@code /}. */
     public Optional<String> runId() {
         Optional<String> fromHeader = header(CloudEventHeaders.RUN_ID).filter(r -> !r.isBlank());

@@ -214,6 +214,22 @@ class DlqIT {
     }
 
     @Test
+    void aRecordRefusedByTwoGroupsIsReDrivenOnce() throws Exception {
+        deadLetter("run-t", "web-01", "{\"n\":1}", "scanner-svc", "bad", 5);
+        deadLetter("run-t", "web-01", "{\"n\":1}", "report-svc", "bad", 5);
+
+        CliRun redrive = dlq("dlq", "redrive", "--topic", topic, "--run", "run-t");
+
+        assertThat(redrive.exitCode()).as(redrive.err()).isEqualTo(ExitCodes.OK);
+        assertThat(redrive.outLines()).containsExactly(
+                "re-drove " + dlq + " 0:0 -> " + topic
+                        + " 0:0  TargetScanned  run run-t  target web-01  key run-t/web-01",
+                "skipped  " + dlq + " 0:1: the same record (" + topic + "/0:5) was just re-driven",
+                "re-drove 1 record");
+        assertThat(readAll(topic, 1)).hasSize(1);
+    }
+
+    @Test
     void readingDeadLettersJoinsNoConsumerGroupAndCommitsNothing() throws Exception {
         deadLetter("run-q", "web-01", "{}", "validator-svc", "why", 0);
         Set<String> before = groups();
