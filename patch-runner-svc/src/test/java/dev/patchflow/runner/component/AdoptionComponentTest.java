@@ -2,9 +2,11 @@ package dev.patchflow.runner.component;
 
 import static dev.patchflow.runner.component.ClusterLockSupport.awaitOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +144,9 @@ class AdoptionComponentTest {
     @Test
     void aChildGoneWithoutAnExitCodeIsExecutedAgain() throws Exception {
         RunContext run = crashedMidPatch("app-lost", "sleep 30");
+        // Killed once it has really started (its own line is written), not before the shell ran at all.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("invocations"))
+                && Files.readAllLines(dir.resolve("invocations")).size() == 1);
         child.destroyForcibly().waitFor();
 
         adoption.releaseClaimsOf(DEAD_RUNNER, Instant.now());

@@ -79,7 +79,7 @@ class KubernetesJobComponentTest {
 
     private RunContext start(Target target, PatchSpec patch, boolean dryRun) {
         RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, dryRun, Phases.ALL, null);
-        backups.send(Records.consumerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
+        backups.send(Records.batch("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
         return run;
     }
 
