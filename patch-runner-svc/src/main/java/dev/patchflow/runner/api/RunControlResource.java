@@ -113,9 +113,9 @@ public class RunControlResource {
         static RolloutView of(RolloutStore.Loaded loaded) {
             RolloutState s = loaded.state();
             List<Map<String, Object>> history = loaded.history().stream().map(RolloutView::entry).toList();
-            return new RolloutView(loaded.run().runId(), loaded.run().options().rollout().strategy(), s.arrivedCount(),
-                    s.started().size(), s.inFlight().size(), s.finished().size(), s.failed().size(),
-                    s.verified().size(), s.canary().stream().sorted().toList(), s.halted(),
+            return new RolloutView(loaded.run().runId(), loaded.run().options().rollout().strategy(), s.arrived(),
+                    s.started(), s.inFlight().size(), s.finished(), s.failed(), s.verified(),
+                    s.canary().stream().sorted().toList(), s.halted(),
                     s.haltKind() == null ? null : s.haltKind().name(), s.haltReason(), s.cancelled(),
                     s.cancelReason(), s.gateState(), s.gateUntil(), s.failureBaseline(), history);
         }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.patchflow.runner.adapters.mongo.MongoRolloutStore;
 import dev.patchflow.runner.adapters.mongo.RunnerDatabase;
 import dev.patchflow.runner.domain.AdoptionStore;
 import dev.patchflow.runner.domain.Dispatcher;
@@ -34,14 +35,18 @@ public class DispatcherLifecycle {
     /** RUNNING targets handed to their executors' recovery at start, at most. */
     private static final int RECOVERY_BATCH = 10_000;
 
-    void onStart(@Observes StartupEvent event, RunnerDatabase database, RunTargetStore store,
-            ExecutorRegistry executors, Dispatcher dispatcher, AdoptionStore adoption, RunnerSettings settings,
-            Clock clock) {
+    void onStart(@Observes StartupEvent event, RunnerDatabase database, MongoRolloutStore rollouts,
+            RunTargetStore store, ExecutorRegistry executors, Dispatcher dispatcher, AdoptionStore adoption,
+            RunnerSettings settings, Clock clock) {
         try {
             database.ensureIndexes();
         } catch (RuntimeException e) {
             // Indexes only speed queries up; the runner works (slower) without them.
             LOG.warn("cannot create the run_targets indexes", e);
+        }
+        int migrated = rollouts.migrateLegacy();
+        if (migrated > 0) {
+            LOG.infof("converted the rollout state of %d runs to counters", migrated);
         }
         recoverInterrupted(store, executors);
         // Targets this instance id claimed before a restart are its own: take them back now rather than after

@@ -1,15 +1,15 @@
 package dev.patchflow.runner.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,21 +21,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.patchflow.runner.domain.RunTargetStore.ReadyTarget;
 import dev.patchflow.runner.domain.rollout.RolloutScheduler;
+import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunContext;
 
 /**
- * Releases READY targets to a pool of workers, never more than the run's max concurrency of one run at
- * once, and never more than {@link RunnerSettings#workers()} in total.
+ * Releases READY targets to a pool of workers: never more than a run's policy allows at once, never more than
+ * {@link RunnerSettings#workers()} in total, and without ever waiting on a timer while a target could start.
  * <p>
- * MongoDB is the source of truth: a target is only executed after its {@code run_targets} record moved
- * READY → RUNNING atomically (owner + lease). The in-memory queues are a fast path fed by the intake and
- * refilled from MongoDB every poll interval, so READY targets are never lost: after a restart the first
- * refill finds them, and RUNNING targets whose lease expired (their runner died) go back to READY.
- * <p>
- * Which queued target may start is the {@link RolloutScheduler}'s decision (rollout policy, error budget,
- * canary gate, cluster order, cutoff, operator halts); its state, including the in-flight set the concurrency
- * limit counts, is in MongoDB, so replicas share one limit. This class only owns the worker pool.
+ * MongoDB is the source of truth: a target is only executed after its claim (owner + lease) was taken. The
+ * in-memory queues are a fast path fed by the intake, by the targets that come back (busy ledger entry, expired
+ * claim) and, every poll interval while they run low, from the dispatch queue in MongoDB (which holds only READY
+ * targets: after a restart, or targets another replica left). Which queued target may start is the
+ * {@link RolloutScheduler}'s decision, one pass per run: it decides every candidate against the run's cached
+ * state and writes all its starts in one update. A worker that finishes frees its slot in the scheduler's copy
+ * of the state and wakes the dispatcher, which refills the slot without reading anything.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -43,10 +44,11 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int REFILL_BATCH = 1000;
     private static final int SWEEP_BATCH = 500;
+    /** Candidates handed to one pass per run (the scheduler looks at fewer when the limit is reached first). */
+    private static final int PASS_CANDIDATES = 4096;
     private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final RunTargetStore store;
-    private final RunSizes runSizes;
     private final PatchApplier applier;
     private final OutcomeRecorder recorder;
     private final RunnerSettings settings;
@@ -54,9 +56,10 @@ public class Dispatcher {
     private final Clock clock;
 
     // Guarded by "this".
-    private final Map<String, Deque<RunTargetStore.ReadyTarget>> pending = new HashMap<>();
-    private final Set<String> queued = new HashSet<>();
+    private final Map<String, LinkedHashMap<String, ReadyTarget>> pending = new LinkedHashMap<>();
+    private final Set<String> executing = new HashSet<>();
     private final Map<String, Integer> inFlight = new HashMap<>();
+    private int queued;
     private int busyWorkers;
     private boolean signalled;
 
@@ -64,14 +67,13 @@ public class Dispatcher {
     private ExecutorService workers;
     private Thread loop;
 
-    public Dispatcher(RunTargetStore store, RunSizes runSizes, PatchApplier applier, OutcomeRecorder recorder,
-            RunnerSettings settings, RolloutScheduler scheduler, Clock clock) {
-        this.scheduler = scheduler;
+    public Dispatcher(RunTargetStore store, PatchApplier applier, OutcomeRecorder recorder, RunnerSettings settings,
+            RolloutScheduler scheduler, Clock clock) {
         this.store = store;
-        this.runSizes = runSizes;
         this.applier = applier;
         this.recorder = recorder;
         this.settings = settings;
+        this.scheduler = scheduler;
         this.clock = clock;
     }
 
@@ -128,9 +130,14 @@ public class Dispatcher {
     }
 
     /** Queues a READY target (from the intake) and wakes the dispatcher. */
-    public void offer(RunTargetStore.ReadyTarget target) {
+    public void offer(ReadyTarget target) {
+        offerAll(List.of(target));
+    }
+
+    /** Queues READY targets and wakes the dispatcher once. */
+    public void offerAll(List<ReadyTarget> targets) {
         synchronized (this) {
-            enqueue(target);
+            targets.forEach(this::enqueue);
             signalled = true;
             notifyAll();
         }
@@ -146,10 +153,8 @@ public class Dispatcher {
 
     /** A run's scanned target count became known: percentages of it can now be resolved. */
     public void targetCountKnown(String runId, int count) {
-        synchronized (this) {
-            signalled = true;
-            notifyAll();
-        }
+        scheduler.targetCountKnown(runId);
+        wake();
     }
 
     /** Targets of {@code runId} this runner is executing right now. */
@@ -161,16 +166,22 @@ public class Dispatcher {
         return settings.leaseFor(run.patch()).toSeconds();
     }
 
-    private void enqueue(RunTargetStore.ReadyTarget target) {
-        if (queued.add(target.id())) {
-            pending.computeIfAbsent(target.runId(), r -> new ArrayDeque<>()).add(target);
+    private void enqueue(ReadyTarget target) {
+        if (executing.contains(target.id())) {
+            return; // a copy read from the dispatch queue before this runner's claim removed it
+        }
+        LinkedHashMap<String, ReadyTarget> queue = pending.computeIfAbsent(target.runId(), r -> new LinkedHashMap<>());
+        if (queue.putIfAbsent(target.id(), target) == null) {
+            queued++;
         }
     }
 
     private void loop() {
         Instant nextRefill = Instant.MIN;
+        Instant nextFullRefill = Instant.MIN;
         Instant nextSweep = Instant.MIN;
         while (running) {
+            Instant wakeAt = null;
             try {
                 Instant now = clock.instant();
                 if (!now.isBefore(nextSweep)) {
@@ -178,148 +189,213 @@ public class Dispatcher {
                     nextSweep = now.plus(settings.leaseCheckInterval());
                 }
                 if (!now.isBefore(nextRefill)) {
-                    refill(now);
+                    // Bounded work: the dispatch queue is read while the local queues run low, and every
+                    // lease-check interval anyway (targets another replica left behind).
+                    if (queuedCount() < REFILL_BATCH / 2 || !now.isBefore(nextFullRefill)) {
+                        refill(now);
+                        nextFullRefill = now.plus(settings.leaseCheckInterval());
+                    }
                     nextRefill = now.plus(settings.pollInterval());
                 }
-                dispatch();
+                wakeAt = dispatch();
+                wakeAt = earliest(wakeAt, earliest(nextRefill, nextSweep));
             } catch (RuntimeException e) {
                 LOG.warn("dispatcher pass failed; retrying", e);
+                wakeAt = clock.instant().plus(settings.pollInterval());
             }
-            awaitSignal();
+            awaitSignal(wakeAt);
         }
     }
 
-    private void awaitSignal() {
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+
+    private synchronized int queuedCount() {
+        return queued;
+    }
+
+    private void awaitSignal(Instant wakeAt) {
         synchronized (this) {
             if (!signalled && running) {
-                try {
-                    wait(settings.pollInterval().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
+                long millis = wakeAt == null
+                        ? settings.pollInterval().toMillis()
+                        : Duration.between(clock.instant(), wakeAt).toMillis();
+                if (millis > 0) {
+                    try {
+                        wait(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
                 }
             }
             signalled = false;
         }
     }
 
-    /** Releases expired claims and re-sends recorded outcomes whose emission was never acknowledged. */
+    /**
+     * Releases expired claims (their targets come back to this queue), re-sends recorded outcomes whose emission
+     * was never acknowledged, counts what a crash left uncounted, publishes run events. Each look is bounded by
+     * the work in progress (claims, runs with targets in flight), not by the number of targets.
+     */
     private void sweep(Instant now) {
-        long released = store.releaseExpired(now);
-        if (released > 0) {
-            LOG.infof("released %d targets whose claim expired", released);
+        List<ReadyTarget> released = store.releaseExpired(now);
+        if (!released.isEmpty()) {
+            LOG.infof("released %d targets whose claim expired", released.size());
+            offerAll(released);
         }
         // Outcomes recorded a while ago and still unemitted: their publisher died or the broker refused.
         for (RunTarget done : store.findUnemitted(now.minus(settings.leaseGrace()), SWEEP_BATCH)) {
             recorder.emit(done.id(), done.outcome());
         }
+        int repaired = scheduler.repair();
+        if (repaired > 0) {
+            LOG.infof("counted %d rollout facts a crash had left uncounted", repaired);
+        }
         // Run-level events (halts, gates, operator actions) whose publication was not acknowledged.
         scheduler.publishPending();
+        scheduler.evictIdle();
     }
 
     private void refill(Instant now) {
-        List<RunTargetStore.ReadyTarget> ready = store.findReady(now, REFILL_BATCH);
+        List<ReadyTarget> ready = store.findReady(now, REFILL_BATCH);
+        if (ready.isEmpty()) {
+            return;
+        }
         synchronized (this) {
-            for (RunTargetStore.ReadyTarget target : ready) {
-                enqueue(target);
-            }
+            ready.forEach(this::enqueue);
         }
     }
 
-    private void dispatch() {
+    /** One pass over every run with queued targets; returns when a time-based change is due, if any. */
+    private Instant dispatch() {
         List<String> runIds;
         synchronized (this) {
             runIds = new ArrayList<>(pending.keySet());
         }
-        List<RunTargetStore.ReadyTarget> reserved = new ArrayList<>();
+        Instant wakeAt = null;
         for (String runId : runIds) {
-            if (!hasFreeWorker()) {
+            int free = freeWorkers();
+            if (free <= 0) {
                 break;
             }
-            admit(runId, reserved);
-        }
-        // The claim is made on the worker, not here: one slow MongoDB round trip per target on this thread
-        // would serialize the whole fleet.
-        for (RunTargetStore.ReadyTarget target : reserved) {
-            Runnable work = () -> {
-                try {
-                    Optional<RunTarget> claimed = store.claim(target.id(), settings.instanceId(),
-                            clock.instant().plusSeconds(target.leaseSeconds()));
-                    // Empty: someone else claimed it, or it is done; the queue entry was stale.
-                    claimed.ifPresent(applier::apply);
-                } catch (PatchApplier.RunnerStoppingException e) {
-                    LOG.info(e.getMessage());
-                } catch (RuntimeException e) {
-                    // A claimed target stays RUNNING until its lease expires; then it is retried.
-                    LOG.errorf(e, "applying %s failed; it will be retried after its lease expires", target.id());
-                } finally {
-                    try {
-                        scheduler.afterExecution(target.id(), target.runId());
-                    } catch (RuntimeException e) {
-                        // Its slot stays taken until the next completion of the run re-reads the record.
-                        LOG.warnf(e, "cannot record the end of %s in the rollout state", target.id());
-                    }
-                    release(target.runId());
-                }
-            };
-            try {
-                workers.execute(work);
-            } catch (RuntimeException e) {
-                // Shutting down: the target stays READY and is picked up again after a restart.
-                release(target.runId());
-            }
-        }
-    }
-
-    private synchronized boolean hasFreeWorker() {
-        return busyWorkers < settings.workers();
-    }
-
-    /**
-     * Asks the rollout scheduler about the run's queued targets in order: START reserves a worker, WAIT_RUN
-     * stops at this run, WAIT_TARGET skips one target (a cluster node that must wait its turn), ENDED drops it.
-     */
-    private void admit(String runId, List<RunTargetStore.ReadyTarget> reserved) {
-        List<RunTargetStore.ReadyTarget> candidates;
-        synchronized (this) {
-            Deque<RunTargetStore.ReadyTarget> queue = pending.get(runId);
-            candidates = queue == null ? List.of() : new ArrayList<>(queue);
-        }
-        if (candidates.isEmpty()) {
-            return;
-        }
-        RolloutScheduler.Pass pass = scheduler.begin(runId);
-        for (RunTargetStore.ReadyTarget target : candidates) {
-            if (!hasFreeWorker()) {
-                return;
-            }
-            RolloutScheduler.Admission admission = pass.admit(target.id());
-            if (admission == RolloutScheduler.Admission.WAIT_RUN) {
-                return;
-            }
-            if (admission == RolloutScheduler.Admission.WAIT_TARGET) {
+            List<ReadyTarget> candidates = candidates(runId);
+            if (candidates.isEmpty()) {
                 continue;
             }
+            RolloutScheduler.Pass pass = scheduler.admit(runId, candidates, free);
+            wakeAt = earliest(wakeAt, pass.wakeAt());
+            List<Runnable> work = new ArrayList<>();
             synchronized (this) {
-                Deque<RunTargetStore.ReadyTarget> queue = pending.get(runId);
-                if (queue != null) {
-                    queue.remove(target);
-                    if (queue.isEmpty()) {
-                        pending.remove(runId);
-                    }
-                }
-                queued.remove(target.id());
-                if (admission == RolloutScheduler.Admission.START) {
+                LinkedHashMap<String, ReadyTarget> queue = pending.get(runId);
+                for (RolloutScheduler.Start start : pass.starts()) {
+                    dequeue(queue, start.target().id());
+                    executing.add(start.target().id());
                     inFlight.merge(runId, 1, Integer::sum);
                     busyWorkers++;
-                    reserved.add(target);
+                    work.add(() -> execute(start));
+                }
+                for (RolloutScheduler.End end : pass.ends()) {
+                    dequeue(queue, end.target().id());
+                    busyWorkers++;
+                    work.add(() -> end(end));
+                }
+                if (queue != null && queue.isEmpty()) {
+                    pending.remove(runId);
+                }
+            }
+            for (Runnable w : work) {
+                try {
+                    workers.execute(w);
+                } catch (RuntimeException e) {
+                    // Shutting down: the targets stay READY (or in flight) and are picked up after a restart.
+                    synchronized (this) {
+                        busyWorkers--;
+                    }
                 }
             }
         }
+        return wakeAt;
     }
 
-    private synchronized void release(String runId) {
-        inFlight.computeIfPresent(runId, (r, n) -> n <= 1 ? null : n - 1);
+    private synchronized List<ReadyTarget> candidates(String runId) {
+        LinkedHashMap<String, ReadyTarget> queue = pending.get(runId);
+        if (queue == null) {
+            return List.of();
+        }
+        List<ReadyTarget> candidates = new ArrayList<>(Math.min(queue.size(), PASS_CANDIDATES));
+        Iterator<ReadyTarget> it = queue.values().iterator();
+        while (it.hasNext() && candidates.size() < PASS_CANDIDATES) {
+            candidates.add(it.next());
+        }
+        return candidates;
+    }
+
+    private void dequeue(LinkedHashMap<String, ReadyTarget> queue, String id) {
+        if (queue != null && queue.remove(id) != null) {
+            queued--;
+        }
+    }
+
+    private synchronized int freeWorkers() {
+        return settings.workers() - busyWorkers;
+    }
+
+    /** On a worker: the claim (a round trip per target would serialize the fleet on the dispatcher thread). */
+    private void execute(RolloutScheduler.Start start) {
+        ReadyTarget target = start.target();
+        boolean claimed = false;
+        PatchflowEvent recorded = null;
+        try {
+            Instant now = clock.instant();
+            RunTargetStore.Claim claim = store.claim(target.id(), settings.instanceId(), now,
+                    now.plusSeconds(target.leaseSeconds()), start.token());
+            if (claim instanceof RunTargetStore.Claimed c) {
+                claimed = true;
+                recorded = applier.apply(c.record());
+            }
+            // Held: another runner executes it under the same admission; Settled: done, or gone.
+        } catch (PatchApplier.RunnerStoppingException e) {
+            LOG.info(e.getMessage());
+        } catch (RuntimeException e) {
+            // A claimed target stays RUNNING until its lease expires; then it is retried.
+            LOG.errorf(e, "applying %s failed; it will be retried after its lease expires", target.id());
+        } finally {
+            Instant back = null;
+            try {
+                back = scheduler.afterExecution(start, claimed, recorded).orElse(null);
+            } catch (RuntimeException e) {
+                // Its slot stays taken until the repair sweep reads the record.
+                LOG.warnf(e, "cannot record the end of %s in the rollout state", target.id());
+            }
+            synchronized (this) {
+                executing.remove(target.id());
+                inFlight.computeIfPresent(target.runId(), (r, n) -> n <= 1 ? null : n - 1);
+                if (back != null) {
+                    // Back to READY (busy ledger entry, a same-run lock turn): it waits here until it is due.
+                    enqueue(target.notBefore(back));
+                }
+            }
+            release();
+        }
+    }
+
+    private void end(RolloutScheduler.End end) {
+        try {
+            scheduler.end(end);
+        } catch (RuntimeException e) {
+            // Still READY (and queued in MongoDB): decided again on a later pass.
+            LOG.warnf(e, "cannot end %s without starting it; retrying later", end.target().id());
+        } finally {
+            release();
+        }
+    }
+
+    private synchronized void release() {
         busyWorkers--;
         signalled = true;
         notifyAll();

@@ -67,50 +67,53 @@ public class PatchApplier {
         this.adoption = adoption;
     }
 
-    /** Processes a target this runner claimed (RUNNING, owned by {@link RunnerSettings#instanceId()}). */
-    public void apply(RunTarget claimed) {
+    /**
+     * Processes a target this runner claimed (RUNNING, owned by {@link RunnerSettings#instanceId()}).
+     *
+     * @return the outcome recorded for it, or {@code null} when none was (it went back to the queue, its claim
+     *         was lost)
+     */
+    public PatchflowEvent apply(RunTarget claimed) {
         RunContext run = claimed.run();
         Target target = claimed.target();
         PatchSpec patch = run.patch();
         Optional<PatchExecutor> executor = executors.find(patch.executor());
         if (executor.isEmpty()) {
-            recorder.recordAndEmit(claimed.id(),
+            return recorder.recordAndEmit(claimed.id(),
                     new PatchFailed(run, target,
                             "unknown executor '" + patch.executor() + "' (this runner has: "
                                     + String.join(", ", executors.names()) + ")",
                             null, null, null, null, Map.of("executor", patch.executor())));
-            return;
         }
         LedgerKey key = LedgerKey.of(target.id(), patch);
         if (run.options().dryRun()) {
-            applyDryRun(claimed, executor.get(), key);
-            return;
+            return applyDryRun(claimed, executor.get(), key);
         }
         if (locking == null) {
-            applyLocked(claimed, executor.get(), key, null);
-            return;
+            return applyLocked(claimed, executor.get(), key, null);
         }
         TargetLocking.Decision decision = locking.acquire(claimed, () -> adoption.extendClaim(claimed.id(),
                 settings.instanceId(), clock.instant().plus(settings.leaseFor(patch))));
         if (decision instanceof TargetLocking.Refused refused) {
-            recorder.recordAndEmit(claimed.id(),
+            return recorder.recordAndEmit(claimed.id(),
                     new PatchFailed(run, target, refused.reason(), null, null, null, null, refused.details()));
         } else if (decision instanceof TargetLocking.Later later) {
             store.retryLater(claimed.id(), settings.instanceId(), later.at());
+            return null;
         } else if (decision instanceof TargetLocking.Lost) {
             LOG.infof("%s: the claim lapsed while waiting for its lock; left to its new claimant", claimed.id());
-        } else {
-            Lease lease = ((TargetLocking.Locked) decision).lease();
-            try {
-                applyLocked(claimed, executor.get(), key, lease);
-            } finally {
-                locking.release(lease);
-            }
+            return null;
+        }
+        Lease lease = ((TargetLocking.Locked) decision).lease();
+        try {
+            return applyLocked(claimed, executor.get(), key, lease);
+        } finally {
+            locking.release(lease);
         }
     }
 
     /** The ledger claim and the execution, under {@code lease} (the target's cluster or target lock). */
-    private void applyLocked(RunTarget claimed, PatchExecutor executor, LedgerKey key, Lease lease) {
+    private PatchflowEvent applyLocked(RunTarget claimed, PatchExecutor executor, LedgerKey key, Lease lease) {
         RunContext run = claimed.run();
         Target target = claimed.target();
         PatchSpec patch = run.patch();
@@ -118,7 +121,7 @@ public class PatchApplier {
         LedgerClaim claim = ledger.claim(key, run.runId(), settings.instanceId(), now,
                 now.plus(settings.leaseFor(patch)), lease);
         if (claim instanceof LedgerClaim.AlreadyApplied applied) {
-            recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied, executor));
+            return recorder.recordAndEmit(claimed.id(), alreadyApplied(run, target, applied, executor));
         } else if (claim instanceof LedgerClaim.Busy busy) {
             // Another run holds this target × patch: never run it twice at once. Try again when its lease
             // may have ended, but at least every busy-retry so that a finished holder is noticed quickly.
@@ -129,23 +132,22 @@ public class PatchApplier {
             LOG.debugf("%s: ledger entry %s is held by run %s until %s; retrying at %s", claimed.id(), key.id(),
                     busy.runId(), busy.leaseUntil(), retry);
             store.retryLater(claimed.id(), settings.instanceId(), retry);
-        } else {
-            recorder.recordAndEmit(claimed.id(), execute(claimed, executor, key, lease));
+            return null;
         }
+        return recorder.recordAndEmit(claimed.id(), execute(claimed, executor, key, lease));
     }
 
-    private void applyDryRun(RunTarget claimed, PatchExecutor executor, LedgerKey key) {
+    private PatchflowEvent applyDryRun(RunTarget claimed, PatchExecutor executor, LedgerKey key) {
         // A dry run only reads the ledger: it never claims, so it can neither leave a claim behind nor
         // block a real run of the same patch.
         Optional<LedgerEntry> entry = ledger.find(key);
         if (entry.isPresent() && entry.get().state() == LedgerState.APPLIED) {
             LedgerEntry applied = entry.get();
-            recorder.recordAndEmit(claimed.id(), alreadyApplied(claimed.run(), claimed.target(),
+            return recorder.recordAndEmit(claimed.id(), alreadyApplied(claimed.run(), claimed.target(),
                     new LedgerClaim.AlreadyApplied(applied.runId(), applied.appliedAt(), applied.exitCode()),
                     executor));
-            return;
         }
-        recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null, null));
+        return recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null, null));
     }
 
     private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied,

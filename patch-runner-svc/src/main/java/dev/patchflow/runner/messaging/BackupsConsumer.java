@@ -1,9 +1,15 @@
 package dev.patchflow.runner.messaging;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -16,7 +22,6 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.kit.messaging.IncomingEvent;
-import dev.patchflow.kit.messaging.KeyOrder;
 import dev.patchflow.kit.messaging.Pipelines;
 import dev.patchflow.kit.messaging.RecordPipeline;
 import dev.patchflow.kit.messaging.Refusals;
@@ -24,13 +29,13 @@ import dev.patchflow.runner.config.RunnerConfig;
 import dev.patchflow.runner.domain.BackupIntake;
 import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
-import dev.patchflow.schemas.events.BackupCompleted;
-import dev.patchflow.schemas.events.BackupFailed;
+import dev.patchflow.schemas.events.PatchflowEvent;
 
 /**
  * {@link Topics#BACKUPS} → {@link BackupIntake}, a batch at a time. The intake only records and returns (the
  * dispatcher executes), so the consumer keeps up with thousands of targets; a batch's targets are taken in
- * concurrently ({@code patchflow.runner.intake-concurrency}, one target's events in order).
+ * with bulk writes, in up to {@code patchflow.runner.intake-concurrency} chunks at once (one target's events in
+ * one chunk, in order).
  */
 @ApplicationScoped
 public class BackupsConsumer {
@@ -41,9 +46,10 @@ public class BackupsConsumer {
     private final RecordPipeline pipeline;
     private final BackupIntake intake;
     private final ExecutorService workers;
+    private final int concurrency;
 
     public BackupsConsumer(Pipelines pipelines, BackupIntake intake, RunnerConfig config) {
-        int concurrency = Math.max(1, config.intakeConcurrency());
+        this.concurrency = Math.max(1, config.intakeConcurrency());
         this.pipeline = pipelines.forTopic(CHANNEL, Set.of(EventType.BACKUP_COMPLETED, EventType.BACKUP_FAILED));
         this.intake = intake;
         AtomicInteger n = new AtomicInteger();
@@ -60,10 +66,38 @@ public class BackupsConsumer {
         pipeline.process(Batches.list(records), this::takeIn);
     }
 
+    /**
+     * The batch goes to {@link BackupIntake#acceptAll} in at most {@code intake-concurrency} chunks taken in
+     * concurrently: a chunk costs a constant number of writes per run however many targets it holds, and a key's
+     * events stay in one chunk, in record order (a later copy is a redelivery of the first).
+     */
     private void takeIn(List<IncomingEvent> events, Refusals refusals) throws Exception {
-        KeyOrder.map(events, workers, event -> event.data() instanceof BackupCompleted completed
-                ? intake.onBackupCompleted(completed)
-                : intake.onBackupFailed((BackupFailed) event.data()));
+        Map<Integer, List<PatchflowEvent>> chunks = new TreeMap<>();
+        for (IncomingEvent event : events) {
+            chunks.computeIfAbsent(Math.floorMod(Objects.hashCode(event.key()), concurrency), k -> new ArrayList<>())
+                    .add(event.data());
+        }
+        if (chunks.size() == 1) {
+            intake.acceptAll(chunks.values().iterator().next());
+            return;
+        }
+        List<Future<List<BackupIntake.Result>>> running = new ArrayList<>();
+        for (List<PatchflowEvent> chunk : chunks.values()) {
+            running.add(workers.submit(() -> intake.acceptAll(chunk)));
+        }
+        Exception first = null;
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first; // the batch is retried as a whole: the intake is idempotent
+        }
     }
 
     @PreDestroy

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -45,101 +47,179 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * Rollout makespan benchmark (prints figures, asserts nothing): N targets, each a simulated patch of D ms, under
- * a rolling policy at concurrency C, through the runner's real intake, dispatcher, rollout scheduler, ledger and
- * MongoDB state (mongo-java-server in memory; Kafka and S3 replaced by counters). Prints the makespan next to
- * the ideal N / C × D, their ratio, and what the seed's sequential loop over hosts (one target after another)
- * takes for the same work: N × D.
+ * a rolling policy at concurrency C, through the runner's real intake (in batches of {@value #INTAKE_BATCH}, as a
+ * batch consumer hands them over), dispatcher, rollout scheduler, ledger and MongoDB state (mongo-java-server in
+ * memory; Kafka and S3 replaced by counters). Prints the makespan next to the ideal N / C × D, their ratio, the
+ * peak concurrency observed, and the scheduling overhead per target; then the same at ten times the size on the
+ * same server, so that a cost growing with the run shows as a growing overhead.
  * <p>
- * Run: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.patchflow.runner.bench.RolloutBenchmark [-Dexec.args="1000 50 100"]}
+ * Run (from the repository root, then in {@code patch-runner-svc}):
+ *
+ * <pre>
+ * ./mvnw -q -pl patch-runner-svc -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp-rollout.txt -Dmdep.includeScope=test
+ * cd patch-runner-svc
+ * java -cp target/test-classes:target/classes:$(cat /tmp/cp-rollout.txt) \
+ *     dev.patchflow.runner.bench.RolloutBenchmark 1000 50 100
+ * </pre>
+ *
+ * Arguments: targets (one size N: N and 10 × N; or a comma-separated list of sizes), concurrency, patch ms.
  */
 public final class RolloutBenchmark {
+
+    private static final int INTAKE_BATCH = 100;
 
     private RolloutBenchmark() {
     }
 
+    /** One size's figures. */
+    private record Figures(int targets, int concurrency, long durationMs, double makespan, int peak) {
+
+        double ideal() {
+            return (double) targets / concurrency * durationMs / 1000.0;
+        }
+
+        double ratio() {
+            return makespan / ideal();
+        }
+
+        /** Scheduling time per target and slot: (makespan - ideal) × C / N. */
+        double overheadMsPerTarget() {
+            return (makespan - ideal()) * 1000.0 * concurrency / targets;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int targets = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        List<Integer> sizes = sizes(args.length > 0 ? args[0] : "1000");
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         long durationMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
+        quiet();
 
         MongoServer server = new MongoServer(new MemoryBackend());
         InetSocketAddress address = server.bind();
+        List<Figures> all = new ArrayList<>();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":"
                 + address.getPort())) {
             RunnerDatabase database = new RunnerDatabase(client, "runner");
             database.ensureIndexes();
-            RunnerSettings settings = new RunnerSettings(4, concurrency, Duration.ofMinutes(10), Duration.ofSeconds(60),
-                    Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10), 20,
-                    Files.createTempDirectory("rollout-bench"), "bench", "/patchflow/patch-runner-svc");
-            Clock clock = Clock.systemUTC();
-            MongoRunTargetStore store = new MongoRunTargetStore(database, settings);
-            MongoRunSizes sizes = new MongoRunSizes(database);
-            CountDownLatch done = new CountDownLatch(targets);
-            AtomicInteger running = new AtomicInteger();
-            AtomicInteger peak = new AtomicInteger();
-            OutcomeRecorder recorder = new OutcomeRecorder(store, outcome -> done.countDown(), clock);
-            RolloutScheduler scheduler = new RolloutScheduler(new MongoRolloutStore(database), sizes, store, recorder,
-                    (event, attempt) -> {
-                    }, settings, new RolloutSettings(List.of("dev"), null), clock);
-            PatchExecutor simulated = new PatchExecutor() {
-
-                @Override
-                public String name() {
-                    return "simulated";
-                }
-
-                @Override
-                public ExecutionResult execute(ExecutionRequest request) {
-                    peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-                    try {
-                        // The simulated patch: the benchmark measures the scheduling around it.
-                        Thread.sleep(durationMs);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        running.decrementAndGet();
-                    }
-                    return ExecutionResult.success(0, Duration.ofMillis(durationMs), Map.of());
-                }
-            };
-            PatchApplier applier = new PatchApplier(new ExecutorRegistry(List.of(simulated)),
-                    new MongoPatchLedger(database), store, (runId, targetId, file) -> "s3://bench/" + targetId,
-                    recorder, settings, clock);
-            Dispatcher dispatcher = new Dispatcher(store, sizes, applier, recorder, settings, scheduler, clock);
-            BackupIntake intake = new BackupIntake(store, recorder, dispatcher, scheduler, clock);
-
-            RunContext run = new RunContext("bench-" + System.currentTimeMillis(), Instant.now(), "bench",
-                    new PatchSpec("bench-app", "1.0.0", "simulated", List.of(), null, Map.of()),
-                    new TargetSelector("static", "bench.yaml", "prod", List.of(), Map.of()),
-                    new RunOptions(false, new Phases(true, true, true),
-                            new RolloutPolicy("rolling", String.valueOf(concurrency)), List.of()));
-            sizes.record(run.runId(), targets);
-            dispatcher.start();
-            long started = System.nanoTime();
-            for (int i = 0; i < targets; i++) {
-                Target target = new Target(String.format("host-%05d", i), null, Target.KIND_STATIC, "prod", "lz",
-                        Map.of(),
-                        null, null, null, null, null, null, null, null);
-                intake.onBackupCompleted(new BackupCompleted(run, target, BackupStatus.SKIPPED, null, null, null,
-                        "bench", Instant.now()));
+            for (int targets : sizes) {
+                Figures f = run(database, targets, concurrency, durationMs);
+                all.add(f);
+                print(f);
             }
-            if (!done.await(30, TimeUnit.MINUTES)) {
-                System.out.println("did not finish within 30 minutes; " + done.getCount() + " targets left");
-            }
-            double makespan = (System.nanoTime() - started) / 1e9;
-            double ideal = (double) targets / concurrency * durationMs / 1000.0;
-            double sequential = targets * durationMs / 1000.0;
-            dispatcher.stop();
-
-            System.out.printf("targets %d, simulated patch %d ms, max concurrency %d (peak observed %d)%n", targets,
-                    durationMs, concurrency, peak.get());
-            System.out.printf("makespan            %8.2f s%n", makespan);
-            System.out.printf("ideal N/C x D       %8.2f s   makespan / ideal = %.2f%n", ideal, makespan / ideal);
-            System.out.printf("sequential N x D    %8.2f s   (the seed's one-host-after-another loop; %.1fx slower)%n",
-                    sequential, sequential / makespan);
         } finally {
             server.shutdownNow();
         }
+        if (all.size() > 1) {
+            Figures first = all.get(0);
+            Figures last = all.get(all.size() - 1);
+            System.out.printf("%nper-target overhead %d → %d targets: %.2f ms → %.2f ms (%.2fx); makespan / ideal "
+                    + "%.2f → %.2f%n", first.targets(), last.targets(), first.overheadMsPerTarget(),
+                    last.overheadMsPerTarget(), last.overheadMsPerTarget() / Math.max(0.01, first
+                            .overheadMsPerTarget()),
+                    first.ratio(), last.ratio());
+        }
+    }
+
+    private static List<Integer> sizes(String arg) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : arg.split(",")) {
+            sizes.add(Integer.parseInt(s.trim()));
+        }
+        if (sizes.size() == 1) {
+            sizes.add(sizes.get(0) * 10);
+        }
+        return sizes;
+    }
+
+    private static Figures run(RunnerDatabase database, int targets, int concurrency, long durationMs)
+            throws Exception {
+        RunnerSettings settings = new RunnerSettings(4, concurrency, Duration.ofMinutes(10), Duration.ofSeconds(60),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10), 20,
+                Files.createTempDirectory("rollout-bench"), "bench", "/patchflow/patch-runner-svc");
+        Clock clock = Clock.systemUTC();
+        MongoRunTargetStore store = new MongoRunTargetStore(database, settings);
+        MongoRunSizes sizes = new MongoRunSizes(database);
+        CountDownLatch done = new CountDownLatch(targets);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        OutcomeRecorder recorder = new OutcomeRecorder(store, outcome -> done.countDown(), clock);
+        RolloutScheduler scheduler = new RolloutScheduler(new MongoRolloutStore(database), sizes, store, recorder,
+                (event, attempt) -> {
+                }, settings, new RolloutSettings(List.of("dev"), null), clock, List.of(), List.of());
+        PatchExecutor simulated = new PatchExecutor() {
+
+            @Override
+            public String name() {
+                return "simulated";
+            }
+
+            @Override
+            public ExecutionResult execute(ExecutionRequest request) {
+                peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    // The simulated patch: the benchmark measures the scheduling around it.
+                    Thread.sleep(durationMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                return ExecutionResult.success(0, Duration.ofMillis(durationMs), Map.of());
+            }
+        };
+        PatchApplier applier = new PatchApplier(new ExecutorRegistry(List.of(simulated)),
+                new MongoPatchLedger(database), store, (runId, targetId, file) -> "s3://bench/" + targetId,
+                recorder, settings, clock);
+        Dispatcher dispatcher = new Dispatcher(store, applier, recorder, settings, scheduler, clock);
+        BackupIntake intake = new BackupIntake(store, recorder, dispatcher, scheduler, clock);
+
+        RunContext run = new RunContext("bench-" + targets + "-" + System.currentTimeMillis(), Instant.now(), "bench",
+                new PatchSpec("bench-app", "1.0." + targets, "simulated", List.of(), null, Map.of()),
+                new TargetSelector("static", "bench.yaml", "prod", List.of(), Map.of()),
+                new RunOptions(false, new Phases(true, true, true),
+                        new RolloutPolicy("rolling", String.valueOf(concurrency)), List.of()));
+        sizes.record(run.runId(), targets);
+        dispatcher.start();
+        long started = System.nanoTime();
+        List<BackupCompleted> batch = new ArrayList<>(INTAKE_BATCH);
+        for (int i = 0; i < targets; i++) {
+            Target target = new Target(String.format("host-%06d", i), null, Target.KIND_STATIC, "prod", "lz", Map.of(),
+                    null, null, null, null, null, null, null, null);
+            batch.add(new BackupCompleted(run, target, BackupStatus.SKIPPED, null, null, null, "bench",
+                    Instant.now()));
+            if (batch.size() == INTAKE_BATCH || i == targets - 1) {
+                intake.acceptAll(batch);
+                batch = new ArrayList<>(INTAKE_BATCH);
+            }
+        }
+        if (!done.await(30, TimeUnit.MINUTES)) {
+            System.out.println("did not finish within 30 minutes; " + done.getCount() + " targets left");
+        }
+        double makespan = (System.nanoTime() - started) / 1e9;
+        dispatcher.stop();
+        return new Figures(targets, concurrency, durationMs, makespan, peak.get());
+    }
+
+    private static void print(Figures f) {
+        double sequential = f.targets() * f.durationMs() / 1000.0;
+        System.out.printf("targets %d, simulated patch %d ms, max concurrency %d (peak observed %d)%n", f.targets(),
+                f.durationMs(), f.concurrency(), f.peak());
+        System.out.printf("makespan            %8.2f s%n", f.makespan());
+        System.out.printf("ideal N/C x D       %8.2f s   makespan / ideal = %.2f   overhead %.2f ms per target%n",
+                f.ideal(), f.ratio(), f.overheadMsPerTarget());
+        System.out.printf("sequential N x D    %8.2f s   (the seed's one-host-after-another loop; %.1fx slower)%n",
+                sequential, sequential / f.makespan());
+    }
+
+    /** The wire server logs every message at debug level: only warnings and worse here. */
+    private static void quiet() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(Level.WARNING);
+        }
+        java.util.logging.Logger.getLogger("de.bwaldvogel").setLevel(Level.SEVERE);
+        java.util.logging.Logger.getLogger("org.mongodb").setLevel(Level.WARNING);
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,12 +226,12 @@ class PatchApplierTest {
     private final class FakeStore implements RunTargetStore {
 
         @Override
-        public RunTarget insertIfAbsent(RunTarget record) {
+        public List<Stored> insertAllIfAbsent(List<RunTarget> records, Map<String, String> arrivalNonces) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Optional<RunTarget> claim(String id, String owner, Instant leaseUntil) {
+        public Claim claim(String id, String owner, Instant now, Instant leaseUntil, long slot) {
             throw new UnsupportedOperationException();
         }
 
@@ -244,6 +245,10 @@ class PatchApplierTest {
         }
 
         @Override
+        public void keepForResend(String id, String owner, Instant now) {
+        }
+
+        @Override
         public void retryLater(String id, String owner, Instant notBefore) {
             retries.add(notBefore);
         }
@@ -254,8 +259,8 @@ class PatchApplierTest {
         }
 
         @Override
-        public long releaseExpired(Instant now) {
-            return 0;
+        public List<ReadyTarget> releaseExpired(Instant now) {
+            return List.of();
         }
 
         @Override
@@ -279,8 +284,22 @@ class PatchApplierTest {
         }
 
         @Override
-        public boolean endUnstarted(String id, PatchflowEvent outcome, Instant now) {
+        public Map<String, Facts> facts(Collection<String> ids) {
+            return Map.of();
+        }
+
+        @Override
+        public boolean endClaimed(String id, PatchflowEvent outcome, Instant now, String endNonce) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void releaseClaim(String id, String owner) {
+        }
+
+        @Override
+        public Optional<String> recordValidation(String id, String nonce, boolean passed) {
+            return Optional.empty();
         }
     }
 }

@@ -80,7 +80,7 @@ class ApiTest {
         send(Fixtures.scanned("api-1", "a"));
         send(Fixtures.backedUp("api-1", "a"));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/runs/api-1").then()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/runs/api-1").then()
                 .statusCode(200).body("state", equalTo("RUNNING")).body("outcome", nullValue())
                 .body("expectedTargets", nullValue()).body("patch.id", equalTo("demo-app"))
                 .body("requestedBy", equalTo("alice")).body("requestedAt", equalTo("2026-11-20T09:00:00Z"))
@@ -95,7 +95,7 @@ class ApiTest {
         List<PatchflowEvent> events = Fixtures.run("api-2", 2);
         events.forEach(this::send);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/runs/api-2").then()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/runs/api-2").then()
                 .statusCode(200).body("state", equalTo("COMPLETED")).body("outcome", equalTo("FAILED"))
                 .body("counts.succeeded", equalTo(2)).body("counts.failed", equalTo(2))
                 .body("reportLocation", equalTo("s3://patchflow/reports/api-2/")));
@@ -124,7 +124,7 @@ class ApiTest {
         send(Fixtures.patchFailed("api-3", "x", "<script>alert(1)</script>"));
         send(Fixtures.scanCompleted("api-3", 1));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(
                 () -> given().get("/api/runs/api-3").then().statusCode(200).body("state", equalTo("COMPLETED")));
         given().get("/runs/api-3").then().statusCode(200).body(containsString("&lt;script&gt;alert(1)&lt;/script&gt;"))
                 .body(not(containsString("<script>")));

@@ -2,9 +2,7 @@ package dev.patchflow.runner.adapters.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
-import static com.mongodb.client.model.Updates.unset;
 import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.date;
 import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.instant;
 
@@ -20,7 +18,6 @@ import com.mongodb.client.model.Projections;
 
 import dev.patchflow.runner.domain.AdoptionStore;
 import dev.patchflow.runner.domain.ChildProcess;
-import dev.patchflow.runner.domain.TargetState;
 
 /**
  * {@code run_targets.child}: {@code {pid, processStart, outputFile, exitFile, handle, recordedAt}} of the process
@@ -31,9 +28,13 @@ import dev.patchflow.runner.domain.TargetState;
 public class MongoAdoptionStore implements AdoptionStore {
 
     private final MongoCollection<Document> targets;
+    private final MongoCollection<Document> claims;
+    private final MongoRunTargetStore store;
 
-    public MongoAdoptionStore(RunnerDatabase database) {
+    public MongoAdoptionStore(RunnerDatabase database, MongoRunTargetStore store) {
         this.targets = database.collection(RunnerDatabase.RUN_TARGETS);
+        this.claims = database.collection(RunnerDatabase.CLAIMS);
+        this.store = store;
     }
 
     @Override
@@ -61,16 +62,23 @@ public class MongoAdoptionStore implements AdoptionStore {
 
     @Override
     public long releaseClaimsOf(String owner, Instant now) {
-        return targets.updateMany(and(eq("state", TargetState.RUNNING.name()), eq("owner", owner)),
-                combine(set("state", TargetState.READY.name()), set("notBefore", date(now)), unset("owner"),
-                        unset("leaseUntil")))
+        // The claims of one owner, from the small claims collection: expire them, and the sweep that releases
+        // expired claims queues their targets again (the same path as a claim whose runner died).
+        long released = claims.updateMany(eq("owner", owner), set("leaseUntil", date(now.minusMillis(1))))
                 .getModifiedCount();
+        if (released > 0) {
+            store.releaseExpired(now);
+        }
+        return released;
     }
 
     @Override
     public boolean extendClaim(String runTargetId, String owner, Instant leaseUntil) {
-        return targets.updateOne(
-                and(eq("_id", runTargetId), eq("state", TargetState.RUNNING.name()), eq("owner", owner)),
+        boolean mine = claims.updateOne(and(eq("_id", runTargetId), eq("owner", owner)),
                 set("leaseUntil", date(leaseUntil))).getMatchedCount() == 1;
+        if (mine) {
+            targets.updateOne(eq("_id", runTargetId), set("leaseUntil", date(leaseUntil)));
+        }
+        return mine;
     }
 }

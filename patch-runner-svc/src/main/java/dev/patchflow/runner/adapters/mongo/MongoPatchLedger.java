@@ -2,18 +2,17 @@ package dev.patchflow.runner.adapters.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.lt;
-import static com.mongodb.client.model.Filters.lte;
-import static com.mongodb.client.model.Filters.ne;
-import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.setOnInsert;
 import static com.mongodb.client.model.Updates.unset;
 import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.date;
 import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.instant;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +24,7 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
 
 import dev.patchflow.runner.domain.LedgerClaim;
 import dev.patchflow.runner.domain.LedgerEntry;
@@ -34,24 +34,32 @@ import dev.patchflow.runner.domain.PatchLedger;
 import dev.patchflow.runner.domain.locks.Lease;
 
 /**
- * {@code ledger}: {@code {_id: targetId|patchId|version, state APPLYING|APPLIED|FAILED, runId, owner,
- * leaseUntil, attempts, claimedAt, appliedAt, failedAt, exitCode, fenceLock, fenceToken}}. {@code fenceLock} /
- * {@code fenceToken}: the cluster/target lock and token the entry was last claimed under; the outcome of an
- * older token of that lock is refused.
- * <p>
- * A claim is a conditional {@code findOneAndUpdate} on an existing entry, or an {@code insertOne} with the
- * unique {@code _id} for a new one: whichever runner wins the single-document write holds the entry.
+ * Two collections, so that a claim costs the same whatever the number of entries:
+ * <ul>
+ * <li>{@code ledger}: {@code {_id: targetId|patchId|version, targetId, patchId, patchVersion, state APPLIED|FAILED,
+ * runId, owner, claimedAt, appliedAt, failedAt, exitCode, attempts, fenceLock, fenceToken}}: the outcomes, read
+ * and written by key only.
+ * <li>{@code ledger_claims}: {@code {_id, runId, owner, leaseUntil, claimedAt, fenceLock, fenceToken, outcome}}
+ * per entry being applied right now (state APPLYING): the claim is an insert with the unique key, or the
+ * conditional takeover of an expired one (on this small collection), and is deleted once the outcome is written.
+ * </ul>
+ * Recording an outcome: the holder first writes it into its claim (a conditional update that passes only while
+ * the claim is still its own, with its lock token: the fence), then into the ledger, then deletes the claim. A
+ * holder that dies in between leaves a claim carrying the outcome: whoever claims the entry next writes that
+ * outcome into the ledger first, so an applied patch is never forgotten and never applied twice.
  */
 @ApplicationScoped
 public class MongoPatchLedger implements PatchLedger {
 
-    /** A lost race between "no claimable entry" and "insert" is retried this often before reporting busy. */
-    private static final int CLAIM_ATTEMPTS = 3;
+    /** Lost races (a claim released or taken over between two reads) are retried this often. */
+    private static final int CLAIM_ATTEMPTS = 5;
 
     private final MongoCollection<Document> ledger;
+    private final MongoCollection<Document> claims;
 
     public MongoPatchLedger(RunnerDatabase database) {
         this.ledger = database.collection(RunnerDatabase.LEDGER);
+        this.claims = database.collection(RunnerDatabase.LEDGER_CLAIMS);
     }
 
     @Override
@@ -63,109 +71,148 @@ public class MongoPatchLedger implements PatchLedger {
     public LedgerClaim claim(LedgerKey key, String runId, String owner, Instant now, Instant leaseUntil,
             Lease fence) {
         for (int i = 0; i < CLAIM_ATTEMPTS; i++) {
-            // Claimable: not applied, and failed before, or its lease expired, or held by this very run
-            // (the same run/target re-dispatched after its runner died).
-            Bson claimable = and(eq("_id", key.id()), ne("state", LedgerState.APPLIED.name()),
-                    or(eq("state", LedgerState.FAILED.name()), lt("leaseUntil", date(now)), eq("runId", runId)));
-            Bson update = combine(set("state", LedgerState.APPLYING.name()), set("runId", runId),
-                    set("owner", owner), set("leaseUntil", date(leaseUntil)), set("claimedAt", date(now)),
-                    inc("attempts", 1));
-            if (fence != null) {
-                // Not claimable with a token older than the one of the same lock that claimed it last.
-                claimable = and(claimable, or(ne("fenceLock", fence.name()), lte("fenceToken", fence.token())));
-                update = combine(update, set("fenceLock", fence.name()), set("fenceToken", fence.token()));
-            }
-            Document claimed = ledger.findOneAndUpdate(claimable, update,
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-            if (claimed != null) {
-                return new LedgerClaim.Claimed(claimed.getInteger("attempts", 1));
-            }
+            Document claim = new Document("_id", key.id()).append("runId", runId).append("owner", owner)
+                    .append("leaseUntil", date(leaseUntil)).append("claimedAt", date(now))
+                    .append("fenceLock", fence == null ? null : fence.name())
+                    .append("fenceToken", fence == null ? null : fence.token());
+            boolean taken;
             try {
-                ledger.insertOne(new Document("_id", key.id())
-                        .append("targetId", key.targetId())
-                        .append("patchId", key.patchId())
-                        .append("patchVersion", key.patchVersion())
-                        .append("state", LedgerState.APPLYING.name())
-                        .append("runId", runId)
-                        .append("owner", owner)
-                        .append("leaseUntil", date(leaseUntil))
-                        .append("claimedAt", date(now))
-                        .append("attempts", 1)
-                        .append("fenceLock", fence == null ? null : fence.name())
-                        .append("fenceToken", fence == null ? null : fence.token()));
-                return new LedgerClaim.Claimed(1);
+                claims.insertOne(claim);
+                taken = true;
             } catch (MongoException e) {
                 if (!MongoErrors.isDuplicateKey(e)) {
                     throw e;
                 }
+                taken = false;
             }
-            Optional<LedgerEntry> existing = find(key);
-            if (existing.isPresent()) {
-                LedgerEntry entry = existing.get();
-                if (entry.state() == LedgerState.APPLIED) {
-                    return new LedgerClaim.AlreadyApplied(entry.runId(), entry.appliedAt(), entry.exitCode());
+            if (!taken) {
+                Document current = claims.find(eq("_id", key.id())).first();
+                if (current == null) {
+                    continue; // released in between
                 }
-                boolean liveLease = entry.leaseUntil() != null && !entry.leaseUntil().isBefore(now);
-                if (entry.state() == LedgerState.APPLYING && liveLease && !runId.equals(entry.runId())) {
-                    return new LedgerClaim.Busy(entry.runId(), entry.owner(), entry.leaseUntil());
+                if (current.get("outcome") != null) {
+                    // Its holder recorded an outcome and died before writing it here: finish that first.
+                    rollForward(key, current);
+                    continue;
+                }
+                Instant until = instant(current.getDate("leaseUntil"));
+                boolean live = until != null && !until.isBefore(now);
+                if (live && !runId.equals(current.getString("runId"))) {
+                    return new LedgerClaim.Busy(current.getString("runId"), current.getString("owner"), until);
+                }
+                if (fence != null && staleFence(fence, current)) {
+                    return new LedgerClaim.Busy(current.getString("runId"), current.getString("owner"),
+                            live ? until : now.plusSeconds(1));
+                }
+                // Expired, or held by this very run (re-dispatched after its runner died): take it over.
+                Document replaced = claims.findOneAndReplace(
+                        and(eq("_id", key.id()), eq("runId", current.getString("runId")),
+                                eq("owner", current.getString("owner")),
+                                eq("claimedAt", current.getDate("claimedAt"))),
+                        claim);
+                if (replaced == null) {
+                    continue; // someone else changed it first
                 }
             }
-            // The entry changed between our two writes: try again.
+            Document entry = ledger.find(eq("_id", key.id())).first();
+            if (entry != null && LedgerState.APPLIED.name().equals(entry.getString("state"))) {
+                release(key, runId);
+                return new LedgerClaim.AlreadyApplied(entry.getString("runId"), instant(entry.getDate("appliedAt")),
+                        entry.getInteger("exitCode"));
+            }
+            if (fence != null && entry != null && staleFence(fence, entry)) {
+                release(key, runId);
+                return new LedgerClaim.Busy(entry.getString("runId"), entry.getString("owner"), now.plusSeconds(1));
+            }
+            return new LedgerClaim.Claimed(entry == null ? 1 : entry.getInteger("attempts", 0) + 1);
         }
         return new LedgerClaim.Busy(null, null, now.plusSeconds(1));
     }
 
+    /** Not claimable with a token older than the one of the same lock that claimed it last. */
+    private static boolean staleFence(Lease fence, Document last) {
+        Number token = last.get("fenceToken", Number.class);
+        return fence.name().equals(last.getString("fenceLock")) && token != null && token.longValue() > fence.token();
+    }
+
     @Override
     public void markApplied(LedgerKey key, String runId, Integer exitCode, Instant appliedAt) {
-        ledger.updateOne(and(eq("_id", key.id()), eq("runId", runId), eq("state", LedgerState.APPLYING.name())),
-                combine(set("state", LedgerState.APPLIED.name()), set("appliedAt", date(appliedAt)),
-                        set("exitCode", exitCode), unset("leaseUntil")));
+        record(key, runId, null, LedgerState.APPLIED, exitCode, appliedAt);
     }
 
     @Override
     public void markFailed(LedgerKey key, String runId, Integer exitCode, Instant failedAt) {
-        ledger.updateOne(and(eq("_id", key.id()), eq("runId", runId), eq("state", LedgerState.APPLYING.name())),
-                combine(set("state", LedgerState.FAILED.name()), set("failedAt", date(failedAt)),
-                        set("exitCode", exitCode), unset("leaseUntil")));
-    }
-
-    @Override
-    public void release(LedgerKey key, String runId) {
-        ledger.deleteOne(and(eq("_id", key.id()), eq("runId", runId), eq("state", LedgerState.APPLYING.name())));
+        record(key, runId, null, LedgerState.FAILED, exitCode, failedAt);
     }
 
     @Override
     public boolean markApplied(LedgerKey key, String runId, Integer exitCode, Instant appliedAt, Lease fence) {
-        return ledger.updateOne(fenced(key, runId, fence),
-                combine(set("state", LedgerState.APPLIED.name()), set("appliedAt", date(appliedAt)),
-                        set("exitCode", exitCode), unset("leaseUntil")))
-                .getMatchedCount() == 1;
+        return record(key, runId, fence, LedgerState.APPLIED, exitCode, appliedAt);
     }
 
     @Override
     public boolean markFailed(LedgerKey key, String runId, Integer exitCode, Instant failedAt, Lease fence) {
-        return ledger.updateOne(fenced(key, runId, fence),
-                combine(set("state", LedgerState.FAILED.name()), set("failedAt", date(failedAt)),
-                        set("exitCode", exitCode), unset("leaseUntil")))
-                .getMatchedCount() == 1;
+        return record(key, runId, fence, LedgerState.FAILED, exitCode, failedAt);
     }
 
-    /** The holder's APPLYING entry, and only while no newer token of the lock claimed it since. */
-    private static Bson fenced(LedgerKey key, String runId, Lease fence) {
-        Bson holder = and(eq("_id", key.id()), eq("runId", runId), eq("state", LedgerState.APPLYING.name()));
-        return fence == null
-                ? holder
-                : and(holder, eq("fenceLock", fence.name()), eq("fenceToken", fence.token()));
+    /** The holder's outcome: into its claim (fenced), then the ledger, then the claim goes. */
+    private boolean record(LedgerKey key, String runId, Lease fence, LedgerState state, Integer exitCode,
+            Instant at) {
+        List<Bson> holder = new ArrayList<>(List.of(eq("_id", key.id()), eq("runId", runId)));
+        if (fence != null) {
+            holder.add(eq("fenceLock", fence.name()));
+            holder.add(eq("fenceToken", fence.token()));
+        }
+        Document outcome = new Document("state", state.name()).append("exitCode", exitCode).append("at", date(at));
+        Document claim = claims.findOneAndUpdate(and(holder), set("outcome", outcome),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (claim == null) {
+            return false; // not this holder's any more (its lease was taken over by a newer token)
+        }
+        rollForward(key, claim);
+        return true;
+    }
+
+    /** Writes the outcome a claim carries into the ledger, then deletes that claim. */
+    private void rollForward(LedgerKey key, Document claim) {
+        Document outcome = claim.get("outcome", Document.class);
+        String state = outcome.getString("state");
+        List<Bson> updates = new ArrayList<>(List.of(setOnInsert("targetId", key.targetId()),
+                setOnInsert("patchId", key.patchId()), setOnInsert("patchVersion", key.patchVersion()),
+                set("state", state), set("runId", claim.getString("runId")), set("owner", claim.getString("owner")),
+                set("claimedAt", claim.getDate("claimedAt")), set("exitCode", outcome.getInteger("exitCode")),
+                set("fenceLock", claim.getString("fenceLock")), set("fenceToken", claim.get("fenceToken")),
+                set(LedgerState.APPLIED.name().equals(state) ? "appliedAt" : "failedAt", outcome.getDate("at")),
+                unset("leaseUntil"), inc("attempts", 1)));
+        ledger.updateOne(eq("_id", key.id()), combine(updates), new UpdateOptions().upsert(true));
+        claims.deleteOne(and(eq("_id", key.id()), eq("runId", claim.getString("runId")),
+                eq("owner", claim.getString("owner")), eq("claimedAt", claim.getDate("claimedAt"))));
+    }
+
+    @Override
+    public void release(LedgerKey key, String runId) {
+        // Nothing applied, nothing failed: the claim goes, the entry stays as it was (absent, or an old outcome).
+        claims.deleteOne(and(eq("_id", key.id()), eq("runId", runId)));
     }
 
     @Override
     public Optional<LedgerEntry> find(LedgerKey key) {
+        Document claim = claims.find(eq("_id", key.id())).first();
         Document d = ledger.find(eq("_id", key.id())).first();
-        if (d == null) {
-            return Optional.empty();
+        if (d != null && LedgerState.APPLIED.name().equals(d.getString("state"))) {
+            return Optional.of(entry(d));
         }
-        return Optional.of(new LedgerEntry(d.getString("_id"), LedgerState.valueOf(d.getString("state")),
-                d.getString("runId"), d.getString("owner"), instant(d.getDate("leaseUntil")),
-                d.getInteger("attempts", 0), instant(d.getDate("appliedAt")), d.getInteger("exitCode")));
+        if (claim != null) {
+            return Optional.of(new LedgerEntry(key.id(), LedgerState.APPLYING, claim.getString("runId"),
+                    claim.getString("owner"), instant(claim.getDate("leaseUntil")),
+                    d == null ? 0 : d.getInteger("attempts", 0), null, null));
+        }
+        return Optional.ofNullable(d).map(MongoPatchLedger::entry);
+    }
+
+    private static LedgerEntry entry(Document d) {
+        return new LedgerEntry(d.getString("_id"), LedgerState.valueOf(d.getString("state")), d.getString("runId"),
+                d.getString("owner"), instant(d.getDate("leaseUntil")), d.getInteger("attempts", 0),
+                instant(d.getDate("appliedAt")), d.getInteger("exitCode"));
     }
 }

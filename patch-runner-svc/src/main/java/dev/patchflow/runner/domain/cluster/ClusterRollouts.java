@@ -32,7 +32,7 @@ import dev.patchflow.runner.domain.locks.LockHolder;
 import dev.patchflow.runner.domain.locks.LockSettings;
 import dev.patchflow.runner.domain.locks.TargetLocking;
 import dev.patchflow.runner.domain.rollout.ClusterGate;
-import dev.patchflow.runner.domain.rollout.RolloutState;
+import dev.patchflow.runner.domain.rollout.ClusterState;
 import dev.patchflow.runner.domain.rollout.RolloutStore;
 import dev.patchflow.runner.domain.rollout.RunEventPublisher;
 import dev.patchflow.schemas.events.BackupCompleted;
@@ -298,9 +298,13 @@ public class ClusterRollouts implements ClusterGate {
                 List.of(new CheckResult(check, check, false, why)), Map.of(), clock.instant());
     }
 
+    /** The cluster's nodes in the run, from its {@code rollout_clusters} document (bounded by the cluster). */
     private List<Target> nodes(ClusterRollout r) {
-        List<Target> nodes = targets.findByRun(r.runId()).stream().map(RunTarget::target)
-                .filter(t -> r.clusterId().equals(t.clusterId())).toList();
+        List<String> ids = rollouts.cluster(r.runId(), r.clusterId()).members().keySet().stream().sorted()
+                .map(t -> RunTarget.idOf(r.runId(), t)).toList();
+        Map<String, RunTargetStore.Facts> facts = targets.facts(ids);
+        List<Target> nodes = ids.stream().map(facts::get).filter(f -> f != null && f.target() != null)
+                .map(RunTargetStore.Facts::target).toList();
         if (nodes.isEmpty()) {
             throw new IllegalStateException("run " + r.runId() + " has no node of cluster " + r.clusterId());
         }
@@ -356,15 +360,10 @@ public class ClusterRollouts implements ClusterGate {
         }
     }
 
+    /** Every node of the cluster that reached the runner has its patch outcome (the gate opened after all arrived). */
     private boolean allNodesFinished(ClusterRollout r) {
-        Optional<RolloutStore.Loaded> loaded = rollouts.load(r.runId());
-        if (loaded.isEmpty()) {
-            return false;
-        }
-        RolloutState s = loaded.get().state();
-        List<String> members = s.members().entrySet().stream()
-                .filter(e -> r.clusterId().equals(e.getValue().clusterId())).map(Map.Entry::getKey).toList();
-        return !members.isEmpty() && s.finished().containsAll(members);
+        ClusterState cluster = rollouts.cluster(r.runId(), r.clusterId());
+        return !cluster.members().isEmpty() && cluster.finished().containsAll(cluster.members().keySet());
     }
 
     private void postflight(String id) {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import dev.patchflow.runner.domain.ConcurrencyLimit;
 import dev.patchflow.schemas.events.RolloutPolicy;
@@ -203,11 +202,13 @@ public final class RolloutPlanner {
      * @param plan the run's plan ({@code null}: not plannable yet, the scan count is unknown)
      * @param state the run's scheduling state
      * @param candidate the target asking to start
+     * @param cluster the candidate's cluster as far as the runner knows it (needed for a primary: it goes after
+     *        every other node), or {@code null} when the candidate has no cluster or it was not looked up
      * @param targetCount the run's scanned target count, if known
      */
-    public static Decision decide(RolloutPlan plan, RolloutState state, Candidate candidate, Integer targetCount,
-            Instant now) {
-        if (state.inFlight().contains(candidate.id())) {
+    public static Decision decide(RolloutPlan plan, RolloutState state, Candidate candidate, ClusterState cluster,
+            Integer targetCount, Instant now) {
+        if (state.isInFlight(candidate.id())) {
             // Already holds a slot (its runner died, or its claim expired): in-flight work finishes, whatever
             // happened to the run since.
             return Decision.start();
@@ -247,26 +248,24 @@ public final class RolloutPlanner {
                 return Decision.waitTarget("cluster " + candidate.clusterId() + " is patching " + busy);
             }
             if (isPrimary(candidate.role())) {
-                boolean allArrived = targetCount != null && state.arrivedCount() >= targetCount;
-                if (!allArrived || !state.othersFinished(candidate.clusterId(), candidate.id())) {
+                boolean allArrived = targetCount != null && state.arrived() >= targetCount;
+                if (!allArrived || cluster == null || !cluster.othersFinished(candidate.id())) {
                     return Decision.waitTarget("the primary of cluster " + candidate.clusterId()
                             + " goes after every other node");
                 }
             }
         }
-        int started = state.started().size();
+        int started = state.started();
         if (plan.canary()) {
             if (started < plan.canarySize()) {
                 return Decision.start();
             }
-            Set<String> canary = state.canary();
-            if (canary.stream().anyMatch(state.failed()::contains) && !state.gatePassed()) {
+            if (!state.canaryFailed().isEmpty() && !state.gatePassed()) {
                 return Decision.halt(RolloutState.HaltKind.CANARY_FAILED,
-                        "canary failed: " + String.join(", ", canary.stream().filter(state.failed()::contains)
-                                .sorted().toList()));
+                        "canary failed: " + String.join(", ", state.canaryFailed().stream().sorted().toList()));
             }
             if (!state.gatePassed()) {
-                if (!state.verified().containsAll(canary)) {
+                if (!state.canaryVerifiedAll()) {
                     return Decision.waitRun("canary batch not verified yet");
                 }
                 return Decision.gate(plan.gate(), plan.bakeSeconds());
@@ -285,6 +284,12 @@ public final class RolloutPlanner {
         return Decision.start();
     }
 
+    /** {@link #decide(RolloutPlan, RolloutState, Candidate, ClusterState, Integer, Instant)} for a target outside clusters. */
+    public static Decision decide(RolloutPlan plan, RolloutState state, Candidate candidate, Integer targetCount,
+            Instant now) {
+        return decide(plan, state, candidate, null, targetCount, now);
+    }
+
     public static String budgetReason(int failures, Integer maxErrors) {
         return failures + " failure" + (failures == 1 ? "" : "s") + " exceed the error budget of " + maxErrors;
     }
@@ -292,7 +297,8 @@ public final class RolloutPlanner {
     /** A READY target asking to start, with what the policy looks at. */
     public record Candidate(String id, String clusterId, String role, String landingZone) {
 
-        String domain(String kind) {
+        /** The candidate's failure domain of {@code kind} ({@code cluster} or {@code landingZone}). */
+        public String domain(String kind) {
             return RolloutPolicy.DomainErrorBudget.CLUSTER.equals(kind) ? clusterId : landingZone;
         }
     }

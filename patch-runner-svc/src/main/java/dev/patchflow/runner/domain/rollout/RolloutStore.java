@@ -2,41 +2,89 @@ package dev.patchflow.runner.domain.rollout;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.patchflow.schemas.events.PatchflowEvent;
 import dev.patchflow.schemas.events.RunContext;
-import dev.patchflow.schemas.events.Target;
 
 /**
- * The runner's scheduling state per run ({@code rollouts}, one document per run). Every method is one atomic
- * single-document operation: the MongoDB wire server has no transactions. Run-level events are written to
- * the document's outbox in the same update that makes them true, and published from there.
+ * The runner's scheduling state per run ({@code rollouts}, one small document per run) and per run and cluster
+ * ({@code rollout_clusters}). Every method is one atomic single-document operation (the MongoDB wire server has
+ * no transactions); the ones that count are made exactly-once by the entry they remove in the same update (see
+ * {@link RolloutState}). Run-level events are written to the document's outbox in the same update that makes
+ * them true, and published from there.
  */
 public interface RolloutStore {
 
-    /** A target reached the runner: registers the run (first time), its cluster node and, if given, its outcome. */
-    void arrived(RunContext run, Target target, boolean finished, boolean failed);
+    /**
+     * Registers the run (the first time) and adds facts in transit, in one update.
+     *
+     * @return the state after
+     */
+    RolloutState beginTransit(RunContext run, List<RolloutState.Transit> entries);
 
-    Optional<Loaded> load(String runId);
+    /** Adds facts in transit to a run the runner knows; empty when it does not know the run. */
+    Optional<RolloutState> addTransit(String runId, List<RolloutState.Transit> entries);
 
     /**
-     * Marks {@code targetId} started and in flight if the state is still at {@code expectedVersion} and the run
-     * is neither halted nor cancelled; false if someone else changed it first.
+     * Applies one batch of facts in transit: if its entries are still there, removes them all and adds the
+     * increments of {@code winners} (entries of that batch), in one update; nothing when the batch was applied
+     * before.
+     *
+     * @return the state after, if the run is known
      */
-    boolean tryStart(String runId, long expectedVersion, String targetId, boolean canaryMember);
+    Optional<RolloutState> applyTransit(String runId, String batch, List<RolloutState.Transit> winners);
 
-    /** The target's patch outcome is recorded: no longer in flight; a failure counts against the budget. */
-    void finished(String runId, String targetId, boolean failed);
+    /** Cluster facts of targets, each an idempotent set addition on its run and cluster's document. */
+    void clusterFacts(String runId, List<ClusterFact> facts);
 
-    /** The target went back to READY without an outcome (its ledger entry was busy): it frees its slot. */
-    void unstarted(String runId, String targetId);
+    /** The run's cluster as recorded (empty sets when nothing is). */
+    ClusterState cluster(String runId, String clusterId);
 
-    /** A validation result: verified, or a failure. */
-    void validated(String runId, String targetId, boolean passed);
+    /** The run's context, state and history of run-level events (for the API and for planning). */
+    Optional<Loaded> load(String runId);
+
+    /** Just the state (smaller and cheaper than {@link #load}). */
+    Optional<RolloutState> state(String runId);
+
+    /**
+     * Starts targets: if the state is still at {@code expectedVersion} with {@code expectedFailed} failures and
+     * the run is neither halted nor cancelled, adds one in-flight entry per admission (token = the new version),
+     * counts them started and adds canary members, in one update.
+     *
+     * @return the state after, or empty when someone changed it first
+     */
+    Optional<RolloutState> admit(String runId, long expectedVersion, int expectedFailed,
+            List<Admission> admissions);
+
+    /**
+     * A started target's outcome is recorded: if {@code entry} is still in flight, removes it and adds
+     * {@code increments} (and the domain's failure, and the canary failure) in one update.
+     *
+     * @return the state after, or empty when the entry was no longer in flight (counted before)
+     */
+    Optional<RolloutState> finish(String runId, RolloutState.InFlight entry, Map<String, Integer> increments,
+            String domain, boolean canaryFailed);
+
+    /**
+     * Undoes an admission without counting an outcome (the target went back to the queue, or the admission was
+     * stale): removes the entry if it is still there, one start less, version bumped (admissions decided on the
+     * old state look again), and the target leaves the canary if the admission made it a member.
+     */
+    Optional<RolloutState> unstart(String runId, RolloutState.InFlight entry, boolean leaveCanary);
 
     /** Applies an operator action or a halt/gate transition if the state is still at {@code expectedVersion}. */
     boolean apply(String runId, long expectedVersion, Change change);
+
+    /**
+     * Creates the state of a run whose targets were recorded without one (by a runner from before rollout state,
+     * or directly), counted from its records; false if it exists.
+     */
+    boolean adopt(RunContext run, int arrived, int finished, int failed, int budgetFailures);
+
+    /** Runs with targets in flight or facts in transit: what the repair sweep looks at. */
+    List<String> runsInProgress(int limit);
 
     /** Run-level events recorded and not yet acknowledged by Kafka. */
     List<PendingEvent> pendingEvents(int limit);
@@ -46,6 +94,17 @@ public interface RolloutStore {
 
     /** What the scheduler knows about a run. */
     record Loaded(RunContext run, RolloutState state, List<PatchflowEvent> history) {
+    }
+
+    /** A target to start, with what its in-flight entry and the canary need. */
+    record Admission(String targetId, String clusterId, boolean canaryMember) {
+    }
+
+    /**
+     * A cluster node that reached the runner ({@code role} recorded), or whose outcome is recorded
+     * ({@code finished}).
+     */
+    record ClusterFact(String clusterId, String targetId, String role, boolean finished) {
     }
 
     /**

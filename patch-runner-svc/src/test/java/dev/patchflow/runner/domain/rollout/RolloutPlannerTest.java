@@ -52,11 +52,11 @@ class RolloutPlannerTest {
     @Test
     void sixthFailureOfFiftyTargetsWithTenPercentBudgetHaltsTheRun() {
         RolloutPlan plan = plan(new RolloutPolicy("rolling", "50", null, null, "10%", null, null), 50, "prod");
-        RolloutState five = state(Set.of(), ids("f", 5), Set.of());
-        RolloutState six = state(Set.of(), ids("f", 6), Set.of());
+        Legacy five = state(Set.of(), ids("f", 5), Set.of());
+        Legacy six = state(Set.of(), ids("f", 6), Set.of());
 
-        assertThat(RolloutPlanner.decide(plan, five, candidate("t1"), 50, NOW).kind()).isEqualTo(Decision.Kind.START);
-        Decision halted = RolloutPlanner.decide(plan, six, candidate("t1"), 50, NOW);
+        assertThat(decide(plan, five, candidate("t1"), 50, NOW).kind()).isEqualTo(Decision.Kind.START);
+        Decision halted = decide(plan, six, candidate("t1"), 50, NOW);
         assertThat(halted.kind()).isEqualTo(Decision.Kind.HALT);
         assertThat(halted.haltKind()).isEqualTo(RolloutState.HaltKind.BUDGET_EXCEEDED);
         assertThat(halted.reason()).isEqualTo("6 failures exceed the error budget of 5");
@@ -75,25 +75,25 @@ class RolloutPlannerTest {
     @Test
     void clusterNodesGoOneAtATimeAndThePrimaryWaitsForEveryOtherNode() {
         RolloutPlan plan = plan(new RolloutPolicy("rolling", "10"), 3, "prod");
-        Map<String, RolloutState.Node> members = Map.of("a", new RolloutState.Node("c1", "secondary", null), "b",
-                new RolloutState.Node("c1", "secondary", null), "p", new RolloutState.Node("c1", "primary", null));
-        RolloutState aRunning = new RolloutState(1, Set.of("a"), Set.of("a"), Set.of(), Set.of(), Set.of(), Set.of(),
+        Map<String, Node> members = Map.of("a", new Node("c1", "secondary", null), "b",
+                new Node("c1", "secondary", null), "p", new Node("c1", "primary", null));
+        Legacy aRunning = legacy(1, Set.of("a"), Set.of("a"), Set.of(), Set.of(), Set.of(), Set.of(),
                 members, 3, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
-        RolloutState aDone = new RolloutState(1, Set.of("a"), Set.of(), Set.of("a"), Set.of(), Set.of(), Set.of(),
+        Legacy aDone = legacy(1, Set.of("a"), Set.of(), Set.of("a"), Set.of(), Set.of(), Set.of(),
                 members, 3, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
-        RolloutState allSecondariesDone = new RolloutState(1, Set.of("a", "b"), Set.of(), Set.of("a", "b"), Set.of(),
+        Legacy allSecondariesDone = legacy(1, Set.of("a", "b"), Set.of(), Set.of("a", "b"), Set.of(),
                 Set.of(), Set.of(), members, 3, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
 
-        assertThat(RolloutPlanner.decide(plan, aRunning, clusterNode("b", "secondary"), 3, NOW).kind())
+        assertThat(decide(plan, aRunning, clusterNode("b", "secondary"), 3, NOW).kind())
                 .isEqualTo(Decision.Kind.WAIT_TARGET);
-        assertThat(RolloutPlanner.decide(plan, aDone, clusterNode("p", "primary"), 3, NOW).kind())
+        assertThat(decide(plan, aDone, clusterNode("p", "primary"), 3, NOW).kind())
                 .isEqualTo(Decision.Kind.WAIT_TARGET);
-        assertThat(RolloutPlanner.decide(plan, aDone, clusterNode("b", "secondary"), 3, NOW).kind())
+        assertThat(decide(plan, aDone, clusterNode("b", "secondary"), 3, NOW).kind())
                 .isEqualTo(Decision.Kind.START);
-        assertThat(RolloutPlanner.decide(plan, allSecondariesDone, clusterNode("p", "primary"), 3, NOW).kind())
+        assertThat(decide(plan, allSecondariesDone, clusterNode("p", "primary"), 3, NOW).kind())
                 .isEqualTo(Decision.Kind.START);
         // Not every target reached the runner yet: an unknown secondary may still come, the primary waits.
-        assertThat(RolloutPlanner.decide(plan, allSecondariesDone, clusterNode("p", "primary"), 4, NOW).kind())
+        assertThat(decide(plan, allSecondariesDone, clusterNode("p", "primary"), 4, NOW).kind())
                 .isEqualTo(Decision.Kind.WAIT_TARGET);
     }
 
@@ -101,22 +101,22 @@ class RolloutPlannerTest {
     void nextBatchStartsOnlyWhenThePreviousBatchFinished() {
         RolloutPlan plan = plan(new RolloutPolicy("batches", null, List.of("1", "2"), null, null, null, null), 5,
                 "prod");
-        RolloutState firstRunning = state(Set.of("a"), Set.of(), Set.of());
-        RolloutState firstDone = new RolloutState(1, Set.of("a"), Set.of(), Set.of("a"), Set.of(), Set.of(),
+        Legacy firstRunning = state(Set.of("a"), Set.of(), Set.of());
+        Legacy firstDone = legacy(1, Set.of("a"), Set.of(), Set.of("a"), Set.of(), Set.of(),
                 Set.of(), Map.of(), 5, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
-        RolloutState secondHalfStarted = new RolloutState(2, Set.of("a", "b"), Set.of("b"), Set.of("a"), Set.of(),
+        Legacy secondHalfStarted = legacy(2, Set.of("a", "b"), Set.of("b"), Set.of("a"), Set.of(),
                 Set.of(), Set.of(), Map.of(), 5, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
-        RolloutState secondBatchRunning = new RolloutState(3, Set.of("a", "b", "c"), Set.of("b", "c"), Set.of("a"),
+        Legacy secondBatchRunning = legacy(3, Set.of("a", "b", "c"), Set.of("b", "c"), Set.of("a"),
                 Set.of(), Set.of(), Set.of(), Map.of(), 5, false, null, null, false, null, 0, null, null, 0, 0,
                 Map.of());
 
-        assertThat(RolloutPlanner.decide(plan, firstRunning, candidate("b"), 5, NOW).kind())
+        assertThat(decide(plan, firstRunning, candidate("b"), 5, NOW).kind())
                 .isEqualTo(Decision.Kind.WAIT_RUN);
-        assertThat(RolloutPlanner.decide(plan, firstDone, candidate("b"), 5, NOW).kind())
+        assertThat(decide(plan, firstDone, candidate("b"), 5, NOW).kind())
                 .isEqualTo(Decision.Kind.START);
-        assertThat(RolloutPlanner.decide(plan, secondHalfStarted, candidate("c"), 5, NOW).kind())
+        assertThat(decide(plan, secondHalfStarted, candidate("c"), 5, NOW).kind())
                 .isEqualTo(Decision.Kind.START);
-        assertThat(RolloutPlanner.decide(plan, secondBatchRunning, candidate("d"), 5, NOW).kind())
+        assertThat(decide(plan, secondBatchRunning, candidate("d"), 5, NOW).kind())
                 .isEqualTo(Decision.Kind.WAIT_RUN);
     }
 
@@ -124,25 +124,25 @@ class RolloutPlannerTest {
     void canaryRunsAloneThenWaitsForVerificationThenForTheGate() {
         RolloutPlan plan = plan(new RolloutPolicy("canary", "5", null,
                 new RolloutPolicy.CanaryPolicy("manual", null), null, null, null), 10, "prod");
-        RolloutState empty = state(Set.of(), Set.of(), Set.of());
-        RolloutState canaryPatched = new RolloutState(1, Set.of("c"), Set.of(), Set.of("c"), Set.of(), Set.of(),
+        Legacy empty = state(Set.of(), Set.of(), Set.of());
+        Legacy canaryPatched = legacy(1, Set.of("c"), Set.of(), Set.of("c"), Set.of(), Set.of(),
                 Set.of("c"), Map.of(), 10, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
-        RolloutState canaryVerified = new RolloutState(1, Set.of("c"), Set.of(), Set.of("c"), Set.of(), Set.of("c"),
+        Legacy canaryVerified = legacy(1, Set.of("c"), Set.of(), Set.of("c"), Set.of(), Set.of("c"),
                 Set.of("c"), Map.of(), 10, false, null, null, false, null, 0, "WAITING", null, 0, 0, Map.of());
-        RolloutState approved = new RolloutState(2, Set.of("c"), Set.of(), Set.of("c"), Set.of(), Set.of("c"),
+        Legacy approved = legacy(2, Set.of("c"), Set.of(), Set.of("c"), Set.of(), Set.of("c"),
                 Set.of("c"), Map.of(), 10, false, null, null, false, null, 0, "APPROVED", null, 0, 0, Map.of());
-        RolloutState canaryFailed = new RolloutState(1, Set.of("c"), Set.of(), Set.of("c"), Set.of("c"), Set.of(),
+        Legacy canaryFailed = legacy(1, Set.of("c"), Set.of(), Set.of("c"), Set.of("c"), Set.of(),
                 Set.of("c"), Map.of(), 10, false, null, null, false, null, 0, null, null, 0, 0, Map.of());
 
         assertThat(plan.canarySize()).isEqualTo(1);
-        assertThat(RolloutPlanner.decide(plan, empty, candidate("c"), 10, NOW).kind()).isEqualTo(Decision.Kind.START);
-        assertThat(RolloutPlanner.decide(plan, canaryPatched, candidate("x"), 10, NOW).kind())
+        assertThat(decide(plan, empty, candidate("c"), 10, NOW).kind()).isEqualTo(Decision.Kind.START);
+        assertThat(decide(plan, canaryPatched, candidate("x"), 10, NOW).kind())
                 .isEqualTo(Decision.Kind.WAIT_RUN);
-        assertThat(RolloutPlanner.decide(plan, canaryVerified, candidate("x"), 10, NOW).kind())
+        assertThat(decide(plan, canaryVerified, candidate("x"), 10, NOW).kind())
                 .isEqualTo(Decision.Kind.GATE);
-        assertThat(RolloutPlanner.decide(plan, approved, candidate("x"), 10, NOW).kind())
+        assertThat(decide(plan, approved, candidate("x"), 10, NOW).kind())
                 .isEqualTo(Decision.Kind.START);
-        Decision failed = RolloutPlanner.decide(plan, canaryFailed, candidate("x"), 10, NOW);
+        Decision failed = decide(plan, canaryFailed, candidate("x"), 10, NOW);
         assertThat(failed.kind()).isEqualTo(Decision.Kind.HALT);
         assertThat(failed.haltKind()).isEqualTo(RolloutState.HaltKind.CANARY_FAILED);
     }
@@ -151,11 +151,11 @@ class RolloutPlannerTest {
     void cutoffEndsTargetsThatWouldStartAfterTheWindowButLetsInFlightOnesFinish() {
         RolloutPlan plan = plan(new RolloutPolicy("rolling", "5", null, null, null, null, NOW.minusSeconds(1)), 10,
                 "prod");
-        Decision ended = RolloutPlanner.decide(plan, state(Set.of(), Set.of(), Set.of()), candidate("a"), 10, NOW);
+        Decision ended = decide(plan, state(Set.of(), Set.of(), Set.of()), candidate("a"), 10, NOW);
         assertThat(ended.kind()).isEqualTo(Decision.Kind.END);
         assertThat(ended.endStatus()).isEqualTo(Decision.EndStatus.CUTOFF);
         assertThat(ended.reason()).contains("maintenance window ended at 2026-11-20T09:59:59Z");
-        assertThat(RolloutPlanner.decide(plan, state(Set.of("a"), Set.of(), Set.of()), candidate("a"), 10, NOW)
+        assertThat(decide(plan, state(Set.of("a"), Set.of(), Set.of()), candidate("a"), 10, NOW)
                 .kind()).isEqualTo(Decision.Kind.START);
     }
 
@@ -164,7 +164,7 @@ class RolloutPlannerTest {
         RolloutPolicy policy = new RolloutPolicy("all_at_once", null);
         assertThat(plan(policy, 10, "dev").refusal()).isNull();
         assertThat(plan(policy, 10, "prod").refusal()).contains("only allowed in dev-like environments");
-        Decision refused = RolloutPlanner.decide(plan(policy, 10, "prod"), state(Set.of(), Set.of(), Set.of()),
+        Decision refused = decide(plan(policy, 10, "prod"), state(Set.of(), Set.of(), Set.of()),
                 candidate("a"), 10, NOW);
         assertThat(refused.endStatus()).isEqualTo(Decision.EndStatus.REFUSED);
     }
@@ -173,17 +173,17 @@ class RolloutPlannerTest {
     void domainBudgetStopsOnlyTheExhaustedLandingZone() {
         RolloutPlan plan = plan(new RolloutPolicy("rolling", "10", null, null, null,
                 new RolloutPolicy.DomainErrorBudget("landingZone", "1"), null), 10, "prod");
-        Map<String, RolloutState.Node> members = new HashMap<>();
-        members.put("f1", new RolloutState.Node(null, null, "lz-a"));
-        members.put("f2", new RolloutState.Node(null, null, "lz-a"));
+        Map<String, Node> members = new HashMap<>();
+        members.put("f1", new Node(null, null, "lz-a"));
+        members.put("f2", new Node(null, null, "lz-a"));
         Set<String> failed = Set.of("f1", "f2");
-        RolloutState s = new RolloutState(1, failed, Set.of(), failed, failed, Set.of(), Set.of(), members, 4, false,
-                null, null, false, null, 0, null, null, 0, 0, RolloutState.domainCounts(failed, members,
+        Legacy s = legacy(1, failed, Set.of(), failed, failed, Set.of(), Set.of(), members, 4, false,
+                null, null, false, null, 0, null, null, 0, 0, domainCounts(failed, members,
                         "landingZone"));
 
-        Decision a = RolloutPlanner.decide(plan, s, new Candidate("a3", null, null, "lz-a"), 10, NOW);
+        Decision a = decide(plan, s, new Candidate("a3", null, null, "lz-a"), 10, NOW);
         assertThat(a.endStatus()).isEqualTo(Decision.EndStatus.BUDGET_EXCEEDED);
-        assertThat(RolloutPlanner.decide(plan, s, new Candidate("b1", null, null, "lz-b"), 10, NOW).kind())
+        assertThat(decide(plan, s, new Candidate("b1", null, null, "lz-b"), 10, NOW).kind())
                 .isEqualTo(Decision.Kind.START);
     }
 
@@ -199,10 +199,10 @@ class RolloutPlannerTest {
         return RolloutPlanner.plan(policy, count, 4, null, environment, DEV);
     }
 
-    private static RolloutState state(Set<String> inFlight, Set<String> failed, Set<String> verified) {
+    private static Legacy state(Set<String> inFlight, Set<String> failed, Set<String> verified) {
         Set<String> started = new HashSet<>(inFlight);
         started.addAll(failed);
-        return new RolloutState(1, started, inFlight, failed, failed, verified, Set.of(), Map.of(), started.size(),
+        return legacy(1, started, inFlight, failed, failed, verified, Set.of(), Map.of(), started.size(),
                 false, null, null, false, null, 0, null, null, 0, 0, Map.of());
     }
 
@@ -225,5 +225,58 @@ class RolloutPlannerTest {
     private static Target node(String id, String cluster, String role) {
         return new Target(id, id, Target.KIND_STATIC, "prod", "lz", Map.of(), null, null, null, null, null, null,
                 cluster, role);
+    }
+
+    // --- the state as sets of target ids (how these cases read best), turned into the stored form -----------
+
+    /** A cluster node as the test describes it. */
+    private record Node(String clusterId, String role, String landingZone) {
+    }
+
+    /** The state the planner sees, plus what the scheduler would look up in the candidate's cluster. */
+    private record Legacy(RolloutState state, Map<String, Node> members, Set<String> finished) {
+    }
+
+    private static Legacy legacy(long version, Set<String> started, Set<String> inFlight, Set<String> finished,
+            Set<String> failed, Set<String> verified, Set<String> canary, Map<String, Node> members, int arrived,
+            boolean halted, RolloutState.HaltKind haltKind, String haltReason, boolean cancelled,
+            String cancelReason, int failureBaseline, String gateState, Instant gateUntil, int haltCount,
+            int controlCount, Map<String, Integer> domainFailures) {
+        List<RolloutState.InFlight> entries = inFlight.stream().sorted().map(t -> new RolloutState.InFlight(t, 1,
+                members.get(t) == null ? null : members.get(t).clusterId())).toList();
+        Set<String> canaryVerified = new HashSet<>(verified);
+        canaryVerified.retainAll(canary);
+        Set<String> canaryFailed = new HashSet<>(failed);
+        canaryFailed.retainAll(canary);
+        return new Legacy(new RolloutState(version, version, arrived, started.size(), finished.size(), failed.size(),
+                failed.size(), verified.size(), entries, canary, canaryVerified, canaryFailed, domainFailures, halted,
+                haltKind, haltReason, cancelled, cancelReason, failureBaseline, gateState, gateUntil, haltCount,
+                controlCount, List.of()), members, finished);
+    }
+
+    private static Decision decide(RolloutPlan plan, Legacy s, Candidate candidate, Integer count, Instant now) {
+        ClusterState cluster = null;
+        if (candidate.clusterId() != null) {
+            Map<String, String> nodes = new HashMap<>();
+            s.members().forEach((id, node) -> {
+                if (candidate.clusterId().equals(node.clusterId())) {
+                    nodes.put(id, node.role());
+                }
+            });
+            cluster = new ClusterState(candidate.clusterId(), nodes, s.finished());
+        }
+        return RolloutPlanner.decide(plan, s.state(), candidate, cluster, count, now);
+    }
+
+    private static Map<String, Integer> domainCounts(Set<String> failed, Map<String, Node> members, String kind) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String id : failed) {
+            Node node = members.get(id);
+            String domain = node == null ? null : "cluster".equals(kind) ? node.clusterId() : node.landingZone();
+            if (domain != null) {
+                counts.merge(domain, 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 }
