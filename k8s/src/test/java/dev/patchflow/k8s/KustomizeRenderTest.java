@@ -235,6 +235,33 @@ class KustomizeRenderTest {
         assertThat(pod.path("containers").get(0).path("args").toString()).contains("/api/retention/sweep");
     }
 
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void scrapesEveryServiceAndAlertsOnDeadLettersPerTopic(String overlay) throws Exception {
+        List<JsonNode> objects = render(overlay);
+        JsonNode monitor = ofKind(objects, "PodMonitor").stream().filter(m -> name(m).equals("patchflow-services"))
+                .findFirst().orElseThrow();
+        assertThat(monitor.path("spec").path("selector").toString()).contains(SERVICES);
+        assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("path").asText())
+                .isEqualTo("/q/metrics");
+        assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asText()).isEqualTo("http");
+        JsonNode rule = ofKind(objects, "PrometheusRule").stream()
+                .filter(r -> name(r).equals("patchflow-dead-letters")).findFirst().orElseThrow();
+        JsonNode alert = null;
+        for (JsonNode group : rule.path("spec").path("groups")) {
+            for (JsonNode r : group.path("rules")) {
+                if (r.path("alert").asText().equals("PatchflowDeadLetters")) {
+                    alert = r;
+                }
+            }
+        }
+        assertThat(alert).as("alert PatchflowDeadLetters").isNotNull();
+        // service-kit's RecordPipeline counter, as Prometheus names it, per topic
+        assertThat(alert.path("expr").asText()).contains("patchflow_consumer_dead_letters_total")
+                .contains("by (topic, reason_class)").contains("increase(");
+        assertThat(alert.path("annotations").path("description").asText()).contains("patchctl dlq list --topic");
+    }
+
     /** {@code patchflow.kubernetes.contexts.*.namespaces} of the rendered patchflow-kubernetes ConfigMap. */
     private static Set<String> patchedNamespaces(List<JsonNode> objects) throws IOException {
         JsonNode config = ofKind(objects, "ConfigMap").stream()

@@ -260,7 +260,7 @@ final class EmbeddedS3 implements AutoCloseable {
         return Long.toHexString(crc.getValue());
     }
 
-    private static Path cacheRoot() {
+    static Path cacheRoot() {
         String configured = System.getProperty("patchflow.localstack.cache");
         if (configured != null) {
             return Paths.get(configured);

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * configuration passed as system properties and its output in a log file. The one way to start a packaged
  * service: the local run (launcher), the end-to-end tests and every test that kills a service with
  * {@code kill -9} use it.
+ * <p>
+ * The child never outlives this JVM: {@link ParentWatchAgent} ({@code -javaagent}) makes it exit when this JVM is
+ * gone, even after {@code kill -9}.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -165,6 +168,8 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // The service exits when this JVM does, however it ends (kill -9 included): see ParentWatchAgent.
+        command.add("-javaagent:" + ParentWatchAgent.jar() + "=" + ProcessHandle.current().pid());
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -174,7 +179,9 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                // This JVM holds the write end: the pipe closes when it dies, which ParentWatchAgent watches.
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.environment().putAll(environment);
         process = builder.start();
         return this;

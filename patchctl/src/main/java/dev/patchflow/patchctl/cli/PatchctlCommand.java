@@ -9,11 +9,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @TopCommand
-@Command(name = "patchctl", mixinStandardHelpOptions = true, versionProvider = PatchctlVersion.class, description = "Patchflow operator CLI: request a patch run, follow it, fetch its reports; build and publish signed packages; plan SQL schema changes.", subcommands = {
+@Command(name = "patchctl", mixinStandardHelpOptions = true, versionProvider = PatchctlVersion.class, description = "Patchflow operator CLI: request a patch run, follow it, fetch its reports; list and re-drive dead letters; build and publish signed packages; plan SQL schema changes.", subcommands = {
         RequestCommand.class, AuditCommand.class, RunsCommand.class, ReportCommand.class, PackageCommand.class,
-        SchemaCommand.class}, footer = {"",
+        SchemaCommand.class, DlqCommand.class}, footer = {"",
                 "Exit codes: 0 ok, 1 Kafka, report-svc or S3 not reachable, 2 usage, 3 run FAILED, "
-                        + "4 run REJECTED, 5 follow timeout, 6 unknown run, 7 package refused or destructive schema "
+                        + "4 run REJECTED, 5 follow timeout, 6 unknown run or record, 7 package refused or destructive schema "
                         + "statements not allowed."})
 public class PatchctlCommand implements Callable<Integer> {
 

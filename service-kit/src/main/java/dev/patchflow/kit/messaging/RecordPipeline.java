@@ -50,7 +50,7 @@ public final class RecordPipeline {
     private final Backoff backoff;
     private final Duration ackTimeout;
     private final BooleanSupplier stopping;
-    private final Counter poisonCounter;
+    private final MeterRegistry meters;
     private final Counter retryCounter;
     private final Counter eventCounter;
 
@@ -66,7 +66,12 @@ public final class RecordPipeline {
         this.backoff = backoff;
         this.ackTimeout = ackTimeout;
         this.stopping = stopping;
-        this.poisonCounter = meters.counter("patchflow.consumer.dead.letters", "topic", topic);
+        this.meters = meters;
+        // Every class at zero from the start: a series that appears at 1 hides its first increase from
+        // Prometheus's increase(), and the DLQ alert (k8s/base/dead-letter-alerts.yaml) would miss it.
+        for (ReasonClass reasonClass : ReasonClass.values()) {
+            deadLetterCounter(reasonClass);
+        }
         this.retryCounter = meters.counter("patchflow.consumer.retries", "topic", topic);
         this.eventCounter = meters.counter("patchflow.consumer.events", "topic", topic);
     }
@@ -75,8 +80,36 @@ public final class RecordPipeline {
         return topic;
     }
 
+    /** Name of the counter of dead-lettered records, per {@code topic} and {@code reason_class}. */
+    public static final String DEAD_LETTERS_METRIC = "patchflow.consumer.dead.letters";
+
+    /** Why a record went to the DLQ, coarsely: the metric's {@code reason_class} tag (the exact reason is a header). */
+    public enum ReasonClass {
+
+        /** Not decodable, fails its schema, missing or unknown {@code ce_type}: the producer is wrong. */
+        INVALID("invalid"),
+        /** A valid event on a topic it does not belong on: the producer is misrouted. */
+        WRONG_TOPIC("wrong-topic"),
+        /** A valid event the handler refuses for good (e.g. a run id reused by a different request). */
+        REFUSED("refused");
+
+        private final String tag;
+
+        ReasonClass(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
     /** A record that can never be accepted, and why. */
-    record Poison(ConsumerRecord<String, byte[]> record, String reason) {
+    record Poison(ConsumerRecord<String, byte[]> record, String reason, ReasonClass reasonClass) {
+    }
+
+    private Counter deadLetterCounter(ReasonClass reasonClass) {
+        return meters.counter(DEAD_LETTERS_METRIC, "topic", topic, "reason_class", reasonClass.tag());
     }
 
     /**
@@ -96,7 +129,7 @@ public final class RecordPipeline {
                     handler.handle(events, refusals);
                 }
                 List<Poison> dead = new ArrayList<>(poison);
-                refusals.all().forEach(r -> dead.add(new Poison(r.event().record(), r.reason())));
+                refusals.all().forEach(r -> dead.add(new Poison(r.event().record(), r.reason(), ReasonClass.REFUSED)));
                 deadLetter(dead);
                 if (attempt > 1) {
                     LOG.infof("%s: batch of %d records went through after %d attempts", topic, records.size(),
@@ -136,12 +169,12 @@ public final class RecordPipeline {
             CloudEvent<?> event = codec.decode(record);
             if (!topic.equals(event.type().topic())) {
                 poison.add(new Poison(record, event.type().simpleName() + " does not belong on " + topic
-                        + " (it belongs on " + event.type().topic() + ")"));
+                        + " (it belongs on " + event.type().topic() + ")", ReasonClass.WRONG_TOPIC));
                 return;
             }
             events.add(new IncomingEvent(event, record));
         } catch (InvalidEventException e) {
-            poison.add(new Poison(record, e.getMessage()));
+            poison.add(new Poison(record, e.getMessage(), ReasonClass.INVALID));
         }
     }
 
@@ -157,7 +190,9 @@ public final class RecordPipeline {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
                 .get(ackTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        poisonCounter.increment(dead.size());
+        for (Poison p : dead) {
+            deadLetterCounter(p.reasonClass()).increment();
+        }
     }
 
     private void pause(Duration wait, Exception cause) {
