@@ -234,11 +234,14 @@ public class PatchApplier {
                 result = executorFailed(executor, e, started);
             }
         }
-        boolean keepFiles = false;
+        // The child's files stay until its outcome is in the ledger: if recording it fails (MongoDB briefly down),
+        // the retry adopts the recorded child and reads its exit file instead of running the patch a second time.
+        boolean keepFiles = true;
         try {
             if (Thread.currentThread().isInterrupted()) {
                 // The runner is stopping: an execution cut short is not the patch's failure. Nothing is
                 // recorded; the claim expires and the target is executed again (same run re-claims the ledger).
+                keepFiles = false;
                 throw new RunnerStoppingException(claimed.id());
             }
             Map<String, String> details = new TreeMap<>(result.details());
@@ -277,10 +280,11 @@ public class PatchApplier {
                 if (!accepted || (lease != null && locking != null && !locking.stillHolds(lease))) {
                     // A newer holder of the lock exists: this runner's view is stale and must not be recorded;
                     // the newer holder reports the target. The child's files stay for it to adopt.
-                    keepFiles = true;
                     throw new FencedOutException(claimed.id(), lease);
                 }
             }
+            // Recorded in the ledger (or nothing to record): the files are no longer needed for adoption.
+            keepFiles = false;
             Long durationMs = result.duration() == null ? null : result.duration().toMillis();
             if (result.succeeded()) {
                 return new PatchApplied(run, target, status, result.exitCode(), location, tail, durationMs, details);
