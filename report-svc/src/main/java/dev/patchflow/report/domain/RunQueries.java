@@ -41,12 +41,22 @@ public class RunQueries {
 
     /** One page of the run's targets that pass the filter, in target id order. */
     public TargetPage<TargetReport> targets(String runId, TargetFilter filter, TargetPageRequest page) {
-        return store.targetPage(runId, filter, page).map(TargetReport::of);
+        String waitReason = waitReason(runId);
+        return store.targetPage(runId, filter, page).map(t -> TargetReport.of(t, waitReason));
     }
 
-    /** The run's targets that pass the filter, in target id order, read as consumed; close the stream. */
+    /**
+     * The run's targets that pass the filter, in target id order, read as consumed; close the stream. A pending
+     * target of a halted run says why it waits ({@link RunReport#waitReason()}).
+     */
     public Stream<TargetReport> streamTargets(String runId, TargetFilter filter) {
-        return store.streamTargets(runId, filter).map(TargetReport::of);
+        String waitReason = waitReason(runId);
+        return store.streamTargets(runId, filter).map(t -> TargetReport.of(t, waitReason));
+    }
+
+    private String waitReason(String runId) {
+        return store.run(runId).map(run -> RunRules.summary(run, ViewCounts.of(List.of()), null).waitReason())
+                .orElse(null);
     }
 
     /**

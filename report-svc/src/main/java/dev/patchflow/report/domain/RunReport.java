@@ -12,13 +12,28 @@ import dev.patchflow.schemas.events.RunOutcome;
  * A run as the API ({@code GET /api/runs/{id}}) and the four report formats show it. In the run list
  * {@code targets} is {@code null} and left out of the JSON.
  */
-@JsonPropertyOrder({"runId", "state", "outcome", "reason", "patch", "requestedBy", "requestedAt", "completedAt",
+@JsonPropertyOrder({"runId", "state", "haltCause", "outcome", "reason", "patch", "requestedBy", "requestedAt",
+        "completedAt",
         "dryRun", "expectedTargets", "counts", "reportLocation", "rollout", "drift", "targets"})
 public record RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
         String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
         ViewCounts counts, String reportLocation, @JsonInclude(JsonInclude.Include.NON_NULL) RolloutView rollout,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Drift> drift,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<TargetReport> targets) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TargetReport> targets,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String haltCause) {
+
+    /**
+     * As the canonical constructor; {@code haltCause} ({@code BUDGET_EXCEEDED}, {@code CANARY_FAILED},
+     * {@code OPERATOR}, {@code POLICY_REFUSED}) is set only while the run is {@code HALTED}, {@code reason} then
+     * says why.
+     */
+    public RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
+            String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
+            ViewCounts counts, String reportLocation, RolloutView rollout, List<Drift> drift,
+            List<TargetReport> targets) {
+        this(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun, expectedTargets,
+                counts, reportLocation, rollout, drift, targets, null);
+    }
 
     public RunReport(String runId, RunState state, RunOutcome outcome, String reason, PatchRef patch,
             String requestedBy, Instant requestedAt, Instant completedAt, boolean dryRun, Integer expectedTargets,
@@ -37,7 +52,15 @@ public record RunReport(String runId, RunState state, RunOutcome outcome, String
 
     public RunReport withoutTargets() {
         return new RunReport(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun,
-                expectedTargets, counts, reportLocation, rollout, null, null);
+                expectedTargets, counts, reportLocation, rollout, null, null, haltCause);
+    }
+
+    /**
+     * Why a target that has not ended waits, when the run says so: {@code run halted: <reason>} while the run is
+     * {@code HALTED}, else {@code null}.
+     */
+    public String waitReason() {
+        return state == RunState.HALTED ? "run halted: " + reason : null;
     }
 
     /** Whether the run is still in progress (the dashboard keeps refreshing). */

@@ -127,7 +127,9 @@ public class MongoViewStore implements ViewStore {
 
     @Override
     public void markCompletionSeen(String runId, String eventId) {
-        runs.updateOne(eq("_id", runId), combine(set("completionSeen", true), set("completionEventId", eventId)));
+        // Kept also when it comes before the run's other events (a replay): the run view is created for it.
+        onceUpserted(runId, ne("completionSeen", true),
+                List.of(set("completionSeen", true), set("completionEventId", eventId)), null);
     }
 
     @Override
@@ -150,16 +152,40 @@ public class MongoViewStore implements ViewStore {
             updates.add(set("rollout.gate", gate));
             updates.add(set("rollout.gateState", gateState));
         }
-        // Once per event id: a redelivery finds its entry in the history and changes nothing.
-        runs.updateOne(and(eq("_id", runId), ne("rollout.history.eventId", entry.eventId())), combine(updates));
+        // Once per event id: a redelivery finds its entry in the history and changes nothing. A run-level event that
+        // comes before the run's first target or request event (topics are read in parallel, e.g. on a replay)
+        // creates the run view instead of being dropped; the first event with the run context completes it.
+        onceUpserted(runId, ne("rollout.history.eventId", entry.eventId()), updates, entry.at());
+    }
+
+    /**
+     * Applies {@code updates} to the run if {@code notYet} holds, creating the run (without context) if it does not
+     * exist. The upsert of a run that exists but no longer matches {@code notYet} (the event was recorded already)
+     * tries to insert a second document with the same id: MongoDB refuses it, and a plain update settles it.
+     */
+    private void onceUpserted(String runId, Bson notYet, List<Bson> updates, Instant at) {
+        List<Bson> all = new ArrayList<>(updates);
+        all.add(setOnInsert("state", RunState.RUNNING.name()));
+        all.add(setOnInsert("terminal", 0));
+        if (at != null) {
+            all.add(setOnInsert("createdAt", Date.from(at)));
+        }
+        try {
+            runs.updateOne(and(eq("_id", runId), notYet), combine(all), UPSERT);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            runs.updateOne(and(eq("_id", runId), notYet), combine(updates));
+        }
     }
 
     @Override
     public void recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
         // JSON text: check names and details are free-form. Once per event id.
         Document d = new Document("eventId", phase.eventId()).append("json", writeJson(phase));
-        runs.updateOne(and(eq("_id", runId), ne("rollout.clusters.eventId", phase.eventId())),
-                push("rollout.clusters", d));
+        onceUpserted(runId, ne("rollout.clusters.eventId", phase.eventId()), List.of(push("rollout.clusters", d)),
+                phase.completedAt());
     }
 
     /** The run's identity is set on insert only; whichever event of the run comes first creates it. */
@@ -172,7 +198,23 @@ public class MongoViewStore implements ViewStore {
         all.add(setOnInsert("patchId", context.patch() == null ? null : context.patch().id()));
         all.add(setOnInsert("patchVersion", context.patch() == null ? null : context.patch().version()));
         all.add(setOnInsert("requestedBy", context.requestedBy()));
-        upsert(runs, eq("_id", context.runId()), combine(all));
+        try {
+            // Matches only a run that has its context: one write in the usual case.
+            runs.updateOne(and(eq("_id", context.runId()), exists("context")), combine(all), UPSERT);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            // The run exists without its context (a run-level event created it, see recordRollout), or another
+            // first event of the run inserted it a moment ago: give it the context if it has none, then the facts.
+            runs.updateOne(and(eq("_id", context.runId()), exists("context", false)),
+                    combine(set("context", json(context)),
+                            set("patchId", context.patch() == null ? null : context.patch().id()),
+                            set("patchVersion", context.patch() == null ? null : context.patch().version()),
+                            set("requestedBy", context.requestedBy())));
+            runs.updateOne(and(eq("_id", context.runId()), eq("createdAt", null)), set("createdAt", date(now)));
+            runs.updateOne(eq("_id", context.runId()), combine(updates));
+        }
     }
 
     @Override
@@ -366,21 +408,6 @@ public class MongoViewStore implements ViewStore {
     public List<String> staleCompletingRuns(Instant staleBefore) {
         return runs.find(and(eq("state", RunState.COMPLETING.name()), lt("completingAt", date(staleBefore))))
                 .projection(Projections.include("_id")).map(d -> d.getString("_id")).into(new ArrayList<>());
-    }
-
-    /**
-     * Two first events of the same run or target racing on different topics can both try to insert; the
-     * loser retries and then finds the document.
-     */
-    private static void upsert(MongoCollection<Document> collection, Bson filter, Bson update) {
-        try {
-            collection.updateOne(filter, update, UPSERT);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-            collection.updateOne(filter, update, UPSERT);
-        }
     }
 
     static String targetKey(String runId, String targetId) {
