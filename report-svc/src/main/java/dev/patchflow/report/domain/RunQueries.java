@@ -67,6 +67,17 @@ public class RunQueries {
         return DriftAudit.stream(store, run);
     }
 
+    /**
+     * A target's story, oldest first ({@link TargetHistory#ORDER}); empty when the report has not seen the run or
+     * the target.
+     */
+    public Optional<List<HistoryEntry>> history(String runId, String targetId) {
+        if (store.run(runId).isEmpty() || !store.hasTarget(runId, targetId)) {
+            return Optional.empty();
+        }
+        return Optional.of(store.history(runId, targetId).stream().sorted(TargetHistory.ORDER).toList());
+    }
+
     /** The run with every target, in memory: for tests and small runs; the API and the reports stream. */
     public Optional<RunReport> get(String runId) {
         return store.run(runId).map(run -> RunRules.report(run, store.targets(runId)));

@@ -5,6 +5,7 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.gte;
+import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
@@ -39,6 +40,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
@@ -47,11 +49,13 @@ import com.mongodb.client.model.UpdateOptions;
 import dev.patchflow.kit.mongo.MongoErrors;
 import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.BackupView;
+import dev.patchflow.report.domain.HistoryEntry;
 import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
 import dev.patchflow.report.domain.TargetFilter;
+import dev.patchflow.report.domain.TargetHistory;
 import dev.patchflow.report.domain.TargetPage;
 import dev.patchflow.report.domain.TargetPageRequest;
 import dev.patchflow.report.domain.TargetTally;
@@ -76,6 +80,10 @@ public class MongoViewStore implements ViewStore {
 
     static final String RUNS = "runs";
     static final String TARGETS = "targets";
+    /** A target's story: one document per event and target ({@code _id = runId|targetId|eventId}). */
+    static final String HISTORY = "history";
+    /** The {@code targetId} of a story entry that belongs to every target of the run (request, operator actions). */
+    static final String WHOLE_RUN = "*";
 
     private static final Logger LOG = Logger.getLogger(MongoViewStore.class);
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
@@ -83,6 +91,7 @@ public class MongoViewStore implements ViewStore {
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> targets;
+    private final MongoCollection<Document> history;
     private final int batchSize;
 
     public MongoViewStore(MongoClient client, ReportConfig config) {
@@ -90,6 +99,7 @@ public class MongoViewStore implements ViewStore {
         this.batchSize = config.targetBatchSize();
         this.runs = db.getCollection(RUNS);
         this.targets = db.getCollection(TARGETS);
+        this.history = db.getCollection(HISTORY);
         createIndexes();
     }
 
@@ -98,6 +108,7 @@ public class MongoViewStore implements ViewStore {
             targets.createIndex(Indexes.ascending("runId", "targetId"));
             runs.createIndex(Indexes.ascending("state", "updatedAt"));
             runs.createIndex(Indexes.descending("createdAt"));
+            history.createIndex(Indexes.ascending("runId", "targetId"));
         } catch (RuntimeException e) {
             // Indexes only make queries faster; the service is correct without them.
             LOG.warnf("could not create indexes: %s", e.getMessage());
@@ -215,6 +226,53 @@ public class MongoViewStore implements ViewStore {
             runs.updateOne(and(eq("_id", context.runId()), eq("createdAt", null)), set("createdAt", date(now)));
             runs.updateOne(eq("_id", context.runId()), combine(updates));
         }
+    }
+
+    /**
+     * One unordered insert of the batch's entries; an entry whose {@code _id} exists was stored by an earlier
+     * delivery of the same event, so the duplicate-key refusal of its insert is the idempotence, not an error.
+     */
+    @Override
+    public void recordHistory(List<TargetHistory.Fact> facts) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        Map<String, Document> docs = new LinkedHashMap<>();
+        for (TargetHistory.Fact f : facts) {
+            String targetId = f.targetId() == null ? WHOLE_RUN : f.targetId();
+            HistoryEntry e = f.entry();
+            String id = f.runId() + "|" + targetId + "|" + e.eventId();
+            docs.putIfAbsent(id, new Document("_id", id).append("runId", f.runId()).append("targetId", targetId)
+                    .append("eventId", e.eventId()).append("at", e.at() == null ? null : Date.from(e.at()))
+                    .append("type", e.type()).append("stage", e.stage()).append("summary", e.summary())
+                    .append("facts", new Document(new LinkedHashMap<>(e.facts()))));
+        }
+        try {
+            history.insertMany(new ArrayList<>(docs.values()), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            MongoErrors.duplicateIndexes(e);
+        }
+    }
+
+    @Override
+    public List<HistoryEntry> history(String runId, String targetId) {
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (Document d : history.find(and(eq("runId", runId), in("targetId", targetId, WHOLE_RUN)))) {
+            Map<String, String> facts = new LinkedHashMap<>();
+            Document f = d.get("facts", Document.class);
+            if (f != null) {
+                f.forEach((k, v) -> facts.put(k, String.valueOf(v)));
+            }
+            entries.add(new HistoryEntry(d.getString("eventId"), instant(d.getDate("at")), d.getString("type"),
+                    d.getString("summary"), facts, d.getInteger("stage", 0)));
+        }
+        return entries;
+    }
+
+    @Override
+    public boolean hasTarget(String runId, String targetId) {
+        return targets.find(eq("_id", targetKey(runId, targetId))).projection(Projections.include("_id"))
+                .first() != null;
     }
 
     @Override
