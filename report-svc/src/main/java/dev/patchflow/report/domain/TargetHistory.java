@@ -91,9 +91,11 @@ public final class TargetHistory {
             put(facts, "installedVersion", t.installedVersion());
             put(facts, "clusterId", t.clusterId());
             put(facts, "role", t.role());
-            return target(e.runId(), t.id(), entry(event, type, 1, "scanned: " + t.kind()
-                    + (t.installedVersion() == null ? "" : ", version " + t.installedVersion())
-                    + (t.state() == null ? "" : ", " + t.state()), facts));
+            String seen = java.util.stream.Stream
+                    .of(t.kind(), t.installedVersion() == null ? null : "version " + t.installedVersion(), t.state())
+                    .filter(java.util.Objects::nonNull).collect(Collectors.joining(", "));
+            return target(e.runId(), t.id(), entry(event, type, 1, seen.isEmpty() ? "scanned" : "scanned: " + seen,
+                    facts));
         }
         if (data instanceof BackupCompleted e) {
             Map<String, String> facts = new LinkedHashMap<>();
