@@ -138,14 +138,20 @@ public final class PatchflowSystem implements AutoCloseable {
         progress.accept("all services ready");
     }
 
-    /** Restarts one service (after {@link ServiceProcess#kill()}, say) on the same port. */
+    /**
+     * Restarts one service (after {@link ServiceProcess#kill()}, say) on the same port. Several services may be
+     * restarted at once from different threads: each waits for its own readiness.
+     */
     public ServiceProcess restart(PatchflowService service) throws IOException, InterruptedException {
-        ServiceProcess old = services.get(service);
-        old.close();
-        Map<String, String> properties = serviceProperties();
-        ServiceProcess fresh = new ServiceProcess(service.module(), home, dataDir.resolve("logs"), old.httpPort(),
-                propertiesOf(service, properties), Map.of()).start();
-        services.put(service, fresh);
+        ServiceProcess fresh;
+        synchronized (services) {
+            ServiceProcess old = services.get(service);
+            old.close();
+            Map<String, String> properties = serviceProperties();
+            fresh = new ServiceProcess(service.module(), home, dataDir.resolve("logs"), old.httpPort(),
+                    propertiesOf(service, properties), Map.of()).start();
+            services.put(service, fresh);
+        }
         fresh.awaitReady(Duration.ofMinutes(3));
         return fresh;
     }
@@ -175,7 +181,9 @@ public final class PatchflowSystem implements AutoCloseable {
     }
 
     public ServiceProcess service(PatchflowService service) {
-        return services.get(service);
+        synchronized (services) {
+            return services.get(service);
+        }
     }
 
     /** The bearer token minted at start for a role ({@link LocalAuth#ROLES}). */

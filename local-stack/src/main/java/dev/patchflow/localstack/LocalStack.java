@@ -315,6 +315,24 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the Kafka broker down (every client connection dropped) until {@link #startKafka()}: a broker restart for
+     * tests. Its log directory stays, so the topics, records and committed offsets come back with it.
+     */
+    public synchronized void stopKafka() {
+        EmbeddedKafka running = running(kafka, "Kafka");
+        kafka = null;
+        running.close();
+    }
+
+    /** Brings the Kafka broker back on the same port, with the log it had. */
+    public synchronized void startKafka() {
+        if (kafka == null) {
+            kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), portOf(kafkaBootstrapServers),
+                    config.kafkaControllerPort);
+        }
+    }
+
     private static int portOf(String address) {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1).replaceAll("[^0-9].*$", ""));
     }
