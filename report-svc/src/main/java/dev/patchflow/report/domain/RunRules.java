@@ -124,6 +124,7 @@ public final class RunRules {
         return new RunReport(run.runId(), run.state(), run.outcome(), reason(run), patch,
                 ctx == null ? null : ctx.requestedBy(), ctx == null ? null : ctx.requestedAt(), run.completedAt(),
                 ctx != null && ctx.options().dryRun(), run.expectedTargets(), counts, run.reportLocation(),
-                run.rollout(), drift(run, targets), targets);
+                run.rollout(), drift(run, targets), targets, ctx != null && ctx.options().phases().scannerOnly(),
+                run.zoneErrors());
     }
 }
