@@ -223,6 +223,61 @@ class AwsRunReportTest {
                 "created 2026-11-20T09:01:00.000Z, retain until 2026-11-27T09:01:00Z", "power running → running");
     }
 
+    @Test
+    void aScannerOnlyRunEndsWithTheInventoryReport() throws Exception {
+        RunContext c = context("inv-1", true);
+        List<Target> fleet = List.of(running1, stopped2, running3);
+        List<PatchflowEvent> events = new ArrayList<>();
+        events.add(requested(c));
+        fleet.forEach(t -> events.add(scanned(c, t)));
+        events.add(scanCompleted(c, fleet.size()));
+        // what backup-svc, the runner and the validator answer for a run whose phases are off: nothing is done
+        for (Target t : fleet) {
+            events.add(new BackupCompleted(c, t, BackupStatus.SKIPPED, null, null, null, "backup phase off",
+                    Instant.parse("2026-11-20T09:00:05Z")));
+            events.add(new PatchApplied(c, t, PatchStatus.SKIPPED, null, null, null, null,
+                    Map.of("reason", "patch phase off")));
+            events.add(new ValidationPassed(c, t, List.of(), true));
+        }
+        apply(events);
+
+        assertThat(completions("inv-1")).singleElement().satisfies(done -> {
+            assertThat(done.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            assertThat(done.counts()).isEqualTo(new RunCounts(3, 3, 0, 0, 0, 3));
+        });
+        byte[] csv = file("inv-1", "report.csv");
+        assertThat(new String(csv, StandardCharsets.UTF_8).lines().findFirst().orElseThrow()).isEqualTo(
+                "targetId,name,kind,environment,landingZone,accountId,region,availabilityZone,instanceId,"
+                        + "instanceType,platform,platformName,arch,privateIp,state,ssmStatus,ssmAgentVersion,"
+                        + "installedVersion,status,reason");
+        List<Map<String, String>> rows = csv(csv);
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(1)).containsEntry("targetId", "i-0002").containsEntry("name", "app-2")
+                .containsEntry("environment", "nonprod").containsEntry("landingZone", ZONE)
+                .containsEntry("accountId", ACCOUNT).containsEntry("region", REGION)
+                .containsEntry("availabilityZone", "eu-west-1a").containsEntry("instanceType", "t3.medium")
+                .containsEntry("platform", "linux").containsEntry("platformName", "Amazon Linux")
+                .containsEntry("arch", "x86_64").containsEntry("privateIp", "10.0.0.2")
+                .containsEntry("state", "stopped").containsEntry("ssmStatus", "Online")
+                .containsEntry("ssmAgentVersion", "3.3.40.0").containsEntry("status", "SCANNED");
+        assertThat(rows.get(3)).containsEntry("targetId", "").containsEntry("landingZone", "cmsnonprod")
+                .containsEntry("status", "ZONE_ERROR").containsEntry("reason", DENIED.reason());
+
+        JsonNode json = EventJson.mapper().readTree(file("inv-1", "report.json"));
+        assertThat(json.get("scannerOnly").asBoolean()).isTrue();
+        assertThat(json.get("zoneErrors")).hasSize(1);
+        assertThat(json.get("targets").get(1).get("aws").get("initialState").asText()).isEqualTo("stopped");
+        assertThat(json.get("targets").get(1).get("aws").get("currentState").asText())
+                .as("nothing started it").isEqualTo("stopped");
+
+        byte[] xml = file("inv-1", "report.xml");
+        assertValid(xml);
+        assertThat(new String(xml, StandardCharsets.UTF_8)).contains("scannerOnly=\"true\"",
+                "<zoneError landingZone=\"cmsnonprod\"", "<aws instanceId=\"i-0002\"");
+        assertThat(new String(file("inv-1", "report.html"), StandardCharsets.UTF_8))
+                .contains("Scanner only: the targets below are the inventory", "Landing zones not scanned");
+    }
+
     TargetReport target(String runId, String targetId) {
         return queries.get(runId).orElseThrow().targets().stream().filter(t -> t.targetId().equals(targetId))
                 .findFirst().orElseThrow();
