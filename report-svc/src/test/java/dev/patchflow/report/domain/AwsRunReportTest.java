@@ -32,6 +32,7 @@ import dev.patchflow.report.support.RecordingArchive;
 import dev.patchflow.report.support.RecordingPublisher;
 import dev.patchflow.report.support.TestConfig;
 import dev.patchflow.report.support.TestRenderer;
+import dev.patchflow.schemas.EventCodec;
 import dev.patchflow.schemas.EventJson;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupStatus;
@@ -85,9 +86,15 @@ class AwsRunReportTest {
         mongo.close();
     }
 
+    /** Each event through the contract's codec first (schema validation), as the consumer receives it. */
     void apply(List<? extends PatchflowEvent> events) {
-        events.forEach(e -> projector.apply(Fixtures.event(e)));
+        for (PatchflowEvent e : events) {
+            var event = Fixtures.event(e);
+            projector.apply(CODEC.decode(CODEC.headers(event), CODEC.body(e)));
+        }
     }
+
+    static final EventCodec CODEC = new EventCodec();
 
     List<RunCompleted> completions(String runId) {
         return publisher.sent.stream().map(e -> e.data()).filter(d -> d.runId().equals(runId)).toList();
@@ -111,7 +118,7 @@ class AwsRunReportTest {
         apply(realRun(c));
 
         assertThat(completions("aws-1")).as("two instances are still to be stopped again").isEmpty();
-        TargetReport started = target("aws-1", "i-0002");
+        TargetReport started = target("aws-1", "i-0a00000000000002");
         assertThat(started.aws().initialState()).isEqualTo("stopped");
         assertThat(started.aws().currentState()).as("started for patching").isEqualTo("running");
         assertThat(started.aws().powerRestored()).isNull();
@@ -124,11 +131,11 @@ class AwsRunReportTest {
             assertThat(done.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
             assertThat(done.counts()).isEqualTo(new RunCounts(5, 5, 0, 0, 0, 0));
         });
-        TargetReport restored = target("aws-1", "i-0002");
+        TargetReport restored = target("aws-1", "i-0a00000000000002");
         assertThat(restored.aws().currentState()).isEqualTo("stopped");
         assertThat(restored.aws().powerRestored()).isTrue();
-        assertThat(target("aws-1", "i-0001").aws().currentState()).isEqualTo("running");
-        assertThat(target("aws-1", "i-0001").aws().powerRestored()).isNull();
+        assertThat(target("aws-1", "i-0a00000000000001").aws().currentState()).isEqualTo("running");
+        assertThat(target("aws-1", "i-0a00000000000001").aws().powerRestored()).isNull();
 
         // redelivered: no second completion
         apply(List.of(powerRestored(c, stopped2), powerRestored(c, stopped4)));
@@ -160,20 +167,23 @@ class AwsRunReportTest {
 
         // CSV: the EC2 columns, empty for the static target; the denied zone as a row of its own
         List<Map<String, String>> rows = csv(file("aws-3", "report.csv"));
-        assertThat(rows).extracting(r -> r.get("targetId")).containsExactly("i-0001", "i-0002", "i-0003", "i-0004",
+        assertThat(rows).extracting(r -> r.get("targetId")).containsExactly("i-0a00000000000001", "i-0a00000000000002",
+                "i-0a00000000000003", "i-0a00000000000004",
                 "web-01", "");
         Map<String, String> row = rows.get(1);
         assertThat(row).containsEntry("name", "app-2").containsEntry("environment", "nonprod")
                 .containsEntry("landingZone", ZONE).containsEntry("status", "SUCCEEDED")
                 .containsEntry("patchStatus", "APPLIED").containsEntry("validationStatus", "PASSED")
-                .containsEntry("instanceId", "i-0002").containsEntry("accountId", ACCOUNT)
+                .containsEntry("instanceId", "i-0a00000000000002").containsEntry("accountId", ACCOUNT)
                 .containsEntry("region", REGION).containsEntry("availabilityZone", "eu-west-1a")
                 .containsEntry("instanceType", "t3.medium").containsEntry("platform", "linux")
                 .containsEntry("privateIp", "10.0.0.2").containsEntry("ssmStatus", "Online")
                 .containsEntry("ssmAgentVersion", "3.3.40.0").containsEntry("initialState", "stopped")
                 .containsEntry("currentState", "stopped").containsEntry("powerRestored", "true")
-                .containsEntry("amiId", "ami-0002").containsEntry("amiCreatedAt", "2026-11-20T09:01:00.000Z")
-                .containsEntry("amiRetainUntil", "2026-11-27T09:01:00Z").containsEntry("ssmCommandId", "cmd-i-0002");
+                .containsEntry("amiId", "ami-0a00000000000002")
+                .containsEntry("amiCreatedAt", "2026-11-20T09:01:00.000Z")
+                .containsEntry("amiRetainUntil", "2026-11-27T09:01:00Z")
+                .containsEntry("ssmCommandId", "cmd-i-0a00000000000002");
         assertThat(rows.get(0)).containsEntry("initialState", "running").containsEntry("currentState", "running")
                 .containsEntry("powerRestored", "");
         assertThat(rows.get(4)).containsEntry("kind", "static").containsEntry("instanceId", "")
@@ -186,10 +196,10 @@ class AwsRunReportTest {
         assertThat(json.get("zoneErrors").get(0).get("landingZone").asText()).isEqualTo("cmsnonprod");
         assertThat(json.get("zoneErrors").get(0).get("reason").asText()).contains("AccessDenied");
         JsonNode aws = json.get("targets").get(1).get("aws");
-        assertThat(aws.get("instanceId").asText()).isEqualTo("i-0002");
-        assertThat(aws.get("amiId").asText()).isEqualTo("ami-0002");
+        assertThat(aws.get("instanceId").asText()).isEqualTo("i-0a00000000000002");
+        assertThat(aws.get("amiId").asText()).isEqualTo("ami-0a00000000000002");
         assertThat(aws.get("amiRetainUntil").asText()).isEqualTo("2026-11-27T09:01:00Z");
-        assertThat(aws.get("snapshotIds").asText()).isEqualTo("snap-i-0002a,snap-i-0002b");
+        assertThat(aws.get("snapshotIds").asText()).isEqualTo("snap-i-0a00000000000002a,snap-i-0a00000000000002b");
         assertThat(aws.get("initialState").asText()).isEqualTo("stopped");
         assertThat(aws.get("currentState").asText()).isEqualTo("stopped");
         assertThat(aws.get("ssmStatus").asText()).isEqualTo("Online");
@@ -204,13 +214,14 @@ class AwsRunReportTest {
         String xmlText = new String(xml, StandardCharsets.UTF_8);
         assertThat(xmlText).contains("<zoneError landingZone=\"cmsnonprod\" accountId=\"444455556666\">"
                 + "cannot assume arn:aws:iam::444455556666:role/patchflow: AccessDenied (403)</zoneError>");
-        assertThat(xmlText).contains("<aws instanceId=\"i-0002\" accountId=\"" + ACCOUNT + "\" region=\"" + REGION
-                + "\" availabilityZone=\"eu-west-1a\" instanceType=\"t3.medium\" ssmStatus=\"Online\" "
-                + "initialState=\"stopped\" currentState=\"stopped\" powerRestored=\"true\">");
-        assertThat(xmlText).contains("<ami id=\"ami-0002\" createdAt=\"2026-11-20T09:01:00.000Z\" "
+        assertThat(xmlText)
+                .contains("<aws instanceId=\"i-0a00000000000002\" accountId=\"" + ACCOUNT + "\" region=\"" + REGION
+                        + "\" availabilityZone=\"eu-west-1a\" instanceType=\"t3.medium\" ssmStatus=\"Online\" "
+                        + "initialState=\"stopped\" currentState=\"stopped\" powerRestored=\"true\">");
+        assertThat(xmlText).contains("<ami id=\"ami-0a00000000000002\" createdAt=\"2026-11-20T09:01:00.000Z\" "
                 + "retainUntil=\"2026-11-27T09:01:00Z\">");
-        assertThat(xmlText).contains("<snapshotId>snap-i-0002b</snapshotId>");
-        assertThat(xmlText).contains("<ssmCommandId>cmd-i-0002</ssmCommandId>");
+        assertThat(xmlText).contains("<snapshotId>snap-i-0a00000000000002b</snapshotId>");
+        assertThat(xmlText).contains("<ssmCommandId>cmd-i-0a00000000000002</ssmCommandId>");
         assertThat(xmlText.split("<aws ", -1)).as("one aws element per instance, none for the static target")
                 .hasSize(5);
         java.nio.file.Files.write(java.nio.file.Path.of("target", "report-aws-sample.xml"), xml);
@@ -218,8 +229,10 @@ class AwsRunReportTest {
         // HTML: the instance column and the zones not scanned
         String html = new String(file("aws-3", "report.html"), StandardCharsets.UTF_8);
         assertThat(html).contains("Landing zones not scanned", "cmsnonprod", "AccessDenied (403)",
-                "Instance / power / SSM", "i-0002", "power stopped → stopped (restored)", "SSM Online 3.3.40.0",
-                "command <span class=\"mono\">cmd-i-0002</span>", "AMI <span class=\"mono\">ami-0002</span>",
+                "Instance / power / SSM", "i-0a00000000000002", "power stopped → stopped (restored)",
+                "SSM Online 3.3.40.0",
+                "command <span class=\"mono\">cmd-i-0a00000000000002</span>",
+                "AMI <span class=\"mono\">ami-0a00000000000002</span>",
                 "created 2026-11-20T09:01:00.000Z, retain until 2026-11-27T09:01:00Z", "power running → running");
     }
 
@@ -252,7 +265,7 @@ class AwsRunReportTest {
                         + "installedVersion,status,reason");
         List<Map<String, String>> rows = csv(csv);
         assertThat(rows).hasSize(4);
-        assertThat(rows.get(1)).containsEntry("targetId", "i-0002").containsEntry("name", "app-2")
+        assertThat(rows.get(1)).containsEntry("targetId", "i-0a00000000000002").containsEntry("name", "app-2")
                 .containsEntry("environment", "nonprod").containsEntry("landingZone", ZONE)
                 .containsEntry("accountId", ACCOUNT).containsEntry("region", REGION)
                 .containsEntry("availabilityZone", "eu-west-1a").containsEntry("instanceType", "t3.medium")
@@ -273,7 +286,7 @@ class AwsRunReportTest {
         byte[] xml = file("inv-1", "report.xml");
         assertValid(xml);
         assertThat(new String(xml, StandardCharsets.UTF_8)).contains("scannerOnly=\"true\"",
-                "<zoneError landingZone=\"cmsnonprod\"", "<aws instanceId=\"i-0002\"");
+                "<zoneError landingZone=\"cmsnonprod\"", "<aws instanceId=\"i-0a00000000000002\"");
         assertThat(new String(file("inv-1", "report.html"), StandardCharsets.UTF_8))
                 .contains("Scanner only: the targets below are the inventory", "Landing zones not scanned");
     }

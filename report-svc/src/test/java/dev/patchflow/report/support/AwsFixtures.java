@@ -29,7 +29,8 @@ import dev.patchflow.schemas.events.ZoneError;
 /**
  * Contract-valid events of an AWS run as the services emit them (seed 004): {@code aws-ec2} instances of landing
  * zone {@code lz250nonprod}, an {@code ami} backup, the {@code ssm} executor that starts stopped instances, the AWS
- * checks, the power state restored; the zone {@code cmsnonprod} could not be assumed.
+ * checks, the power state restored; the zone {@code cmsnonprod} could not be assumed. Identifiers have AWS's shapes,
+ * as the contract's schemas ask.
  */
 public final class AwsFixtures {
 
@@ -53,7 +54,7 @@ public final class AwsFixtures {
 
     /** Instance {@code i-000n}, {@code stopped} or {@code running} when scanned. */
     public static Target instance(int n, String state) {
-        String id = "i-000" + n;
+        String id = "i-0a0000000000000" + n;
         return new Target(id, "app-" + n, Target.KIND_AWS_EC2, "nonprod", ZONE, Map.of("Environment", "nonprod"),
                 "10.0.0." + n, "linux", "x86_64", state, null, null, null, null,
                 new AwsTarget(ACCOUNT, REGION, REGION + "a", id, "t3.medium", "Online", "3.3.40.0", "Amazon Linux"),
