@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import javax.xml.XMLConstants;
 import javax.xml.transform.stream.StreamSource;
@@ -49,7 +50,8 @@ import dev.patchflow.schemas.events.TargetSelector;
  * WireMock stand-in ({@link AwsStub}, AWS's wire formats; no AWS account here). Two landing zones, one of whose roles
  * cannot be assumed; six instances in the other, two of them stopped: AMIs, the stopped ones started, SSM patching,
  * the AWS checks, the power state restored; the four reports carry seed 004's columns and the XML validates. Then a
- * {@code --scanner-only} run of the same zones ends with the inventory report. One system start for both.
+ * {@code --scanner-only} run of the same zones ends with the inventory report. No credential of the stand-in reaches a
+ * report or a service log. One system start for both.
  */
 class AwsEndToEndIT {
 
@@ -176,6 +178,15 @@ class AwsEndToEndIT {
                 assertThat(inventoryRows.get(6)).containsEntry("status", "ZONE_ERROR");
                 assertThat(aws.ec2Calls("CreateImage")).isEqualTo(imagesBefore);
                 assertThat(aws.ssmCalls("SendCommand")).isEqualTo(commandsBefore);
+
+                // no credential of the stand-in (base identity, assumed-role keys and session tokens) in a service log
+                try (Stream<Path> logs = Files.list(work.resolve("logs"))) {
+                    for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                        assertThat(Files.readString(log)).as(log.getFileName().toString())
+                                .doesNotContain(AwsStub.BASE_SECRET_KEY, "secret-of-" + ZONE_KEY,
+                                        "session-token-of-" + ZONE_KEY);
+                    }
+                }
             }
         }
     }
