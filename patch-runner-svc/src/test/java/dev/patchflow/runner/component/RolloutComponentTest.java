@@ -215,9 +215,11 @@ class RolloutComponentTest {
         List<CloudEvent<?>> all = awaitPatchOutcomes(run, 6);
         List<PatchNotStarted> cancelled = all.stream().map(CloudEvent::data)
                 .filter(PatchNotStarted.class::isInstance).map(PatchNotStarted.class::cast).toList();
+        // Held by the halt when the run was cancelled: HALTED (the report's NOT_STARTED), with both reasons.
         assertThat(cancelled).hasSize(4).allSatisfy(n -> {
-            assertThat(n.status()).isEqualTo(PatchNotStarted.NotStartedStatus.CANCELLED);
-            assertThat(n.reason()).contains("cancelled by olga");
+            assertThat(n.status()).isEqualTo(PatchNotStarted.NotStartedStatus.HALTED);
+            assertThat(n.reason()).isEqualTo("not started: the run was halted (1 failure exceed the error budget "
+                    + "of 0) and then cancelled (cancelled by olga)");
         });
         assertThat(executor.started(run.runId())).hasSize(2);
     }

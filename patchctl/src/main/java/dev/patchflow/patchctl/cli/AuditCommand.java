@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 + "wanted.",
         "Same flags as 'request' (--dry-run and --follow are implied)."}, footer = {"",
                 "Exit codes: 0 no drift, 8 drift found, 1 Kafka or report-svc not reachable, 2 usage, 3 the audit "
-                        + "run FAILED, 4 REJECTED, 5 follow timeout."})
+                        + "run FAILED, 4 REJECTED, 5 follow timeout, 9 HALTED."})
 public class AuditCommand extends RequestCommand {
 
     @Override

@@ -21,6 +21,11 @@ public final class ExitCodes {
     public static final int REFUSED = 7;
     /** {@code audit}: the dry run found targets whose version is not the one wanted. */
     public static final int DRIFT = 8;
+    /**
+     * {@code --follow}: the run halted (error budget, failed canary, operator) and waits for
+     * {@code patchctl runs resume} or {@code cancel}.
+     */
+    public static final int RUN_HALTED = 9;
 
     private ExitCodes() {
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         SchemaCommand.class, DlqCommand.class}, footer = {"",
                 "Exit codes: 0 ok, 1 Kafka, report-svc or S3 not reachable, 2 usage, 3 run FAILED, "
                         + "4 run REJECTED, 5 follow timeout, 6 unknown run or record, 7 package refused or destructive schema "
-                        + "statements not allowed."})
+                        + "statements not allowed, 8 drift found (audit), 9 followed run HALTED."})
 public class PatchctlCommand implements Callable<Integer> {
 
     @Spec

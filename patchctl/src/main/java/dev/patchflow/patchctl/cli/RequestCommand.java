@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.patchflow.patchctl.kafka.RequestPublisher;
+import dev.patchflow.patchctl.report.HaltNotice;
 import dev.patchflow.patchctl.report.ReportApi;
 import dev.patchflow.patchctl.report.ReportDownloader;
 import dev.patchflow.patchctl.report.RunFollower;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
         "Publish a PatchRequested to " + Topics.REQUESTS + " and print its run id.",
         "With --follow, wait for the run to complete, download its reports and print their folder last."}, footer = {"",
                 "Exit codes: 0 published (with --follow: SUCCEEDED), 1 Kafka or report-svc not reachable, "
-                        + "2 usage, 3 FAILED, 4 REJECTED, 5 follow timeout."})
+                        + "2 usage, 3 FAILED, 4 REJECTED, 5 follow timeout, 9 HALTED (resume or cancel it)."})
 public class RequestCommand implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger(RequestCommand.class.getName());
@@ -209,6 +210,11 @@ public class RequestCommand implements Callable<Integer> {
     private int follow(String runId, PrintWriter out) {
         ReportApi api = new ReportApi(common.reportUrl, common.token());
         RunView run = new RunFollower(api, out, clock, pollInterval, unreachableTimeout).follow(runId, followTimeout);
+        if (run.halted()) {
+            // No reports yet: the run is not over. Say why it stopped and how to move it on.
+            HaltNotice.print(run, out);
+            return ExitCodes.RUN_HALTED;
+        }
         Path folder = null;
         try {
             folder = new ReportDownloader(api, clock, pollInterval).downloadAll(runId, outputDir,

@@ -75,11 +75,18 @@ public class RunsCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print report-svc's JSON as it is.")
         boolean json;
 
+        @Option(names = "--target", paramLabel = "<targetId>", description = "Show this target's story instead: "
+                + "every event report-svc has seen for it and its run, oldest first.")
+        String targetId;
+
         @Override
         public Integer call() {
             Verbosity.apply(common.verbose);
             PrintWriter out = spec.commandLine().getOut();
             ReportApi api = new ReportApi(common.reportUrl, common.token());
+            if (targetId != null) {
+                return showTarget(api, out);
+            }
             String body = api.runJson(runId)
                     .orElseThrow(() -> new RunNotFoundException(
                             "report-svc at " + api.baseUrl() + " does not know run " + runId));
@@ -90,7 +97,8 @@ public class RunsCommand implements Callable<Integer> {
             }
             RunView run = api.parseRun(body);
             out.println("run        " + run.runId());
-            out.println("state      " + run.state() + (run.outcome() == null ? "" : " (" + run.outcome() + ")"));
+            out.println("state      " + run.state() + (run.outcome() == null ? "" : " (" + run.outcome() + ")")
+                    + (run.haltCause() == null ? "" : " (" + run.haltCause() + ")"));
             if (run.patch() != null) {
                 out.println("patch      " + run.patch().id() + " " + run.patch().version()
                         + (Boolean.TRUE.equals(run.dryRun()) ? " (dry run)" : ""));
@@ -118,6 +126,24 @@ public class RunsCommand implements Callable<Integer> {
             if (run.completed()) {
                 out.println();
                 RunSummary.print(run, out);
+            }
+            if (run.halted()) {
+                out.println();
+                out.println("resume it:  patchctl runs resume " + run.runId());
+                out.println("cancel it:  patchctl runs cancel " + run.runId());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        private int showTarget(ReportApi api, PrintWriter out) {
+            String body = api.historyJson(runId, targetId)
+                    .orElseThrow(() -> new RunNotFoundException("report-svc at " + api.baseUrl()
+                            + " does not know target " + targetId + " of run " + runId));
+            if (json) {
+                out.println(body);
+            } else {
+                api.parseStory(body).print(out);
             }
             out.flush();
             return ExitCodes.OK;

@@ -84,6 +84,22 @@ public final class ReportApi {
         return Optional.of(expectOk(response, runPath(runId)).body());
     }
 
+    /** A target's story ({@code GET /api/runs/{id}/targets/{targetId}/history}) as sent, or empty on 404. */
+    public Optional<String> historyJson(String runId, String targetId) {
+        String path = runPath(runId) + "/targets/" + URLEncoder.encode(targetId, StandardCharsets.UTF_8).replace("+",
+                "%20") + "/history";
+        HttpResponse<String> response = get(path, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(expectOk(response, path).body());
+    }
+
+    /** A target's story from the JSON of {@link #historyJson}. */
+    public TargetStory parseStory(String body) {
+        return parse(body, TargetStory.class, "/api/runs/{id}/targets/{targetId}/history");
+    }
+
     /** Every run report-svc knows, newest first. */
     public List<RunView> runs() {
         HttpResponse<String> response = expectOk(get("/api/runs", HttpResponse.BodyHandlers.ofString()), "/api/runs");
@@ -176,8 +192,8 @@ public final class ReportApi {
         try {
             return JSON.readValue(body, type);
         } catch (JsonProcessingException e) {
-            throw new ReportApiException("GET " + baseUrl + path + " did not return a run: " + e.getOriginalMessage(),
-                    e);
+            throw new ReportApiException("GET " + baseUrl + path + " did not return a "
+                    + (type == TargetStory.class ? "target story" : "run") + ": " + e.getOriginalMessage(), e);
         }
     }
 

@@ -8,7 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
- * Polls report-svc until a run is {@code COMPLETED}, printing a progress line whenever the counts
+ * Polls report-svc until a run is {@code COMPLETED} or {@code HALTED} (a halted run waits for an operator, so
+ * following it further would wait for nothing), printing a progress line whenever the counts
  * change. A 404 is normal at first (report-svc has not consumed the request yet), and so is a
  * report-svc that restarts for a moment; only one that stays away for {@code unreachableTimeout}
  * ends the wait.
@@ -33,7 +34,7 @@ public final class RunFollower {
     }
 
     /**
-     * @return the completed run
+     * @return the completed or halted run
      * @throws FollowTimeoutException when {@code timeout} passes first
      * @throws ReportApiUnreachableException when report-svc stays unreachable
      * @throws ReportApiException when report-svc keeps answering with errors
@@ -61,7 +62,7 @@ public final class RunFollower {
                         print(line);
                         lastLine = line;
                     }
-                    if (run.get().completed()) {
+                    if (run.get().completed() || run.get().halted()) {
                         return run.get();
                     }
                 }

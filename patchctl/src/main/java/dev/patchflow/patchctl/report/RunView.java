@@ -13,9 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunView(String runId, String state, String outcome, String reason, Patch patch, String requestedBy,
         String requestedAt, String completedAt, Boolean dryRun, Integer expectedTargets, Counts counts,
-        String reportLocation, List<TargetView> targets, List<Drift> drift) {
+        String reportLocation, List<TargetView> targets, List<Drift> drift, String haltCause) {
 
     public static final String COMPLETED = "COMPLETED";
+    /** The runner halted the run (error budget, failed canary, operator): it waits for a resume or a cancel. */
+    public static final String HALTED = "HALTED";
 
     public RunView {
         targets = targets == null ? List.of() : targets;
@@ -23,8 +25,26 @@ public record RunView(String runId, String state, String outcome, String reason,
         counts = counts == null ? Counts.NONE : counts;
     }
 
+    /** A run that is not halted ({@code haltCause} {@code null}). */
+    public RunView(String runId, String state, String outcome, String reason, Patch patch, String requestedBy,
+            String requestedAt, String completedAt, Boolean dryRun, Integer expectedTargets, Counts counts,
+            String reportLocation, List<TargetView> targets, List<Drift> drift) {
+        this(runId, state, outcome, reason, patch, requestedBy, requestedAt, completedAt, dryRun, expectedTargets,
+                counts, reportLocation, targets, drift, null);
+    }
+
     public boolean completed() {
         return COMPLETED.equals(state);
+    }
+
+    /** Halted: nothing new starts until {@code patchctl runs resume} or {@code cancel}; {@code reason} says why. */
+    public boolean halted() {
+        return HALTED.equals(state);
+    }
+
+    /** The run's targets that have not ended yet (a halted run's waiting targets among them). */
+    public List<TargetView> pendingTargets() {
+        return targets.stream().filter(t -> "PENDING".equals(t.status())).toList();
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

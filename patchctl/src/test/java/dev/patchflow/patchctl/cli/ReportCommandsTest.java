@@ -108,6 +108,61 @@ class ReportCommandsTest {
     }
 
     @Test
+    void runsShowOfAHaltedRunSaysWhyItsTargetsWaitAndHowToMoveItOn() {
+        String reason = "4 failures exceed the error budget of 3";
+        api.script("r4", FakeReportApi.haltedRun("r4", "BUDGET_EXCEEDED", reason, 6, counts(6, 6, 0, 4, 0, 0),
+                "[" + target("app-05", "PENDING", "BACKED_UP", "run halted: " + reason) + "]"));
+
+        CliRun run = CliRun.of("runs", "show", "r4", "--report-url", api.url());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("state      HALTED (BUDGET_EXCEEDED)", "reason     " + reason,
+                "app-05                    PENDING           BACKED_UP   run halted: " + reason);
+        assertThat(run.outLines()).endsWith("resume it:  patchctl runs resume r4",
+                "cancel it:  patchctl runs cancel r4");
+    }
+
+    @Test
+    void runsShowTargetPrintsTheTargetsStoryEventByEventWithItsFacts() {
+        api.file("r5", "targets/app-01/history", """
+                {"runId": "r5", "targetId": "app-01", "events": [
+                 {"at": "2026-11-20T09:00:00Z", "type": "PatchRequested", "summary": "requested by alice",
+                  "facts": {"requestedBy": "alice", "requestedAt": "2026-11-20T09:00:00Z", "patch": "demo-app 1.1.0"},
+                  "eventId": "e1"},
+                 {"at": "2026-11-20T09:00:03Z", "type": "BackupCompleted",
+                  "summary": "restore point completed: s3://patchflow/backups/r5/app-01.tar.gz",
+                  "facts": {"status": "COMPLETED", "location": "s3://patchflow/backups/r5/app-01.tar.gz",
+                   "sha256": "%s", "verified": "true"}, "eventId": "e2"},
+                 {"at": "2026-11-20T09:00:07Z", "type": "PatchApplied", "summary": "patch applied (process)",
+                  "facts": {"status": "APPLIED", "exitCode": "0", "outputTail": "line 1\\nline 2",
+                   "details.lockToken": "17", "details.adopted": "outcome of attempt 1"}, "eventId": "e3"}],
+                 "somethingNew": true}
+                """.formatted("a".repeat(64)));
+
+        CliRun run = CliRun.of("runs", "show", "r5", "--target", "app-01", "--report-url", api.url());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.outLines()).containsSubsequence("target app-01 of run r5: 3 events", "",
+                "2026-11-20T09:00:00Z      PatchRequested      requested by alice", "    requestedBy: alice",
+                "    requestedAt: 2026-11-20T09:00:00Z", "    patch: demo-app 1.1.0", "",
+                "2026-11-20T09:00:03Z      BackupCompleted     restore point completed: "
+                        + "s3://patchflow/backups/r5/app-01.tar.gz",
+                "    status: COMPLETED", "    location: s3://patchflow/backups/r5/app-01.tar.gz",
+                "    sha256: " + "a".repeat(64), "    verified: true", "",
+                "2026-11-20T09:00:07Z      PatchApplied        patch applied (process)", "    status: APPLIED",
+                "    exitCode: 0", "    outputTail: line 1", "                line 2", "    details.lockToken: 17",
+                "    details.adopted: outcome of attempt 1");
+    }
+
+    @Test
+    void runsShowOfAnUnknownTargetExitsNotFound() {
+        CliRun run = CliRun.of("runs", "show", "r5", "--target", "ghost", "--report-url", api.url());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run.err()).contains("does not know target ghost of run r5");
+    }
+
+    @Test
     void runsShowJsonPrintsTheApiAnswerUnchanged() {
         FakeReportApi.Response view = run("r1", "RUNNING", null, 2, counts(1, 0, 0, 0, 0, 0), "[]");
         api.script("r1", view);

@@ -128,6 +128,26 @@ class RequestIT {
     }
 
     @Test
+    void followEndsOnAHaltWithItsExitCodeTheCauseAndTheResumeAndCancelCommands() {
+        String reason = "4 failures exceed the error budget of 3";
+        reportApi.script("it-halted", run("it-halted", "RUNNING", null, 6, counts(6, 6, 0, 2, 0, 0), "[]"),
+                FakeReportApi.haltedRun("it-halted", "BUDGET_EXCEEDED", reason, 6, counts(6, 6, 0, 4, 0, 0),
+                        "[" + target("app-01", "FAILED", "FAILED", "exit code 3: disk full") + ","
+                                + target("app-05", "PENDING", "BACKED_UP", "run halted: " + reason) + "]"));
+
+        CliRun run = request("it-halted", "--command", "false", "--max-errors", "3", "--max-concurrency", "1",
+                "--follow", "--follow-timeout", "60s");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.RUN_HALTED).isEqualTo(9);
+        assertThat(run.out()).contains("run it-halted: HALTED (BUDGET_EXCEEDED) - " + reason,
+                "  app-01  exit code 3: disk full");
+        assertThat(run.outLines()).endsWith("resume it:  patchctl runs resume it-halted",
+                "cancel it:  patchctl runs cancel it-halted");
+        // A halted run is not over: nothing was downloaded.
+        assertThat(dir.resolve("reports").resolve("it-halted")).doesNotExist();
+    }
+
+    @Test
     void followExitsFailedAndNamesEachFailedTargetWithItsReason() {
         reportApi.script("it-failed", run("it-failed", "COMPLETED", "FAILED", 2, counts(2, 2, 1, 1, 1, 0),
                 "[" + target("app-01", "SUCCEEDED", "VALIDATED", null) + ","

@@ -67,6 +67,27 @@ class RunFollowerTest {
     }
 
     @Test
+    void stopsFollowingWhenTheRunHaltsAndNamesTheCauseAndTheCommandsThatMoveItOn() throws IOException {
+        String reason = "4 failures exceed the error budget of 3";
+        String targets = "[" + target("a", "FAILED", "FAILED", "exit code 3: disk full") + ","
+                + target("e", "PENDING", "BACKED_UP", "run halted: " + reason) + ","
+                + target("f", "PENDING", "BACKED_UP", "run halted: " + reason) + "]";
+        api = new FakeReportApi().script("r3", run("r3", "RUNNING", null, 6, counts(6, 6, 0, 1, 0, 0), "[]"),
+                FakeReportApi.haltedRun("r3", "BUDGET_EXCEEDED", reason, 6, counts(6, 6, 0, 4, 0, 0), targets));
+
+        RunView run = follower(api.url(), Duration.ofSeconds(5)).follow("r3", Duration.ofSeconds(10));
+        HaltNotice.print(run, out);
+
+        assertThat(run.halted()).isTrue();
+        assertThat(run.haltCause()).isEqualTo("BUDGET_EXCEEDED");
+        assertThat(run.pendingTargets()).extracting(RunView.TargetView::targetId).containsExactly("e", "f");
+        assertThat(output.toString().lines().filter(l -> !l.startsWith("["))).containsExactly(
+                "run r3: HALTED (BUDGET_EXCEEDED) - " + reason, "6 targets, 0 succeeded, 4 failed, 2 waiting",
+                "failed targets:", "  a  exit code 3: disk full", "resume it:  patchctl runs resume r3",
+                "cancel it:  patchctl runs cancel r3");
+    }
+
+    @Test
     void toleratesAReportServiceThatStartsLate() throws Exception {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;

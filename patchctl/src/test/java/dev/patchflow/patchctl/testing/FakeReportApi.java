@@ -150,6 +150,17 @@ public final class FakeReportApi implements AutoCloseable {
                 runId, targetsJson));
     }
 
+    /** A run view of a halted run, as report-svc shows it: state HALTED, its cause and the runner's reason. */
+    public static Response haltedRun(String runId, String haltCause, String reason, int expected, String countsJson,
+            String targetsJson) {
+        return new Response(200, """
+                {"runId": "%s", "state": "HALTED", "haltCause": "%s", "outcome": null, "reason": "%s",
+                 "patch": {"id": "demo-app", "version": "1.1.0"}, "requestedBy": "alice",
+                 "requestedAt": "2026-11-20T09:00:00Z", "completedAt": null, "dryRun": false,
+                 "expectedTargets": %d, "counts": %s, "reportLocation": null, "targets": %s}
+                """.formatted(runId, haltCause, reason, expected, countsJson, targetsJson));
+    }
+
     public static String counts(int scanned, int backedUp, int applied, int patchFailed, int validationPassed,
             int validationFailed) {
         int failed = patchFailed + validationFailed;

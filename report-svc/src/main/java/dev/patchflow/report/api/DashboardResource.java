@@ -47,13 +47,27 @@ public class DashboardResource {
     private final ReportConfig config;
     private final Template dashboard;
     private final Template run;
+    private final Template target;
 
     public DashboardResource(RunQueries queries, ReportConfig config, @Location("dashboard.html") Template dashboard,
-            @Location("run.html") Template run) {
+            @Location("run.html") Template run, @Location("target.html") Template target) {
         this.queries = queries;
         this.config = config;
         this.dashboard = dashboard;
         this.run = run;
+        this.target = target;
+    }
+
+    /** A target's story (the drill-down of a row of the run's target table). */
+    @GET
+    @Path("runs/{runId}/targets/{targetId}")
+    public TemplateInstance target(@PathParam("runId") String runId, @PathParam("targetId") String targetId) {
+        RunReport report = queries.summary(runId).orElseThrow(() -> new NotFoundException(Response.status(404)
+                .type(MediaType.APPLICATION_JSON).entity(Map.of("error", "unknown run " + runId)).build()));
+        var events = queries.history(runId, targetId).orElseThrow(() -> new NotFoundException(Response.status(404)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "unknown target " + targetId + " of run " + runId)).build()));
+        return target.data("run", report).data("targetId", targetId).data("events", events);
     }
 
     @GET

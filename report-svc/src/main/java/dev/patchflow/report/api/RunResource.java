@@ -23,6 +23,7 @@ import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.TargetFilter;
 import dev.patchflow.report.domain.TargetPage;
 import dev.patchflow.report.domain.TargetReport;
+import dev.patchflow.report.domain.TargetStory;
 import dev.patchflow.report.domain.format.ReportFormat;
 import dev.patchflow.report.domain.format.ReportRenderer;
 
@@ -86,6 +87,22 @@ public class RunResource {
         // A page (or a poller's summary) leaves the run-wide drift section out: it would read the whole run.
         return Response.ok((StreamingOutput) out -> renderer.writeApiJson(run, null, Map.of("page", pageInfo),
                 page.targets().iterator(), out), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The target's story: every event the report has seen for it (scan, restore point, patch, checks) and for its
+     * run (request, operator actions, halts, gate changes), oldest first, each with its time, type, a summary and
+     * its facts. 404 when the run or the target is unknown.
+     */
+    @GET
+    @Path("{runId}/targets/{targetId}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public TargetStory history(@PathParam("runId") String runId, @PathParam("targetId") String targetId) {
+        return queries.history(runId, targetId).map(events -> new TargetStory(runId, targetId, events))
+                .orElseThrow(() -> new NotFoundException(Response.status(404).type(MediaType.APPLICATION_JSON)
+                        .entity(Map.of("error", "unknown target " + targetId + " of run " + runId, "runId", runId,
+                                "targetId", targetId))
+                        .build()));
     }
 
     @GET

@@ -8,7 +8,7 @@ import dev.patchflow.schemas.events.PatchNotStarted;
  * What the report knows about a target's patch.
  *
  * @param status a {@link dev.patchflow.schemas.events.PatchStatus} name, {@code FAILED}, or the status of a
- *        {@code PatchNotStarted} ({@code CANCELLED}, {@code CUTOFF}, {@code BUDGET_EXCEEDED}, {@code REFUSED})
+ *        {@code PatchNotStarted} ({@code CANCELLED}, {@code CUTOFF}, {@code BUDGET_EXCEEDED}, {@code REFUSED}, {@code HALTED})
  */
 public record PatchView(String status, Integer exitCode, String reason, String outputLocation, String outputTail,
         Long durationMs, Map<String, String> details) {

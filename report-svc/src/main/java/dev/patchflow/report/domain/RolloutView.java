@@ -35,6 +35,11 @@ public record RolloutView(boolean halted, String haltCause, String haltReason, b
             Instant completedAt) {
     }
 
+    /** Halted by the runner and neither resumed nor cancelled since: no new target starts until an operator acts. */
+    public boolean holding() {
+        return halted && !cancelled;
+    }
+
     /** The first failed cluster phase of the given kind, if any. */
     public java.util.Optional<ClusterPhase> failed(String phase) {
         return clusters.stream().filter(c -> !c.passed() && c.phase().equals(phase)).findFirst();

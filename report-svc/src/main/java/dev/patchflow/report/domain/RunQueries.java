@@ -41,12 +41,22 @@ public class RunQueries {
 
     /** One page of the run's targets that pass the filter, in target id order. */
     public TargetPage<TargetReport> targets(String runId, TargetFilter filter, TargetPageRequest page) {
-        return store.targetPage(runId, filter, page).map(TargetReport::of);
+        String waitReason = waitReason(runId);
+        return store.targetPage(runId, filter, page).map(t -> TargetReport.of(t, waitReason));
     }
 
-    /** The run's targets that pass the filter, in target id order, read as consumed; close the stream. */
+    /**
+     * The run's targets that pass the filter, in target id order, read as consumed; close the stream. A pending
+     * target of a halted run says why it waits ({@link RunReport#waitReason()}).
+     */
     public Stream<TargetReport> streamTargets(String runId, TargetFilter filter) {
-        return store.streamTargets(runId, filter).map(TargetReport::of);
+        String waitReason = waitReason(runId);
+        return store.streamTargets(runId, filter).map(t -> TargetReport.of(t, waitReason));
+    }
+
+    private String waitReason(String runId) {
+        return store.run(runId).map(run -> RunRules.summary(run, ViewCounts.of(List.of()), null).waitReason())
+                .orElse(null);
     }
 
     /**
@@ -55,6 +65,17 @@ public class RunQueries {
      */
     public Optional<Stream<RunReport.Drift>> streamDrift(RunReport run) {
         return DriftAudit.stream(store, run);
+    }
+
+    /**
+     * A target's story, oldest first ({@link TargetHistory#ORDER}); empty when the report has not seen the run or
+     * the target.
+     */
+    public Optional<List<HistoryEntry>> history(String runId, String targetId) {
+        if (store.run(runId).isEmpty() || !store.hasTarget(runId, targetId)) {
+            return Optional.empty();
+        }
+        return Optional.of(store.history(runId, targetId).stream().sorted(TargetHistory.ORDER).toList());
     }
 
     /** The run with every target, in memory: for tests and small runs; the API and the reports stream. */

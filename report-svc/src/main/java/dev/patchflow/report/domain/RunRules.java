@@ -77,6 +77,13 @@ public final class RunRules {
         return null;
     }
 
+    private static String haltReason(RolloutView rollout) {
+        if (rollout.haltReason() != null) {
+            return rollout.haltReason();
+        }
+        return rollout.haltCause() == null ? "halted" : "halted: " + rollout.haltCause();
+    }
+
     /**
      * Targets whose version differs from the one wanted, as a dry run (the drift audit) found them: the executor's
      * {@code details.drift} when it says ({@code versionFound}, {@code versionWanted}), else the scanned
@@ -109,10 +116,21 @@ public final class RunRules {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The state the API, the reports and the dashboard show: {@code HALTED} for a {@code RUNNING} run whose
+     * rollout is halted and neither resumed nor cancelled, else the stored state.
+     */
+    public static RunState shownState(RunView run) {
+        return run.state() == RunState.RUNNING && run.rollout() != null && run.rollout().holding()
+                ? RunState.HALTED
+                : run.state();
+    }
+
     /** The API/report view of a run and its targets (targets sorted by id by the caller). */
     public static RunReport report(RunView run, List<TargetView> targets) {
         ViewCounts counts = run.counts() != null ? run.counts() : ViewCounts.of(targets);
-        return summary(run, counts, targets.stream().map(TargetReport::of).toList());
+        String waitReason = summary(run, counts, null).waitReason();
+        return summary(run, counts, targets.stream().map(t -> TargetReport.of(t, waitReason)).toList());
     }
 
     /** As {@link #report} but with given counts and targets (a summary passes {@code null} targets). */
@@ -121,10 +139,15 @@ public final class RunRules {
         var patch = ctx == null || ctx.patch() == null
                 ? null
                 : new RunReport.PatchRef(ctx.patch().id(), ctx.patch().version());
-        return new RunReport(run.runId(), run.state(), run.outcome(), reason(run), patch,
-                ctx == null ? null : ctx.requestedBy(), ctx == null ? null : ctx.requestedAt(), run.completedAt(),
-                ctx != null && ctx.options().dryRun(), run.expectedTargets(), counts, run.reportLocation(),
-                run.rollout(), drift(run, targets), targets, ctx != null && ctx.options().phases().scannerOnly(),
+        RunState state = shownState(run);
+        boolean halted = state == RunState.HALTED;
+        // While halted the run's reason is the halt's (the runner's words, e.g. "4 failures exceed the error budget
+        // of 3"); a scanner rejection or a failed cluster phase would have ended the run instead.
+        String reason = halted && reason(run) == null ? haltReason(run.rollout()) : reason(run);
+        return new RunReport(run.runId(), state, run.outcome(), reason, patch, ctx == null ? null : ctx.requestedBy(),
+                ctx == null ? null : ctx.requestedAt(), run.completedAt(), ctx != null && ctx.options().dryRun(),
+                run.expectedTargets(), counts, run.reportLocation(), run.rollout(), drift(run, targets), targets,
+                halted ? run.rollout().haltCause() : null, ctx != null && ctx.options().phases().scannerOnly(),
                 run.zoneErrors());
     }
 }

@@ -24,8 +24,22 @@ public record TargetReport(String targetId, String name, String kind, String env
     }
 
     public static TargetReport of(TargetView view) {
+        return of(view, null);
+    }
+
+    /**
+     * As {@link #of(TargetView)}; a target that is still {@code PENDING} without a reason of its own says why it
+     * waits: {@code waitReason} (e.g. {@code run halted: 4 failures exceed the error budget of 3}, see
+     * {@link RunReport#waitReason()}), {@code null} for none.
+     */
+    public static TargetReport of(TargetView view, String waitReason) {
+        TargetStatus status = view.status();
+        String reason = view.reason();
+        if (reason == null && status == TargetStatus.PENDING) {
+            reason = waitReason;
+        }
         return new TargetReport(view.targetId(), view.name(), view.kind(), view.environment(), view.landingZone(),
-                view.installedVersion(), view.status(), view.phase(), view.reason(), view.backup(), view.patch(),
+                view.installedVersion(), status, view.phase(), reason, view.backup(), view.patch(),
                 view.validation(), AwsReport.of(view));
     }
 }

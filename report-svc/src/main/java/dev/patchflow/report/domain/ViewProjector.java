@@ -71,7 +71,9 @@ public class ViewProjector {
         List<ViewStore.TargetFact> facts = new ArrayList<>();
         Map<String, Set<String>> terminals = new LinkedHashMap<>();
         Set<String> mayComplete = new LinkedHashSet<>();
+        List<TargetHistory.Fact> history = new ArrayList<>();
         for (CloudEvent<?> event : events) {
+            TargetHistory.of(event).ifPresent(history::add);
             Fact fact = targetFact(event.data());
             if (fact != null) {
                 touched.putIfAbsent(fact.run().runId(), fact.run());
@@ -87,6 +89,8 @@ public class ViewProjector {
         // Touch the runs before the terminal flips: if we crash between the flips and the increment, the run has
         // changed since its last recount, so the reconciler recounts it.
         touched.values().forEach(run -> store.touchRun(run, now));
+        // The story before the views: a target's view never shows a fact its story lacks.
+        store.recordHistory(history);
         store.recordTargets(facts, now);
         terminals.forEach((runId, ids) -> {
             int flipped = store.markTerminal(runId, ids);

@@ -52,6 +52,21 @@ public interface ViewStore {
     void recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
 
     /**
+     * Stores each entry of a target's story once per CloudEvent id (a redelivery adds nothing), in as few writes as
+     * possible ({@link TargetHistory}).
+     */
+    void recordHistory(List<TargetHistory.Fact> facts);
+
+    /**
+     * The stored story of one target: its own entries and its run's (request, operator actions, halts, gate
+     * changes), in no particular order ({@link TargetHistory#ORDER} sorts them).
+     */
+    List<HistoryEntry> history(String runId, String targetId);
+
+    /** Whether the report has seen any event of the target. */
+    boolean hasTarget(String runId, String targetId);
+
+    /**
      * One fact about a target: its identity (with its EC2 facts, if any) and the stage's fact ({@code null} for
      * SCAN).
      */

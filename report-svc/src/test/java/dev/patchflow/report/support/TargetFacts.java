@@ -16,7 +16,7 @@ import dev.patchflow.schemas.events.PatchStatus;
 
 /**
  * Every combination of stage facts a target view can hold (no backup / each backup status, no patch / each
- * patch, failure and not-started status, no validation / each validation status): 4 × 10 × 4 = 160 views, with
+ * patch, failure and not-started status, no validation / each validation status): 4 × 11 × 4 = 176 views, with
  * ids {@code c-000}… in combination order and a reason, where a stage failed, that names the combination.
  */
 public final class TargetFacts {

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The runner ended a target without starting it: its terminal event. Nothing ran on the target.
  *
- * @param status {@code CANCELLED} (the run was cancelled), {@code CUTOFF} (the maintenance window ended),
- *        {@code BUDGET_EXCEEDED} (its failure domain's error budget was exceeded), {@code REFUSED} (the
- *        rollout policy is not allowed for the run)
+ * @param status {@code CANCELLED} (the run was cancelled), {@code HALTED} (the run was halted — error budget,
+ *        failed canary, operator — and then cancelled while the target waited for a resume), {@code CUTOFF} (the
+ *        maintenance window ended), {@code BUDGET_EXCEEDED} (its failure domain's error budget was exceeded),
+ *        {@code REFUSED} (the rollout policy is not allowed for the run)
  * @param reason what an operator reads in the report
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,7 +19,7 @@ public record PatchNotStarted(RunContext run, Target target, NotStartedStatus st
 
     /** Why a target never started. */
     public enum NotStartedStatus {
-        CANCELLED, CUTOFF, BUDGET_EXCEEDED, REFUSED
+        CANCELLED, CUTOFF, BUDGET_EXCEEDED, REFUSED, HALTED
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.patchflow.runner.adapters.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.push;
 import static com.mongodb.client.model.Updates.set;
@@ -56,7 +58,7 @@ import dev.patchflow.schemas.events.Target;
  * validations [{n, p}], outcomeType, outcome (JSON), emitted, doneAt, emittedAt, child}}: only read and written
  * by key.
  * <li>{@code dispatch_queue}: {@code {_id, runId, maxConcurrency, leaseSeconds, clusterId, role, landingZone,
- * notBefore}} per READY target: what the dispatcher finds without being told.
+ * notBefore, queuedAt}} per READY target: what the dispatcher finds without being told.
  * <li>{@code run_target_claims}: {@code {_id, runId, owner, leaseUntil, claimedAt, slot}} per claimed target:
  * the exclusive claim (inserted; an expired one taken over by a conditional update on this small collection),
  * held until the outcome is acknowledged, so the expired-lease and unacknowledged-outcome sweeps read only it.
@@ -92,12 +94,13 @@ public class MongoRunTargetStore implements RunTargetStore {
         for (RunTarget record : records) {
             long leaseSeconds = settings.leaseFor(record.run().patch()).toSeconds();
             if (record.state() == TargetState.READY) {
-                entries.add(queueEntry(ReadyTarget.of(record, leaseSeconds)));
+                entries.add(queueEntry(ReadyTarget.of(record, leaseSeconds), record.readyAt()));
             }
             docs.add(toDocument(record, leaseSeconds, arrivalNonces.get(record.id())));
         }
         // The queue entry first: a crash between the two leaves an entry whose claim finds the record missing or
-        // not READY (and drops the entry), never a READY record nobody would find.
+        // not READY (and drops the entry once it is older than the lease grace), never a READY record nobody would
+        // find.
         insertIgnoringDuplicates(queue, entries);
         Set<Integer> duplicates = insertIgnoringDuplicates(targets, docs);
         Map<String, Document> existing = new HashMap<>();
@@ -149,7 +152,11 @@ public class MongoRunTargetStore implements RunTargetStore {
         Document d = targets.find(eq("_id", id)).first();
         if (d == null) {
             releaseClaim(id, owner);
-            queue.deleteOne(eq("_id", id));
+            // The intake writes the queue entry before the record, so a young entry without a record is an intake
+            // between its two writes: dropping it would lose the target (the intake's own offer of it is ignored
+            // while this copy executes). Only an entry older than the lease grace is the leftover of a crash.
+            queue.deleteOne(and(eq("_id", id), or(lt("queuedAt", date(now.minus(settings.leaseGrace()))),
+                    exists("queuedAt", false))));
             return new Settled(Optional.empty());
         }
         RunTarget record = toRunTarget(d);
@@ -246,7 +253,7 @@ public class MongoRunTargetStore implements RunTargetStore {
         }
         RunTarget record = toRunTarget(d);
         ReadyTarget ready = ReadyTarget.of(record, leaseSeconds(d)).notBefore(notBefore);
-        queue.replaceOne(eq("_id", id), queueEntry(ready), new ReplaceOptions().upsert(true));
+        queue.replaceOne(eq("_id", id), queueEntry(ready, notBefore), new ReplaceOptions().upsert(true));
         targets.updateOne(eq("_id", id), combine(set("state", TargetState.READY.name()),
                 set("notBefore", date(notBefore)), unset("owner"), unset("leaseUntil")));
         return Optional.of(ready);
@@ -412,8 +419,10 @@ public class MongoRunTargetStore implements RunTargetStore {
         return doc;
     }
 
-    private static Document queueEntry(ReadyTarget t) {
-        return new Document("_id", t.id()).append("runId", t.runId()).append("maxConcurrency", t.maxConcurrency())
+    /** {@code queuedAt}: when the entry was written, which tells a record about to be written from a lost one. */
+    private static Document queueEntry(ReadyTarget t, Instant queuedAt) {
+        return new Document("_id", t.id()).append("queuedAt", date(queuedAt == null ? Instant.EPOCH : queuedAt))
+                .append("runId", t.runId()).append("maxConcurrency", t.maxConcurrency())
                 .append("leaseSeconds", t.leaseSeconds()).append("clusterId", t.clusterId()).append("role", t.role())
                 .append("landingZone", t.landingZone())
                 .append("notBefore", date(t.notBefore() == null ? Instant.EPOCH : t.notBefore()));

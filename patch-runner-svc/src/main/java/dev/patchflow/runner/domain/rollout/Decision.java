@@ -31,7 +31,7 @@ public record Decision(Kind kind, String reason, EndStatus endStatus, RolloutSta
 
     /** The {@code PatchNotStarted} statuses the planner can decide. */
     public enum EndStatus {
-        CANCELLED, CUTOFF, BUDGET_EXCEEDED, REFUSED
+        CANCELLED, CUTOFF, BUDGET_EXCEEDED, REFUSED, HALTED
     }
 
     static Decision start() {

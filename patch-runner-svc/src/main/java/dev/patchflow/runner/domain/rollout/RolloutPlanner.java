@@ -213,6 +213,11 @@ public final class RolloutPlanner {
             // happened to the run since.
             return Decision.start();
         }
+        if (state.cancelled() && state.halted()) {
+            // Held by a halt when the operator gave up on the run: the report shows it NOT_STARTED, with the halt.
+            return Decision.end(Decision.EndStatus.HALTED, "not started: the run was halted (" + state.haltReason()
+                    + ") and then cancelled" + (state.cancelReason() == null ? "" : " (" + state.cancelReason() + ")"));
+        }
         if (state.cancelled()) {
             return Decision.end(Decision.EndStatus.CANCELLED, "not started: the run was cancelled"
                     + (state.cancelReason() == null ? "" : " (" + state.cancelReason() + ")"));

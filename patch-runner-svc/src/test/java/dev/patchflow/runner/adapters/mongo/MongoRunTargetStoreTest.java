@@ -149,6 +149,35 @@ class MongoRunTargetStoreTest {
         assertThat(again.get(1).inserted()).isTrue();
     }
 
+    @Test
+    void aClaimThatFindsTheQueueEntryBeforeItsRecordLeavesTheEntryForWhenTheRecordIsWritten() {
+        // The intake writes the queue entry, then the record; a dispatcher reading the queue in between must not
+        // drop the entry (the target would be READY and found by nobody).
+        insert("t1");
+        client.getDatabase("runner").getCollection(RunnerDatabase.RUN_TARGETS)
+                .deleteOne(new org.bson.Document("_id", id("t1")));
+
+        assertThat(store.claim(id("t1"), "runner-a", T0.plusSeconds(1), T0.plusSeconds(61), 7))
+                .isInstanceOfSatisfying(RunTargetStore.Settled.class, s -> assertThat(s.record()).isEmpty());
+        assertThat(store.findReady(T0.plusSeconds(1), 10)).extracting(RunTargetStore.ReadyTarget::targetId)
+                .containsExactly("t1");
+
+        store.insertIfAbsent(RunTarget.ready(run, Fixtures.staticTarget("t1"), T0));
+        assertThat(store.claim(id("t1"), "runner-a", T0.plusSeconds(2), T0.plusSeconds(62), 8))
+                .isInstanceOf(RunTargetStore.Claimed.class);
+    }
+
+    @Test
+    void aQueueEntryWhoseRecordNeverCameIsDroppedOnceOlderThanTheLeaseGrace() {
+        insert("t1");
+        client.getDatabase("runner").getCollection(RunnerDatabase.RUN_TARGETS)
+                .deleteOne(new org.bson.Document("_id", id("t1")));
+
+        assertThat(store.claim(id("t1"), "runner-a", T0.plusSeconds(61), T0.plusSeconds(121), 7))
+                .isInstanceOf(RunTargetStore.Settled.class);
+        assertThat(store.findReady(T0.plusSeconds(61), 10)).isEmpty();
+    }
+
     private void insert(String... targetIds) {
         for (String t : targetIds) {
             store.insertIfAbsent(RunTarget.ready(run, Fixtures.staticTarget(t), T0));

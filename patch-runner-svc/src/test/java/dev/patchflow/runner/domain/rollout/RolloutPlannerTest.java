@@ -160,6 +160,26 @@ class RolloutPlannerTest {
     }
 
     @Test
+    void cancelEndsTheTargetsAHaltHeldAsHaltedAndOtherwiseAsCancelled() {
+        RolloutPlan plan = plan(new RolloutPolicy("rolling", "1", null, null, "3", null, null), 10, "prod");
+        Set<String> failed = ids("f", 4);
+        Legacy halted = legacy(1, failed, Set.of(), failed, failed, Set.of(), Set.of(), Map.of(), 10, true,
+                RolloutState.HaltKind.BUDGET_EXCEEDED, "4 failures exceed the error budget of 3", true,
+                "cancelled by olga", 0, null, null, 1, 1, Map.of());
+        Decision held = decide(plan, halted, candidate("a"), 10, NOW);
+        assertThat(held.kind()).isEqualTo(Decision.Kind.END);
+        assertThat(held.endStatus()).isEqualTo(Decision.EndStatus.HALTED);
+        assertThat(held.reason()).isEqualTo("not started: the run was halted (4 failures exceed the error budget "
+                + "of 3) and then cancelled (cancelled by olga)");
+
+        Legacy running = legacy(1, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Map.of(), 10, false,
+                null, null, true, "cancelled by olga", 0, null, null, 0, 1, Map.of());
+        Decision cancelled = decide(plan, running, candidate("a"), 10, NOW);
+        assertThat(cancelled.endStatus()).isEqualTo(Decision.EndStatus.CANCELLED);
+        assertThat(cancelled.reason()).isEqualTo("not started: the run was cancelled (cancelled by olga)");
+    }
+
+    @Test
     void allAtOnceIsRefusedOutsideDevLikeEnvironments() {
         RolloutPolicy policy = new RolloutPolicy("all_at_once", null);
         assertThat(plan(policy, 10, "dev").refusal()).isNull();

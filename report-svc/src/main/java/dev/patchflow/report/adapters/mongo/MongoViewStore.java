@@ -5,6 +5,7 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.gte;
+import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
@@ -39,6 +40,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
@@ -48,12 +50,14 @@ import dev.patchflow.kit.mongo.MongoErrors;
 import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.AwsView;
 import dev.patchflow.report.domain.BackupView;
+import dev.patchflow.report.domain.HistoryEntry;
 import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.PowerView;
 import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
 import dev.patchflow.report.domain.TargetFilter;
+import dev.patchflow.report.domain.TargetHistory;
 import dev.patchflow.report.domain.TargetPage;
 import dev.patchflow.report.domain.TargetPageRequest;
 import dev.patchflow.report.domain.TargetTally;
@@ -79,6 +83,10 @@ public class MongoViewStore implements ViewStore {
 
     static final String RUNS = "runs";
     static final String TARGETS = "targets";
+    /** A target's story: one document per event and target ({@code _id = runId|targetId|eventId}). */
+    static final String HISTORY = "history";
+    /** The {@code targetId} of a story entry that belongs to every target of the run (request, operator actions). */
+    static final String WHOLE_RUN = "*";
 
     private static final Logger LOG = Logger.getLogger(MongoViewStore.class);
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
@@ -86,6 +94,7 @@ public class MongoViewStore implements ViewStore {
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> targets;
+    private final MongoCollection<Document> history;
     private final int batchSize;
 
     public MongoViewStore(MongoClient client, ReportConfig config) {
@@ -93,6 +102,7 @@ public class MongoViewStore implements ViewStore {
         this.batchSize = config.targetBatchSize();
         this.runs = db.getCollection(RUNS);
         this.targets = db.getCollection(TARGETS);
+        this.history = db.getCollection(HISTORY);
         createIndexes();
     }
 
@@ -101,6 +111,7 @@ public class MongoViewStore implements ViewStore {
             targets.createIndex(Indexes.ascending("runId", "targetId"));
             runs.createIndex(Indexes.ascending("state", "updatedAt"));
             runs.createIndex(Indexes.descending("createdAt"));
+            history.createIndex(Indexes.ascending("runId", "targetId"));
         } catch (RuntimeException e) {
             // Indexes only make queries faster; the service is correct without them.
             LOG.warnf("could not create indexes: %s", e.getMessage());
@@ -131,7 +142,9 @@ public class MongoViewStore implements ViewStore {
 
     @Override
     public void markCompletionSeen(String runId, String eventId) {
-        runs.updateOne(eq("_id", runId), combine(set("completionSeen", true), set("completionEventId", eventId)));
+        // Kept also when it comes before the run's other events (a replay): the run view is created for it.
+        onceUpserted(runId, ne("completionSeen", true),
+                List.of(set("completionSeen", true), set("completionEventId", eventId)), null);
     }
 
     @Override
@@ -154,16 +167,40 @@ public class MongoViewStore implements ViewStore {
             updates.add(set("rollout.gate", gate));
             updates.add(set("rollout.gateState", gateState));
         }
-        // Once per event id: a redelivery finds its entry in the history and changes nothing.
-        runs.updateOne(and(eq("_id", runId), ne("rollout.history.eventId", entry.eventId())), combine(updates));
+        // Once per event id: a redelivery finds its entry in the history and changes nothing. A run-level event that
+        // comes before the run's first target or request event (topics are read in parallel, e.g. on a replay)
+        // creates the run view instead of being dropped; the first event with the run context completes it.
+        onceUpserted(runId, ne("rollout.history.eventId", entry.eventId()), updates, entry.at());
+    }
+
+    /**
+     * Applies {@code updates} to the run if {@code notYet} holds, creating the run (without context) if it does not
+     * exist. The upsert of a run that exists but no longer matches {@code notYet} (the event was recorded already)
+     * tries to insert a second document with the same id: MongoDB refuses it, and a plain update settles it.
+     */
+    private void onceUpserted(String runId, Bson notYet, List<Bson> updates, Instant at) {
+        List<Bson> all = new ArrayList<>(updates);
+        all.add(setOnInsert("state", RunState.RUNNING.name()));
+        all.add(setOnInsert("terminal", 0));
+        if (at != null) {
+            all.add(setOnInsert("createdAt", Date.from(at)));
+        }
+        try {
+            runs.updateOne(and(eq("_id", runId), notYet), combine(all), UPSERT);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            runs.updateOne(and(eq("_id", runId), notYet), combine(updates));
+        }
     }
 
     @Override
     public void recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
         // JSON text: check names and details are free-form. Once per event id.
         Document d = new Document("eventId", phase.eventId()).append("json", writeJson(phase));
-        runs.updateOne(and(eq("_id", runId), ne("rollout.clusters.eventId", phase.eventId())),
-                push("rollout.clusters", d));
+        onceUpserted(runId, ne("rollout.clusters.eventId", phase.eventId()), List.of(push("rollout.clusters", d)),
+                phase.completedAt());
     }
 
     /** The run's identity is set on insert only; whichever event of the run comes first creates it. */
@@ -176,7 +213,70 @@ public class MongoViewStore implements ViewStore {
         all.add(setOnInsert("patchId", context.patch() == null ? null : context.patch().id()));
         all.add(setOnInsert("patchVersion", context.patch() == null ? null : context.patch().version()));
         all.add(setOnInsert("requestedBy", context.requestedBy()));
-        upsert(runs, eq("_id", context.runId()), combine(all));
+        try {
+            // Matches only a run that has its context: one write in the usual case.
+            runs.updateOne(and(eq("_id", context.runId()), exists("context")), combine(all), UPSERT);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            // The run exists without its context (a run-level event created it, see recordRollout), or another
+            // first event of the run inserted it a moment ago: give it the context if it has none, then the facts.
+            runs.updateOne(and(eq("_id", context.runId()), exists("context", false)),
+                    combine(set("context", json(context)),
+                            set("patchId", context.patch() == null ? null : context.patch().id()),
+                            set("patchVersion", context.patch() == null ? null : context.patch().version()),
+                            set("requestedBy", context.requestedBy())));
+            runs.updateOne(and(eq("_id", context.runId()), eq("createdAt", null)), set("createdAt", date(now)));
+            runs.updateOne(eq("_id", context.runId()), combine(updates));
+        }
+    }
+
+    /**
+     * One unordered insert of the batch's entries; an entry whose {@code _id} exists was stored by an earlier
+     * delivery of the same event, so the duplicate-key refusal of its insert is the idempotence, not an error.
+     */
+    @Override
+    public void recordHistory(List<TargetHistory.Fact> facts) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        Map<String, Document> docs = new LinkedHashMap<>();
+        for (TargetHistory.Fact f : facts) {
+            String targetId = f.targetId() == null ? WHOLE_RUN : f.targetId();
+            HistoryEntry e = f.entry();
+            String id = f.runId() + "|" + targetId + "|" + e.eventId();
+            docs.putIfAbsent(id, new Document("_id", id).append("runId", f.runId()).append("targetId", targetId)
+                    .append("eventId", e.eventId()).append("at", e.at() == null ? null : Date.from(e.at()))
+                    .append("type", e.type()).append("stage", e.stage()).append("summary", e.summary())
+                    .append("facts", new Document(new LinkedHashMap<>(e.facts()))));
+        }
+        try {
+            history.insertMany(new ArrayList<>(docs.values()), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            MongoErrors.duplicateIndexes(e);
+        }
+    }
+
+    @Override
+    public List<HistoryEntry> history(String runId, String targetId) {
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (Document d : history.find(and(eq("runId", runId), in("targetId", targetId, WHOLE_RUN)))) {
+            Map<String, String> facts = new LinkedHashMap<>();
+            Document f = d.get("facts", Document.class);
+            if (f != null) {
+                f.forEach((k, v) -> facts.put(k, String.valueOf(v)));
+            }
+            entries.add(new HistoryEntry(d.getString("eventId"), instant(d.getDate("at")), d.getString("type"),
+                    d.getString("summary"), facts, d.getInteger("stage", 0)));
+        }
+        return entries;
+    }
+
+    @Override
+    public boolean hasTarget(String runId, String targetId) {
+        return targets.find(eq("_id", targetKey(runId, targetId))).projection(Projections.include("_id"))
+                .first() != null;
     }
 
     @Override
@@ -376,21 +476,6 @@ public class MongoViewStore implements ViewStore {
     public List<String> staleCompletingRuns(Instant staleBefore) {
         return runs.find(and(eq("state", RunState.COMPLETING.name()), lt("completingAt", date(staleBefore))))
                 .projection(Projections.include("_id")).map(d -> d.getString("_id")).into(new ArrayList<>());
-    }
-
-    /**
-     * Two first events of the same run or target racing on different topics can both try to insert; the
-     * loser retries and then finds the document.
-     */
-    private static void upsert(MongoCollection<Document> collection, Bson filter, Bson update) {
-        try {
-            collection.updateOne(filter, update, UPSERT);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-            collection.updateOne(filter, update, UPSERT);
-        }
     }
 
     static String targetKey(String runId, String targetId) {

@@ -26,11 +26,13 @@ import dev.patchflow.schemas.events.CheckResult;
  */
 @JacksonXmlRootElement(localName = "run")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"runId", "state", "outcome", "dryRun", "scannerOnly", "reason", "patch", "requestedBy",
-        "requestedAt", "completedAt", "expectedTargets", "reportLocation", "counts", "zoneErrors", "clusterPhases",
-        "drift", "targets"})
+@JsonPropertyOrder({"runId", "state", "haltCause", "outcome", "dryRun", "scannerOnly", "reason", "patch",
+        "requestedBy", "requestedAt", "completedAt", "expectedTargets", "reportLocation", "counts", "zoneErrors",
+        "clusterPhases", "drift", "targets"})
 record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
-        @JacksonXmlProperty(isAttribute = true) String state, @JacksonXmlProperty(isAttribute = true) String outcome,
+        @JacksonXmlProperty(isAttribute = true) String state,
+        @JacksonXmlProperty(isAttribute = true) String haltCause,
+        @JacksonXmlProperty(isAttribute = true) String outcome,
         @JacksonXmlProperty(isAttribute = true) boolean dryRun,
         @JacksonXmlProperty(isAttribute = true) Boolean scannerOnly, String reason, Patch patch, String requestedBy,
         Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
@@ -161,7 +163,8 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         Iterator<Target> rows = mapped(targets, XmlRun::target);
         Iterator<Drifted> drifted = mapped(drift == null ? java.util.Collections.emptyIterator() : drift,
                 d -> new Drifted(d.targetId(), d.versionFound(), d.versionWanted()));
-        return new XmlRun(run.runId(), run.state().name(), run.outcome() == null ? null : run.outcome().name(),
+        return new XmlRun(run.runId(), run.state().name(), run.haltCause(),
+                run.outcome() == null ? null : run.outcome().name(),
                 run.dryRun(), run.scannerOnly() ? Boolean.TRUE : null, run.reason(),
                 run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
                 run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
