@@ -236,6 +236,33 @@ public final class AwsStub implements AutoCloseable {
         }
     }
 
+    /**
+     * The instance's power state as EC2 keeps it: DescribeInstances by its id answers {@code instance.state()} until
+     * StartInstances (then {@code running}) or StopInstances (then {@code stopped}), which both succeed. For a whole
+     * run, where the runner starts an instance, the validator finds it running and the runner stops it again, in an
+     * order the test does not drive.
+     */
+    public void powerStates(String accessKeyId, Instance instance) {
+        String scenario = "power-" + instance.id();
+        for (String state : List.of(Scenario.STARTED, "running", "stopped")) {
+            server.stubFor(ec2(accessKeyId, null, "DescribeInstances")
+                    .withRequestBody(containing(form("InstanceId.1", instance.id()))).inScenario(scenario)
+                    .whenScenarioStateIs(state).willReturn(xml(200, describeInstancesXml(List.of(instance.withState(
+                            Scenario.STARTED.equals(state) ? instance.state() : state)), null))));
+        }
+        for (String[] action : new String[][]{{"StartInstances", "pending", "stopped", "running"},
+                {"StopInstances", "stopping", "running", "stopped"}}) {
+            server.stubFor(ec2(accessKeyId, null, action[0]).withRequestBody(containing(form("InstanceId.1",
+                    instance.id()))).inScenario(scenario).willSetStateTo(action[3])
+                    .willReturn(xml(200, "<" + action[0] + "Response xmlns=\"" + EC2_NS + "\">"
+                            + el("requestId", UUID.randomUUID().toString()) + "<instancesSet><item>"
+                            + el("instanceId", instance.id()) + "<currentState>" + el("code", stateCode(action[1]))
+                            + el("name", action[1]) + "</currentState><previousState>"
+                            + el("code", stateCode(action[2])) + el("name", action[2])
+                            + "</previousState></item></instancesSet></" + action[0] + "Response>")));
+        }
+    }
+
     /** An AMI as DescribeImages returns it. */
     public record Image(String imageId, String state, Instant creationDate, List<String> snapshotIds,
             Map<String, String> tags, String stateReason) {

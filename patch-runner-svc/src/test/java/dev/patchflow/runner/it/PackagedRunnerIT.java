@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.patchflow.aws.testing.AwsStub;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
 import dev.patchflow.localstack.ServiceProcess;
@@ -27,12 +29,16 @@ import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.support.Fixtures;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
+import dev.patchflow.schemas.events.AwsOptions;
+import dev.patchflow.schemas.events.AwsTarget;
 import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.PatchStatus;
 import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RunContext;
+import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.TargetSelector;
 
 /**
  * The packaged service started the way the launcher starts it ({@code java -jar quarkus-run.jar} with {@code -D}
@@ -137,6 +143,78 @@ class PackagedRunnerIT {
             assertThat(patches.keyAfter("mid-run/node-01", Duration.ofSeconds(3)).stream()
                     .map(r -> new String(r.headers().lastHeader("ce_id").value())).distinct()).hasSize(1);
             assertThat(second.isAlive()).isTrue();
+        }
+    }
+
+    /**
+     * Issue #9: the {@code ssm} executor records the command id before it waits, so a runner killed ({@code kill -9})
+     * while the command is still {@code InProgress} on the instance and restarted (same instance id) adopts that
+     * command: it polls
+     * the same command id, reports its outcome once, and the stand-in saw exactly one SendCommand.
+     */
+    @Test
+    void aRunnerKilledWhileAnSsmCommandRunsAdoptsTheCommandOnRestartAndNeverSendsASecond() throws Exception {
+        LocalStack stack = localStack.stack();
+        String zoneKey = "ASIAKILLTEST";
+        String instanceId = "i-0a1b2c3d4e5f60901";
+        String commandId = "11111111-2222-3333-4444-555555555555";
+        try (AwsStub aws = AwsStub.start()) {
+            aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", zoneKey, Instant.now().plusSeconds(3600));
+            // The command stays InProgress until the test says otherwise.
+            aws.command(zoneKey, instanceId, commandId, "InProgress");
+            Path zones = Files.writeString(dir.resolve("landing-zones.yaml"), """
+                    landing_zones:
+                      lz250nonprod:
+                        account_id: "250000000001"
+                        role_arn: arn:aws:iam::250000000001:role/PatchflowZone
+                        regions: [eu-west-1]
+                        environment: nonprod
+                    """);
+            Map<String, String> awsProperties = new HashMap<>(aws.serviceProperties(zones));
+            // Restarted as the same runner (same instance id): it takes back its RUNNING targets at start, without
+            // waiting for the lease (the patch's 10-minute timeout) to expire.
+            awsProperties.put("patchflow.runner.instance-id", "runner-ssm-" + System.nanoTime());
+            awsProperties.put("patchflow.runner.ssm.poll-interval", "200ms");
+            awsProperties.put("patchflow.aws.max-attempts", "2");
+            ServiceProcess first = start(stack, "ssm-first", awsProperties);
+
+            PatchSpec patch = new PatchSpec("AWS-RunPatchBaseline", "2026-11", "ssm", List.of(), 600, Map.of());
+            RunContext run = new RunContext("ssm-kill", Instant.parse("2026-11-20T09:00:00Z"), "alice", patch,
+                    new TargetSelector("aws-ec2", null, "nonprod", List.of("lz250nonprod"), Map.of()),
+                    new RunOptions(false, Phases.ALL, null, List.of(), AwsOptions.DEFAULTS));
+            Target target = new Target(instanceId, "web", Target.KIND_AWS_EC2, "nonprod", "lz250nonprod", Map.of(),
+                    "10.0.0.1", "linux", "x86_64", "running", null, null, null, null,
+                    new AwsTarget("250000000001", "eu-west-1", "eu-west-1a", instanceId, "t3.micro", "Online", null,
+                            null),
+                    null, null);
+
+            try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS);
+                    KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES)) {
+                backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
+                // The command was sent and is being polled: its id is recorded.
+                await().atMost(Duration.ofSeconds(90)).until(() -> aws.ssmCalls("GetCommandInvocation") >= 2);
+                assertThat(aws.ssmCalls("SendCommand")).isEqualTo(1);
+
+                first.kill();
+                int pollsBeforeRestart = aws.ssmCalls("GetCommandInvocation");
+                ServiceProcess second = start(stack, "ssm-second", awsProperties);
+                // The restarted runner polls the same command (adoption) ...
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> aws.ssmCalls("GetCommandInvocation") > pollsBeforeRestart);
+                assertThat(patches.keyAfter("ssm-kill/" + instanceId, Duration.ofSeconds(1))).isEmpty();
+                // ... until the instance finishes it.
+                aws.commandNowIs(commandId, instanceId, "Success");
+
+                List<ConsumerRecord<String, byte[]>> outcomes = patches.awaitKey("ssm-kill/" + instanceId, 1);
+                PatchApplied applied = Records.CODEC.decode(outcomes.get(0)).as(PatchApplied.class).data();
+                assertThat(applied.status()).isEqualTo(PatchStatus.APPLIED);
+                assertThat(applied.details()).containsEntry("commandId", commandId);
+                assertThat(aws.ssmCalls("SendCommand")).as("SendCommand calls the stand-in saw").isEqualTo(1);
+                assertThat(aws.ssmBodies("GetCommandInvocation")).allSatisfy(b -> assertThat(b).contains(commandId));
+                assertThat(patches.keyAfter("ssm-kill/" + instanceId, Duration.ofSeconds(3)).stream()
+                        .map(r -> new String(r.headers().lastHeader("ce_id").value())).distinct()).hasSize(1);
+                assertThat(second.isAlive()).isTrue();
+            }
         }
     }
 

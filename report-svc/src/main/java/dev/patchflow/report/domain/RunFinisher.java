@@ -141,7 +141,7 @@ public class RunFinisher {
         Instant completedAt = run.completedAt() != null ? run.completedAt() : clock.instant();
         RunView completed = new RunView(run.runId(), RunState.COMPLETED, run.context(), run.requested(),
                 run.scanCompleted(), run.expectedTargets(), run.rejected(), run.reason(), run.terminal(), outcome,
-                counts, run.createdAt(), completedAt, location, run.rollout());
+                counts, run.createdAt(), completedAt, location, run.rollout(), run.zoneErrors());
         RunReport report = RunRules.summary(completed, counts, null);
         archive.store(runId, renderer.files(report,
                 () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),

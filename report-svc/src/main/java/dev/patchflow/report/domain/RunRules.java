@@ -147,6 +147,7 @@ public final class RunRules {
         return new RunReport(run.runId(), state, run.outcome(), reason, patch, ctx == null ? null : ctx.requestedBy(),
                 ctx == null ? null : ctx.requestedAt(), run.completedAt(), ctx != null && ctx.options().dryRun(),
                 run.expectedTargets(), counts, run.reportLocation(), run.rollout(), drift(run, targets), targets,
-                halted ? run.rollout().haltCause() : null);
+                halted ? run.rollout().haltCause() : null, ctx != null && ctx.options().phases().scannerOnly(),
+                run.zoneErrors());
     }
 }

@@ -1,9 +1,11 @@
 package dev.patchflow.report.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunOutcome;
+import dev.patchflow.schemas.events.ZoneError;
 
 /**
  * The stored view of one run.
@@ -16,10 +18,23 @@ import dev.patchflow.schemas.events.RunOutcome;
  * @param completedAt fixed when the run is claimed for completion, so a re-emitted RunCompleted is identical
  * @param rollout what the runner reported about the rollout (halts, gate, operator actions), {@code null} if
  *        nothing
+ * @param zoneErrors the landing zones (or regions) the scanner could not scan, and why ({@code ScanCompleted})
  */
 public record RunView(String runId, RunState state, RunContext context, boolean requested, boolean scanCompleted,
         Integer expectedTargets, boolean rejected, String reason, int terminal, RunOutcome outcome,
-        ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation, RolloutView rollout) {
+        ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation, RolloutView rollout,
+        List<ZoneError> zoneErrors) {
+
+    public RunView {
+        zoneErrors = zoneErrors == null ? List.of() : List.copyOf(zoneErrors);
+    }
+
+    public RunView(String runId, RunState state, RunContext context, boolean requested, boolean scanCompleted,
+            Integer expectedTargets, boolean rejected, String reason, int terminal, RunOutcome outcome,
+            ViewCounts counts, Instant createdAt, Instant completedAt, String reportLocation, RolloutView rollout) {
+        this(runId, state, context, requested, scanCompleted, expectedTargets, rejected, reason, terminal, outcome,
+                counts, createdAt, completedAt, reportLocation, rollout, List.of());
+    }
 
     public RunView(String runId, RunState state, RunContext context, boolean requested, boolean scanCompleted,
             Integer expectedTargets, boolean rejected, String reason, int terminal, RunOutcome outcome,

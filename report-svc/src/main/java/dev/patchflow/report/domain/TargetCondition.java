@@ -32,6 +32,7 @@ public sealed interface TargetCondition {
                 case BACKUP -> view.backup() != null;
                 case PATCH -> view.patch() != null;
                 case VALIDATION -> view.validation() != null;
+                case POWER -> view.power() != null;
             };
         }
     }
@@ -40,8 +41,8 @@ public sealed interface TargetCondition {
     record StatusIn(Stage stage, Set<String> statuses) implements TargetCondition {
 
         public StatusIn {
-            if (stage == Stage.SCAN) {
-                throw new IllegalArgumentException("the scan fact has no status");
+            if (stage == Stage.SCAN || stage == Stage.POWER) {
+                throw new IllegalArgumentException("the " + stage + " fact has no status");
             }
             statuses = Set.copyOf(statuses);
         }
@@ -49,7 +50,7 @@ public sealed interface TargetCondition {
         @Override
         public boolean test(TargetView view) {
             String status = switch (stage) {
-                case SCAN -> null;
+                case SCAN, POWER -> null;
                 case BACKUP -> view.backup() == null ? null : view.backup().status();
                 case PATCH -> view.patch() == null ? null : view.patch().status();
                 case VALIDATION -> view.validation() == null ? null : view.validation().status();
@@ -96,8 +97,8 @@ public sealed interface TargetCondition {
     }
 
     /**
-     * The text occurs, ignoring case, in the target's id, name, kind, environment, landing zone or installed
-     * version, or in why a stage failed or was not started (backup reason, patch reason, a failed check's name
+     * The text occurs, ignoring case, in the target's id, name, kind, environment, landing zone, installed
+     * version or EC2 instance id, or in why a stage failed or was not started (backup reason, patch reason, a failed check's name
      * or detail).
      */
     record Contains(String text) implements TargetCondition {
@@ -116,7 +117,7 @@ public sealed interface TargetCondition {
 
         private static Stream<String> searchedText(TargetView v) {
             Stream<String> identity = Stream.of(v.targetId(), v.name(), v.kind(), v.environment(), v.landingZone(),
-                    v.installedVersion());
+                    v.installedVersion(), v.aws() == null ? null : v.aws().instanceId());
             Stream<String> reasons = Stream.of(v.backup() == null ? null : v.backup().reason(),
                     v.patch() == null ? null : v.patch().reason());
             Stream<String> checks = v.validation() == null

@@ -19,6 +19,7 @@ import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchRequested;
+import dev.patchflow.schemas.events.PowerStateRestored;
 import dev.patchflow.schemas.events.RunControlled;
 import dev.patchflow.schemas.events.RunGateChanged;
 import dev.patchflow.schemas.events.RunHalted;
@@ -152,6 +153,18 @@ public final class TargetHistory {
             String failed = e.failed().stream().map(c -> c.name() + (c.detail() == null ? "" : ": " + c.detail()))
                     .collect(Collectors.joining("; "));
             return target(e.runId(), e.targetId(), entry(event, type, 4, "validation failed: " + failed, facts));
+        }
+        if (data instanceof PowerStateRestored e) {
+            // The runner stopped an instance it had started for patching again (issue #9).
+            Map<String, String> facts = new LinkedHashMap<>();
+            put(facts, "initialState", e.initialState());
+            put(facts, "state", e.state());
+            facts.put("restored", String.valueOf(e.restored()));
+            put(facts, "reason", e.reason());
+            put(facts, "at", e.at());
+            return target(e.runId(), e.targetId(), entry(event, type, 4, e.restored()
+                    ? "power state restored: " + e.state()
+                    : "power state not restored (" + e.state() + "): " + e.reason(), facts));
         }
         if (data instanceof RunControlled e) {
             Map<String, String> facts = new LinkedHashMap<>();

@@ -1,13 +1,27 @@
 package dev.patchflow.report.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** One target as the API and the reports show it: the facts plus the derived status, phase and reason. */
+/**
+ * One target as the API and the reports show it: the facts plus the derived status, phase and reason.
+ *
+ * @param aws an EC2 instance's inventory, AMI, power states and SSM command (seed 004's columns); absent for
+ *        other kinds
+ */
 @JsonPropertyOrder({"targetId", "name", "kind", "environment", "landingZone", "installedVersion", "status", "phase",
-        "reason", "backup", "patch", "validation"})
+        "reason", "backup", "patch", "validation", "aws"})
 public record TargetReport(String targetId, String name, String kind, String environment, String landingZone,
         String installedVersion, TargetStatus status, TargetPhase phase, String reason, BackupView backup,
-        PatchView patch, ValidationView validation) {
+        PatchView patch, ValidationView validation, @JsonInclude(JsonInclude.Include.NON_NULL) AwsReport aws) {
+
+    /** A target that is not an EC2 instance. */
+    public TargetReport(String targetId, String name, String kind, String environment, String landingZone,
+            String installedVersion, TargetStatus status, TargetPhase phase, String reason, BackupView backup,
+            PatchView patch, ValidationView validation) {
+        this(targetId, name, kind, environment, landingZone, installedVersion, status, phase, reason, backup, patch,
+                validation, null);
+    }
 
     public static TargetReport of(TargetView view) {
         return of(view, null);
@@ -26,6 +40,6 @@ public record TargetReport(String targetId, String name, String kind, String env
         }
         return new TargetReport(view.targetId(), view.name(), view.kind(), view.environment(), view.landingZone(),
                 view.installedVersion(), status, view.phase(), reason, view.backup(), view.patch(),
-                view.validation());
+                view.validation(), AwsReport.of(view));
     }
 }

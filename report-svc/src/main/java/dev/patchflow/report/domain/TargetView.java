@@ -8,9 +8,35 @@ import dev.patchflow.schemas.events.PatchStatus;
  * phase and reason are derived from the facts, never stored, so they cannot regress.
  *
  * @param scanned whether InstanceScanned has been seen (a later stage may arrive first)
+ * @param aws the EC2 facts of an {@code aws-ec2} target, {@code null} for other kinds
+ * @param power what {@code PowerStateRestored} said, {@code null} until then (and for targets it is not sent for)
  */
 public record TargetView(String targetId, String name, String kind, String environment, String landingZone,
-        String installedVersion, boolean scanned, BackupView backup, PatchView patch, ValidationView validation) {
+        String installedVersion, boolean scanned, BackupView backup, PatchView patch, ValidationView validation,
+        AwsView aws, PowerView power) {
+
+    /** A target without EC2 facts. */
+    public TargetView(String targetId, String name, String kind, String environment, String landingZone,
+            String installedVersion, boolean scanned, BackupView backup, PatchView patch, ValidationView validation) {
+        this(targetId, name, kind, environment, landingZone, installedVersion, scanned, backup, patch, validation,
+                null, null);
+    }
+
+    /**
+     * An EC2 instance's power state after the run: what {@code PowerStateRestored} says, else what the executor
+     * left it in ({@code details.powerState}: started for patching, or stopped again after a failure), else the
+     * state it was scanned in; {@code null} for targets that are not instances.
+     */
+    public String currentState() {
+        if (aws == null) {
+            return null;
+        }
+        if (power != null) {
+            return power.state();
+        }
+        String left = patch == null ? null : patch.details().get(AwsReport.POWER_STATE);
+        return left != null ? left : aws.initialState();
+    }
 
     /**
      * Terminal as PIPELINE-SEMANTICS.md defines it: PatchFailed, PatchNotStarted, ValidationPassed or

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.patchflow.report.domain.ViewStore.Stage;
 import dev.patchflow.schemas.CloudEvent;
+import dev.patchflow.schemas.events.AwsOptions;
 import dev.patchflow.schemas.events.BackupCompleted;
 import dev.patchflow.schemas.events.BackupFailed;
 import dev.patchflow.schemas.events.ClusterPhaseCompleted;
@@ -21,6 +22,7 @@ import dev.patchflow.schemas.events.PatchApplied;
 import dev.patchflow.schemas.events.PatchFailed;
 import dev.patchflow.schemas.events.PatchNotStarted;
 import dev.patchflow.schemas.events.PatchRequested;
+import dev.patchflow.schemas.events.PowerStateRestored;
 import dev.patchflow.schemas.events.RunCompleted;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunControlled;
@@ -111,7 +113,9 @@ public class ViewProjector {
         }
         if (data instanceof BackupCompleted e) {
             return new Fact(e.run(), e.target(), Stage.BACKUP,
-                    new BackupView(e.status().name(), e.location(), e.sha256(), e.sizeBytes(), e.note(), null), false);
+                    new BackupView(e.status().name(), e.location(), e.sha256(), e.sizeBytes(), e.note(), null,
+                            e.method(), e.details()),
+                    false);
         }
         if (data instanceof BackupFailed e) {
             return new Fact(e.run(), e.target(), Stage.BACKUP,
@@ -130,13 +134,21 @@ public class ViewProjector {
             return new Fact(e.run(), e.target(), Stage.PATCH, new PatchView(e.status().name(), null,
                     e.reason(), null, null, null, Map.of()), true);
         }
+        // A validation ends the target unless the runner stops the instance again after it: then PowerStateRestored
+        // does (whichever of the two topics delivers first).
         if (data instanceof ValidationPassed e) {
-            return new Fact(e.run(), e.target(), Stage.VALIDATION, new ValidationView(
-                    e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null), true);
+            return new Fact(e.run(), e.target(), Stage.VALIDATION,
+                    new ValidationView(e.skipped() ? ValidationView.SKIPPED : ValidationView.PASSED, e.checks(), null),
+                    !AwsOptions.restoresPowerOf(e.run(), e.target()));
         }
         if (data instanceof ValidationFailed e) {
             return new Fact(e.run(), e.target(), Stage.VALIDATION,
-                    new ValidationView(ValidationView.FAILED, e.checks(), e.failed()), true);
+                    new ValidationView(ValidationView.FAILED, e.checks(), e.failed()),
+                    !AwsOptions.restoresPowerOf(e.run(), e.target()));
+        }
+        if (data instanceof PowerStateRestored e) {
+            return new Fact(e.run(), e.target(), Stage.POWER,
+                    new PowerView(e.initialState(), e.state(), e.restored(), e.reason(), e.at()), true);
         }
         return null;
     }
@@ -149,7 +161,7 @@ public class ViewProjector {
             return false;
         }
         if (data instanceof ScanCompleted e) {
-            store.markScanCompleted(e.run(), e.targetCount(), now);
+            store.markScanCompleted(e.run(), e.targetCount(), e.zoneErrors(), now);
             return true;
         }
         if (data instanceof RunRejected e) {

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunOutcome;
 import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.ZoneError;
 
 /**
  * Where run and target views live. Every write is a single-document atomic operation: facts are set
@@ -18,7 +19,9 @@ public interface ViewStore {
 
     /** Which fact of a target an event carries. */
     enum Stage {
-        SCAN, BACKUP, PATCH, VALIDATION
+        SCAN, BACKUP, PATCH, VALIDATION,
+        /** {@code PowerStateRestored}: the instance is back in the power state it was scanned in (or not). */
+        POWER
     }
 
     /** Creates the run view if it does not exist yet and marks it as recently changed. */
@@ -26,7 +29,12 @@ public interface ViewStore {
 
     void markRequested(RunContext context, Instant now);
 
-    void markScanCompleted(RunContext context, int targetCount, Instant now);
+    default void markScanCompleted(RunContext context, int targetCount, Instant now) {
+        markScanCompleted(context, targetCount, List.of(), now);
+    }
+
+    /** The scan is done: {@code targetCount} targets, and the landing zones (or regions) it could not scan. */
+    void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant now);
 
     void markRejected(RunContext context, String reason, Instant now);
 
@@ -58,7 +66,10 @@ public interface ViewStore {
     /** Whether the report has seen any event of the target. */
     boolean hasTarget(String runId, String targetId);
 
-    /** One fact about a target: its identity and the stage's fact ({@code null} for SCAN). */
+    /**
+     * One fact about a target: its identity (with its EC2 facts, if any) and the stage's fact ({@code null} for
+     * SCAN).
+     */
     record TargetFact(String runId, Target target, Stage stage, Object fact) {
     }
 

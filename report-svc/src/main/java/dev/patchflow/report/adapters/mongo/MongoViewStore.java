@@ -48,9 +48,11 @@ import com.mongodb.client.model.UpdateOptions;
 
 import dev.patchflow.kit.mongo.MongoErrors;
 import dev.patchflow.report.config.ReportConfig;
+import dev.patchflow.report.domain.AwsView;
 import dev.patchflow.report.domain.BackupView;
 import dev.patchflow.report.domain.HistoryEntry;
 import dev.patchflow.report.domain.PatchView;
+import dev.patchflow.report.domain.PowerView;
 import dev.patchflow.report.domain.RolloutView;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
@@ -68,6 +70,7 @@ import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunOutcome;
 import dev.patchflow.schemas.events.Target;
+import dev.patchflow.schemas.events.ZoneError;
 
 /**
  * Run and target views in MongoDB. Collection {@code runs}: {@code _id = runId}; collection
@@ -126,8 +129,9 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void markScanCompleted(RunContext context, int targetCount, Instant now) {
+    public void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant now) {
         upsertRun(context, now, set("scanCompleted", true), set("expectedTargets", targetCount),
+                set("zoneErrors", zoneErrors.stream().map(MongoViewStore::zoneErrorDoc).toList()),
                 set("updatedAt", date(now)));
     }
 
@@ -307,11 +311,17 @@ public class MongoViewStore implements ViewStore {
         updates.add(set("installedVersion", target.installedVersion()));
         updates.add(set("updatedAt", date(now)));
         updates.add(setOnInsert("terminal", false));
+        AwsView aws = AwsView.of(target);
+        if (aws != null) {
+            // Every event of an instance carries the same scanned facts: setting them again changes nothing.
+            updates.add(set("aws", awsDoc(aws)));
+        }
         switch (stage) {
             case SCAN -> updates.add(set("scanned", true));
             case BACKUP -> updates.add(set("backup", backupDoc((BackupView) fact)));
             case PATCH -> updates.add(set("patch", patchDoc((PatchView) fact)));
             case VALIDATION -> updates.add(set("validation", validationDoc((ValidationView) fact)));
+            case POWER -> updates.add(set("power", powerDoc((PowerView) fact)));
         }
         return combine(updates);
     }
@@ -481,7 +491,48 @@ public class MongoViewStore implements ViewStore {
                 d.getString("outcome") == null ? null : RunOutcome.valueOf(d.getString("outcome")),
                 counts(d.get("counts", Document.class)), instant(d.getDate("createdAt")),
                 instant(d.getDate("completedAt")), d.getString("reportLocation"),
-                rollout(d.get("rollout", Document.class)));
+                rollout(d.get("rollout", Document.class)),
+                d.getList("zoneErrors", Document.class, List.of()).stream().map(MongoViewStore::zoneError).toList());
+    }
+
+    private static Document zoneErrorDoc(ZoneError e) {
+        return new Document("landingZone", e.landingZone()).append("accountId", e.accountId())
+                .append("region", e.region()).append("reason", e.reason());
+    }
+
+    private static ZoneError zoneError(Document d) {
+        return new ZoneError(d.getString("landingZone"), d.getString("accountId"), d.getString("region"),
+                d.getString("reason"));
+    }
+
+    private static Document awsDoc(AwsView a) {
+        return new Document("instanceId", a.instanceId()).append("accountId", a.accountId())
+                .append("region", a.region()).append("availabilityZone", a.availabilityZone())
+                .append("instanceType", a.instanceType()).append("platform", a.platform())
+                .append("platformName", a.platformName()).append("arch", a.arch()).append("privateIp", a.privateIp())
+                .append("initialState", a.initialState()).append("ssmStatus", a.ssmStatus())
+                .append("ssmAgentVersion", a.ssmAgentVersion());
+    }
+
+    private static AwsView aws(Document d) {
+        return d == null
+                ? null
+                : new AwsView(d.getString("instanceId"), d.getString("accountId"), d.getString("region"),
+                        d.getString("availabilityZone"), d.getString("instanceType"), d.getString("platform"),
+                        d.getString("platformName"), d.getString("arch"), d.getString("privateIp"),
+                        d.getString("initialState"), d.getString("ssmStatus"), d.getString("ssmAgentVersion"));
+    }
+
+    private static Document powerDoc(PowerView p) {
+        return new Document("initialState", p.initialState()).append("state", p.state())
+                .append("restored", p.restored()).append("reason", p.reason()).append("at", date(p.at()));
+    }
+
+    private static PowerView power(Document d) {
+        return d == null
+                ? null
+                : new PowerView(d.getString("initialState"), d.getString("state"), bool(d, "restored"),
+                        d.getString("reason"), instant(d.getDate("at")));
     }
 
     private static RolloutView rollout(Document r) {
@@ -505,19 +556,22 @@ public class MongoViewStore implements ViewStore {
         return new TargetView(d.getString("targetId"), d.getString("name"), d.getString("kind"),
                 d.getString("environment"), d.getString("landingZone"), d.getString("installedVersion"),
                 bool(d, "scanned"), backup(d.get("backup", Document.class)), patch(d.get("patch", Document.class)),
-                validation(d.get("validation", Document.class)));
+                validation(d.get("validation", Document.class)), aws(d.get("aws", Document.class)),
+                power(d.get("power", Document.class)));
     }
 
     private static Document backupDoc(BackupView b) {
         return new Document("status", b.status()).append("location", b.location()).append("sha256", b.sha256())
-                .append("sizeBytes", b.sizeBytes()).append("note", b.note()).append("reason", b.reason());
+                .append("sizeBytes", b.sizeBytes()).append("note", b.note()).append("reason", b.reason())
+                .append("method", b.method()).append("details", new Document(new LinkedHashMap<>(b.details())));
     }
 
     private static BackupView backup(Document d) {
         return d == null
                 ? null
                 : new BackupView(d.getString("status"), d.getString("location"), d.getString("sha256"),
-                        longOf(d, "sizeBytes"), d.getString("note"), d.getString("reason"));
+                        longOf(d, "sizeBytes"), d.getString("note"), d.getString("reason"), d.getString("method"),
+                        stringMap(d.get("details", Document.class)));
     }
 
     private static Document patchDoc(PatchView p) {
@@ -530,13 +584,17 @@ public class MongoViewStore implements ViewStore {
         if (d == null) {
             return null;
         }
-        Map<String, String> details = new LinkedHashMap<>();
-        Document detailDoc = d.get("details", Document.class);
-        if (detailDoc != null) {
-            detailDoc.forEach((k, v) -> details.put(k, String.valueOf(v)));
-        }
         return new PatchView(d.getString("status"), intOf(d, "exitCode"), d.getString("reason"),
-                d.getString("outputLocation"), d.getString("outputTail"), longOf(d, "durationMs"), details);
+                d.getString("outputLocation"), d.getString("outputTail"), longOf(d, "durationMs"),
+                stringMap(d.get("details", Document.class)));
+    }
+
+    private static Map<String, String> stringMap(Document d) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (d != null) {
+            d.forEach((k, v) -> map.put(k, String.valueOf(v)));
+        }
+        return map;
     }
 
     private static Document validationDoc(ValidationView v) {

@@ -25,7 +25,8 @@ final class TargetConditions {
 
     /** Where {@link TargetCondition.Contains} looks, in the stored document. */
     static final List<String> SEARCHED_FIELDS = List.of("targetId", "name", "kind", "environment", "landingZone",
-            "installedVersion", "backup.reason", "patch.reason", "validation.failed.name", "validation.failed.detail");
+            "installedVersion", "aws.instanceId", "backup.reason", "patch.reason", "validation.failed.name",
+            "validation.failed.detail");
 
     private TargetConditions() {
     }
@@ -61,6 +62,7 @@ final class TargetConditions {
             case BACKUP -> "backup";
             case PATCH -> "patch";
             case VALIDATION -> "validation";
+            case POWER -> "power";
         };
     }
 }

@@ -35,6 +35,7 @@ import dev.patchflow.report.domain.ReportFile;
 import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.TargetReport;
 import dev.patchflow.schemas.EventJson;
+import dev.patchflow.schemas.events.ZoneError;
 
 /**
  * The four report formats of a run: CSV (one row per target), JSON (the API view), XML (valid against
@@ -65,6 +66,8 @@ public class ReportRenderer {
             TARGETS_HEAD = "targets_head", ROW = "row", TAIL = "tail";
 
     private final ObjectWriter csvWriter;
+    /** A {@code --scanner-only} run's CSV: the inventory columns. */
+    private final ObjectWriter inventoryWriter;
     /** Creates the JSON generators (pretty for report.json, compact for the API). */
     private final ObjectWriter jsonPretty = EventJson.mapper().writerWithDefaultPrettyPrinter()
             .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -93,6 +96,8 @@ public class ReportRenderer {
         CsvMapper csv = new CsvMapper();
         this.csvWriter = csv.writer(csv.schemaFor(CsvRow.class).withHeader())
                 .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        this.inventoryWriter = csv.writer(csv.schemaFor(InventoryRow.class).withHeader())
+                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         XmlMapper xml = XmlMapper.builder()
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -118,7 +123,7 @@ public class ReportRenderer {
     public void write(ReportFormat format, RunReport run, Iterator<RunReport.Drift> drift,
             Iterator<TargetReport> targets, OutputStream out) throws IOException {
         switch (format) {
-            case CSV -> writeCsv(targets, out);
+            case CSV -> writeCsv(run, targets, out);
             case JSON -> writeJson(jsonPretty, run, drift, Map.of(), targets, out);
             case HTML -> writeHtml(run, drift, targets, out);
             case XML -> writeXml(run, drift, targets, out);
@@ -188,11 +193,20 @@ public class ReportRenderer {
 
     // --- the formats ---------------------------------------------------------------------------------------
 
-    private void writeCsv(Iterator<TargetReport> targets, OutputStream out) throws IOException {
+    /**
+     * One row per target (the inventory columns for a {@code --scanner-only} run), then one per landing zone the
+     * scanner could not scan.
+     */
+    private void writeCsv(RunReport run, Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        boolean inventory = run.scannerOnly();
         // the header comes first, also when there are no rows
-        try (SequenceWriter rows = csvWriter.writeValues(out)) {
+        try (SequenceWriter rows = (inventory ? inventoryWriter : csvWriter).writeValues(out)) {
             while (targets.hasNext()) {
-                rows.write(CsvRow.of(targets.next()));
+                TargetReport target = targets.next();
+                rows.write(inventory ? InventoryRow.of(target) : CsvRow.of(target));
+            }
+            for (ZoneError error : run.zoneErrors()) {
+                rows.write(inventory ? InventoryRow.of(error) : CsvRow.of(error));
             }
         }
         out.flush();

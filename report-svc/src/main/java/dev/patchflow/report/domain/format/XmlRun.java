@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlProperty;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlText;
 
+import dev.patchflow.report.domain.AwsReport;
 import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.TargetReport;
 import dev.patchflow.report.domain.ViewCounts;
@@ -25,14 +26,17 @@ import dev.patchflow.schemas.events.CheckResult;
  */
 @JacksonXmlRootElement(localName = "run")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"runId", "state", "haltCause", "outcome", "dryRun", "reason", "patch", "requestedBy", "requestedAt",
-        "completedAt", "expectedTargets", "reportLocation", "counts", "clusterPhases", "drift", "targets"})
+@JsonPropertyOrder({"runId", "state", "haltCause", "outcome", "dryRun", "scannerOnly", "reason", "patch",
+        "requestedBy", "requestedAt", "completedAt", "expectedTargets", "reportLocation", "counts", "zoneErrors",
+        "clusterPhases", "drift", "targets"})
 record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
         @JacksonXmlProperty(isAttribute = true) String state,
         @JacksonXmlProperty(isAttribute = true) String haltCause,
         @JacksonXmlProperty(isAttribute = true) String outcome,
-        @JacksonXmlProperty(isAttribute = true) boolean dryRun, String reason, Patch patch, String requestedBy,
+        @JacksonXmlProperty(isAttribute = true) boolean dryRun,
+        @JacksonXmlProperty(isAttribute = true) Boolean scannerOnly, String reason, Patch patch, String requestedBy,
         Instant requestedAt, Instant completedAt, Integer expectedTargets, String reportLocation, ViewCounts counts,
+        @JacksonXmlElementWrapper(localName = "zoneErrors") @JacksonXmlProperty(localName = "zoneError") List<ZoneFailure> zoneErrors,
         @JacksonXmlElementWrapper(localName = "clusterPhases") @JacksonXmlProperty(localName = "clusterPhase") List<ClusterPhase> clusterPhases,
         @JacksonXmlElementWrapper(localName = "drift") @JacksonXmlProperty(localName = "driftedTarget") Iterator<Drifted> drift,
         @JacksonXmlElementWrapper(localName = "targets") @JacksonXmlProperty(localName = "target") Iterator<Target> targets) {
@@ -51,17 +55,66 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
             @JacksonXmlProperty(isAttribute = true) String versionWanted) {
     }
 
+    /** A landing zone (or one region of it) that could not be scanned; the element's text is the reason. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"landingZone", "accountId", "region", "reason"})
+    record ZoneFailure(@JacksonXmlProperty(isAttribute = true) String landingZone,
+            @JacksonXmlProperty(isAttribute = true) String accountId,
+            @JacksonXmlProperty(isAttribute = true) String region, @JacksonXmlText String reason) {
+    }
+
+    /** An EC2 instance's facts: identity as attributes, the AMI as an element, free text as elements. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"instanceId", "accountId", "region", "availabilityZone", "instanceType", "ssmStatus",
+            "initialState", "currentState", "powerRestored", "platform", "platformName", "arch", "privateIp",
+            "ssmAgentVersion", "powerReason", "ami", "ssmCommandId"})
+    record Aws(@JacksonXmlProperty(isAttribute = true) String instanceId,
+            @JacksonXmlProperty(isAttribute = true) String accountId,
+            @JacksonXmlProperty(isAttribute = true) String region,
+            @JacksonXmlProperty(isAttribute = true) String availabilityZone,
+            @JacksonXmlProperty(isAttribute = true) String instanceType,
+            @JacksonXmlProperty(isAttribute = true) String ssmStatus,
+            @JacksonXmlProperty(isAttribute = true) String initialState,
+            @JacksonXmlProperty(isAttribute = true) String currentState,
+            @JacksonXmlProperty(isAttribute = true) Boolean powerRestored, String platform, String platformName,
+            String arch, String privateIp, String ssmAgentVersion, String powerReason, Ami ami, String ssmCommandId) {
+
+        static Aws of(AwsReport a) {
+            if (a == null) {
+                return null;
+            }
+            Ami ami = a.amiId() == null
+                    ? null
+                    : new Ami(a.amiId(), a.amiCreatedAt(), a.amiRetainUntil(), a.snapshotIds() == null
+                            ? List.of()
+                            : List.of(a.snapshotIds().split(",")).stream().filter(id -> !id.isBlank()).toList());
+            return new Aws(a.instanceId(), a.accountId(), a.region(), a.availabilityZone(), a.instanceType(),
+                    a.ssmStatus(), a.initialState(), a.currentState(), a.powerRestored(), a.platform(),
+                    a.platformName(), a.arch(), a.privateIp(), a.ssmAgentVersion(), a.powerReason(), ami,
+                    a.ssmCommandId());
+        }
+    }
+
+    /** The instance's AMI restore point. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"id", "createdAt", "retainUntil", "snapshotIds"})
+    record Ami(@JacksonXmlProperty(isAttribute = true) String id,
+            @JacksonXmlProperty(isAttribute = true) String createdAt,
+            @JacksonXmlProperty(isAttribute = true) String retainUntil,
+            @JacksonXmlElementWrapper(localName = "snapshots") @JacksonXmlProperty(localName = "snapshotId") List<String> snapshotIds) {
+    }
+
     record Patch(@JacksonXmlProperty(isAttribute = true) String id,
             @JacksonXmlProperty(isAttribute = true) String version) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @JsonPropertyOrder({"id", "status", "phase", "name", "kind", "environment", "landingZone", "installedVersion",
-            "reason", "backup", "patch", "validation"})
+            "reason", "backup", "patch", "validation", "aws"})
     record Target(@JacksonXmlProperty(isAttribute = true) String id,
             @JacksonXmlProperty(isAttribute = true) String status, @JacksonXmlProperty(isAttribute = true) String phase,
             String name, String kind, String environment, String landingZone, String installedVersion, String reason,
-            Backup backup, PatchResult patch, Validation validation) {
+            Backup backup, PatchResult patch, Validation validation, Aws aws) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -112,10 +165,12 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
                 d -> new Drifted(d.targetId(), d.versionFound(), d.versionWanted()));
         return new XmlRun(run.runId(), run.state().name(), run.haltCause(),
                 run.outcome() == null ? null : run.outcome().name(),
-                run.dryRun(), run.reason(),
+                run.dryRun(), run.scannerOnly() ? Boolean.TRUE : null, run.reason(),
                 run.patch() == null ? null : new Patch(run.patch().id(), run.patch().version()),
                 run.requestedBy(), run.requestedAt(), run.completedAt(), run.expectedTargets(), run.reportLocation(),
                 run.counts(),
+                run.zoneErrors().stream()
+                        .map(e -> new ZoneFailure(e.landingZone(), e.accountId(), e.region(), e.reason())).toList(),
                 run.rollout() == null
                         ? List.of()
                         : run.rollout().clusters().stream().map(c -> new ClusterPhase(c.clusterId(), c.engine(),
@@ -151,7 +206,8 @@ record XmlRun(@JacksonXmlProperty(isAttribute = true) String runId,
                         ? null
                         : new PatchResult(p.status(), p.exitCode(), p.durationMs(), p.reason(), p.outputLocation(),
                                 p.outputTail(), details(p.details())),
-                v == null ? null : new Validation(v.status(), Check.of(v.checks()), Check.of(v.failed())));
+                v == null ? null : new Validation(v.status(), Check.of(v.checks()), Check.of(v.failed())),
+                Aws.of(t.aws()));
     }
 
     private static List<Detail> details(Map<String, String> details) {

@@ -75,7 +75,11 @@ class ReportRendererTest {
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(
                 "targetId,name,kind,environment,landingZone,installedVersion,status,phase,backupStatus,backupLocation,"
                         + "backupSha256,backupSizeBytes,patchStatus,patchExitCode,patchDurationMs,patchOutputLocation,"
-                        + "validationStatus,failedChecks,reason,details");
+                        + "validationStatus,failedChecks,reason,details,"
+                        // an EC2 instance's columns (seed 004), empty for these directory targets
+                        + "instanceId,accountId,region,availabilityZone,instanceType,platform,privateIp,ssmStatus,"
+                        + "ssmAgentVersion,initialState,currentState,powerRestored,amiId,amiCreatedAt,"
+                        + "amiRetainUntil,ssmCommandId");
         MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
                 .with(CsvSchema.emptySchema().withHeader()).readValues(csv);
         List<Map<String, String>> all = rows.readAll();
