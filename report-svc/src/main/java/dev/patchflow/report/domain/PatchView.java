@@ -1,6 +1,8 @@
 package dev.patchflow.report.domain;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.patchflow.schemas.events.PatchNotStarted;
 
@@ -16,7 +18,9 @@ public record PatchView(String status, Integer exitCode, String reason, String o
     public static final String FAILED = "FAILED";
 
     public PatchView {
-        details = details == null ? Map.of() : Map.copyOf(details);
+        // Sorted by key: every format lists the details in the same order in every JVM (Map.copyOf's iteration
+        // order is randomized per JVM, so a report re-rendered after a restart or a replay differed byte by byte).
+        details = details == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(details));
     }
 
     public boolean failed() {

@@ -19,19 +19,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
 import dev.patchflow.kit.messaging.Batches;
-import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.report.messaging.EventPublisher;
+import dev.patchflow.report.support.AsViewer;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryArchive;
 import dev.patchflow.report.support.InMemoryProfile;
@@ -42,6 +39,7 @@ import dev.patchflow.schemas.events.PatchflowEvent;
 /** The HTTP side of the service, fed through in-memory channels (the real-broker flow is ReportFlowIT). */
 @QuarkusTest
 @TestProfile(InMemoryProfile.class)
+@ExtendWith(AsViewer.class)
 class ApiTest {
 
     static final EventCodec CODEC = new EventCodec();
@@ -52,18 +50,6 @@ class ApiTest {
 
     @Inject
     InMemoryArchive archive;
-
-    /** These tests are about content: they read as a viewer (AuthMatrixTest covers who may read). */
-    @BeforeEach
-    void readAsViewer() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
-    }
-
-    @AfterEach
-    void forgetToken() {
-        RestAssured.requestSpecification = null;
-    }
 
     void send(PatchflowEvent data) {
         CloudEvent<?> event = Fixtures.event(data);

@@ -25,18 +25,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
 import dev.patchflow.kit.messaging.Batches;
-import dev.patchflow.localstack.LocalAuthTestResource;
+import dev.patchflow.report.support.AsViewer;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryProfile;
 import dev.patchflow.schemas.CloudEvent;
@@ -53,6 +50,7 @@ import dev.patchflow.schemas.events.RunHalted;
  */
 @QuarkusTest
 @TestProfile(InMemoryProfile.class)
+@ExtendWith(AsViewer.class)
 class HaltedRunTest {
 
     static final EventCodec CODEC = new EventCodec();
@@ -63,17 +61,6 @@ class HaltedRunTest {
     @Inject
     @org.eclipse.microprofile.reactive.messaging.spi.Connector("smallrye-in-memory")
     InMemoryConnector connector;
-
-    @BeforeEach
-    void readAsViewer() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
-    }
-
-    @AfterEach
-    void forgetToken() {
-        RestAssured.requestSpecification = null;
-    }
 
     void send(PatchflowEvent data) {
         int attempt = data instanceof RunHalted h ? h.sequence() : data instanceof RunControlled c ? c.sequence() : 1;

@@ -20,19 +20,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
 import dev.patchflow.kit.messaging.Batches;
-import dev.patchflow.localstack.LocalAuthTestResource;
+import dev.patchflow.report.support.AsViewer;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryProfile;
 import dev.patchflow.schemas.CloudEvent;
@@ -49,6 +46,7 @@ import dev.patchflow.schemas.events.RunHalted;
  */
 @QuarkusTest
 @TestProfile(InMemoryProfile.class)
+@ExtendWith(AsViewer.class)
 class TargetHistoryTest {
 
     static final EventCodec CODEC = new EventCodec();
@@ -58,17 +56,6 @@ class TargetHistoryTest {
     @Inject
     @org.eclipse.microprofile.reactive.messaging.spi.Connector("smallrye-in-memory")
     InMemoryConnector connector;
-
-    @BeforeEach
-    void readAsViewer() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
-    }
-
-    @AfterEach
-    void forgetToken() {
-        RestAssured.requestSpecification = null;
-    }
 
     /** The event as its emitter would have sent it {@code seconds} after T0. */
     static CloudEvent<?> at(int seconds, PatchflowEvent data, int attempt) {

@@ -19,24 +19,21 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 
-import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.report.domain.BackupView;
 import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.ViewStore;
 import dev.patchflow.report.domain.ViewStore.Stage;
 import dev.patchflow.report.domain.ViewStore.TargetFact;
+import dev.patchflow.report.support.AsViewer;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryProfile;
 import dev.patchflow.schemas.EventJson;
@@ -48,23 +45,13 @@ import dev.patchflow.schemas.EventJson;
  */
 @QuarkusTest
 @TestProfile(InMemoryProfile.class)
+@ExtendWith(AsViewer.class)
 class TargetPagingTest {
 
     static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
 
     @Inject
     ViewStore store;
-
-    @BeforeEach
-    void readAsViewer() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + LocalAuthTestResource.token("viewer")).build();
-    }
-
-    @AfterEach
-    void forgetToken() {
-        RestAssured.requestSpecification = null;
-    }
 
     /** {@code count} targets t-01… recorded in shuffled order; every third failed its backup, every fifth patched. */
     List<String> run(String runId, int count) {
