@@ -1,15 +1,9 @@
 package dev.patchflow.runner.messaging;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -22,6 +16,7 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.kit.messaging.IncomingEvent;
+import dev.patchflow.kit.messaging.KeyOrder;
 import dev.patchflow.kit.messaging.Pipelines;
 import dev.patchflow.kit.messaging.RecordPipeline;
 import dev.patchflow.kit.messaging.Refusals;
@@ -29,7 +24,6 @@ import dev.patchflow.runner.config.RunnerConfig;
 import dev.patchflow.runner.domain.BackupIntake;
 import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
-import dev.patchflow.schemas.events.PatchflowEvent;
 
 /**
  * {@link Topics#BACKUPS} → {@link BackupIntake}, a batch at a time. The intake only records and returns (the
@@ -72,32 +66,8 @@ public class BackupsConsumer {
      * events stay in one chunk, in record order (a later copy is a redelivery of the first).
      */
     private void takeIn(List<IncomingEvent> events, Refusals refusals) throws Exception {
-        Map<Integer, List<PatchflowEvent>> chunks = new TreeMap<>();
-        for (IncomingEvent event : events) {
-            chunks.computeIfAbsent(Math.floorMod(Objects.hashCode(event.key()), concurrency), k -> new ArrayList<>())
-                    .add(event.data());
-        }
-        if (chunks.size() == 1) {
-            intake.acceptAll(chunks.values().iterator().next());
-            return;
-        }
-        List<Future<List<BackupIntake.Result>>> running = new ArrayList<>();
-        for (List<PatchflowEvent> chunk : chunks.values()) {
-            running.add(workers.submit(() -> intake.acceptAll(chunk)));
-        }
-        Exception first = null;
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first; // the batch is retried as a whole: the intake is idempotent
-        }
+        KeyOrder.inChunks(events, concurrency, workers,
+                chunk -> intake.acceptAll(chunk.stream().map(IncomingEvent::data).toList()));
     }
 
     @PreDestroy

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +53,38 @@ public final class KeyOrder {
                 }
             }));
         }
+        awaitAll(running);
+        synchronized (results) {
+            return new ArrayList<>(results);
+        }
+    }
+
+    /**
+     * Hands the events to {@code work} in at most {@code chunks} lists taken in concurrently, for a handler that
+     * writes a whole list in bulk: a key's events stay in one list, in record order (a later copy is a redelivery
+     * of the first). Waits for all; if any threw, rethrows the first failure (the batch is then retried as a
+     * whole, so {@code work} must be idempotent).
+     */
+    public static void inChunks(List<IncomingEvent> events, int chunks, ExecutorService pool,
+            Consumer<List<IncomingEvent>> work) throws Exception {
+        Map<Integer, List<IncomingEvent>> byChunk = new TreeMap<>();
+        for (IncomingEvent event : events) {
+            byChunk.computeIfAbsent(Math.floorMod(Objects.hashCode(event.key()), chunks), k -> new ArrayList<>())
+                    .add(event);
+        }
+        if (byChunk.size() == 1) {
+            work.accept(byChunk.values().iterator().next());
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>(byChunk.size());
+        for (List<IncomingEvent> chunk : byChunk.values()) {
+            running.add(pool.submit(() -> work.accept(chunk)));
+        }
+        awaitAll(running);
+    }
+
+    /** Waits for every task; rethrows the first failure once all have ended. */
+    private static void awaitAll(List<Future<?>> running) throws Exception {
         Exception first = null;
         for (Future<?> f : running) {
             try {
@@ -62,9 +97,6 @@ public final class KeyOrder {
         }
         if (first != null) {
             throw first;
-        }
-        synchronized (results) {
-            return new ArrayList<>(results);
         }
     }
 }
