@@ -8,7 +8,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -92,6 +94,24 @@ public final class AwsStub implements AutoCloseable {
     }
 
     // --- STS --------------------------------------------------------------------------------------------------
+
+    /** The one landing zone most tests need: account 250000000001, role {@link #ZONE_ROLE}, eu-west-1, nonprod. */
+    public static final String ONE_ZONE = "lz250nonprod";
+
+    /** The role of {@link #ONE_ZONE}. */
+    public static final String ZONE_ROLE = "arn:aws:iam::250000000001:role/PatchflowZone";
+
+    /** Writes a landing-zone file holding {@link #ONE_ZONE} into {@code dir}; returns its path. */
+    public static Path writeOneZone(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("landing-zones.yaml"), """
+                landing_zones:
+                  lz250nonprod:
+                    account_id: "250000000001"
+                    role_arn: arn:aws:iam::250000000001:role/PatchflowZone
+                    regions: [eu-west-1]
+                    environment: nonprod
+                """);
+    }
 
     /** AssumeRole of {@code roleArn} gives credentials with {@code accessKeyId}, expiring at {@code expiration}. */
     public void assumeRole(String roleArn, String accessKeyId, Instant expiration) {

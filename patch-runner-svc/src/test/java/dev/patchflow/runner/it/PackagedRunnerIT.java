@@ -162,14 +162,7 @@ class PackagedRunnerIT {
             aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", zoneKey, Instant.now().plusSeconds(3600));
             // The command stays InProgress until the test says otherwise.
             aws.command(zoneKey, instanceId, commandId, "InProgress");
-            Path zones = Files.writeString(dir.resolve("landing-zones.yaml"), """
-                    landing_zones:
-                      lz250nonprod:
-                        account_id: "250000000001"
-                        role_arn: arn:aws:iam::250000000001:role/PatchflowZone
-                        regions: [eu-west-1]
-                        environment: nonprod
-                    """);
+            Path zones = AwsStub.writeOneZone(dir);
             Map<String, String> awsProperties = new HashMap<>(aws.serviceProperties(zones));
             // Restarted as the same runner (same instance id): it takes back its RUNNING targets at start, without
             // waiting for the lease (the patch's 10-minute timeout) to expire.

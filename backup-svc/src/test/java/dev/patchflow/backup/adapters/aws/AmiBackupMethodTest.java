@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,14 +81,7 @@ class AmiBackupMethodTest {
     void setUp() throws IOException {
         aws.reset();
         aws.assumeRole(ROLE, KEY, Instant.now().plusSeconds(3600));
-        Path lz = Files.writeString(dir.resolve("lz.yaml"), """
-                landing_zones:
-                  lz250nonprod:
-                    account_id: "250000000001"
-                    role_arn: arn:aws:iam::250000000001:role/PatchflowZone
-                    regions: [eu-west-1]
-                    environment: nonprod
-                """);
+        Path lz = AwsStub.writeOneZone(dir);
         method = new AmiBackupMethod(new LandingZoneSource(Optional.of(lz)), clients, ami(Duration.ofSeconds(20)),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -187,7 +179,7 @@ class AmiBackupMethodTest {
     }
 
     private LandingZoneSource methodZones() {
-        return new LandingZoneSource(Optional.of(dir.resolve("lz.yaml")));
+        return new LandingZoneSource(Optional.of(dir.resolve("landing-zones.yaml")));
     }
 
     @Test

@@ -72,14 +72,7 @@ class SsmPatchExecutorTest {
     void setUp() throws IOException {
         aws.reset();
         aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", KEY, Instant.now().plusSeconds(3600));
-        Path lz = Files.writeString(dir.resolve("lz.yaml"), """
-                landing_zones:
-                  lz250nonprod:
-                    account_id: "250000000001"
-                    role_arn: arn:aws:iam::250000000001:role/PatchflowZone
-                    regions: [eu-west-1]
-                    environment: nonprod
-                """);
+        Path lz = AwsStub.writeOneZone(dir);
         executor = new SsmPatchExecutor(new LandingZoneSource(Optional.of(lz)), clients, config());
     }
 

@@ -3,7 +3,6 @@ package dev.patchflow.validator.adapters.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,14 +64,7 @@ class AwsChecksTest {
     void setUp() throws IOException {
         aws.reset();
         aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", KEY, Instant.now().plusSeconds(3600));
-        zones = new LandingZoneSource(Optional.of(Files.writeString(dir.resolve("lz.yaml"), """
-                landing_zones:
-                  lz250nonprod:
-                    account_id: "250000000001"
-                    role_arn: arn:aws:iam::250000000001:role/PatchflowZone
-                    regions: [eu-west-1]
-                    environment: nonprod
-                """)));
+        zones = new LandingZoneSource(Optional.of(AwsStub.writeOneZone(dir)));
     }
 
     static final Target TARGET = new Target(ID, "web", Target.KIND_AWS_EC2, "nonprod", "lz250nonprod", Map.of(),
