@@ -13,9 +13,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 
 import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.RunQueries;
@@ -39,11 +45,13 @@ public class RunResource {
     private final RunQueries queries;
     private final ReportRenderer renderer;
     private final ReportConfig config;
+    private final RunStreams streams;
 
-    public RunResource(RunQueries queries, ReportRenderer renderer, ReportConfig config) {
+    public RunResource(RunQueries queries, ReportRenderer renderer, ReportConfig config, RunStreams streams) {
         this.queries = queries;
         this.renderer = renderer;
         this.config = config;
+        this.streams = streams;
     }
 
     @GET
@@ -87,6 +95,22 @@ public class RunResource {
         // A page (or a poller's summary) leaves the run-wide drift section out: it would read the whole run.
         return Response.ok((StreamingOutput) out -> renderer.writeApiJson(run, null, Map.of("page", pageInfo),
                 page.targets().iterator(), out), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The run's live summary as server-sent events ({@code text/event-stream}): an event {@code run} with the run's
+     * summary (the JSON of {@code GET /api/runs/{id}?limit=0}, no targets) at once and whenever it changes, a
+     * {@code : heartbeat} comment when idle, and the end of the stream after the summary that shows the run
+     * {@code COMPLETED} or {@code HALTED}. Read from the view store, so right behind any replica ({@link RunStreams}).
+     * 404 for an unknown run.
+     */
+    @GET
+    @Path("{runId}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    public Multi<OutboundSseEvent> stream(@PathParam("runId") String runId, @Context Sse sse) {
+        find(runId);
+        return streams.stream(runId, sse);
     }
 
     /**

@@ -57,4 +57,16 @@ public interface ReportConfig {
     /** The most targets one page may ask for ({@code limit} in the API, {@code size} on the dashboard). */
     @WithDefault("1000")
     int maxPageSize();
+
+    /**
+     * How often a run's live stream ({@code GET /api/runs/{id}/stream}) re-reads the run from the view store: a
+     * replica does not consume every event of a run (the partitions are split across the group), so the store is
+     * the truth and this bounds how late a change seen by another replica shows.
+     */
+    @WithDefault("1s")
+    Duration streamInterval();
+
+    /** A comment line on an idle live stream this often, so that proxies and clients keep the connection. */
+    @WithDefault("15s")
+    Duration streamHeartbeat();
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.patchflow.report.config.ReportConfig;
 
@@ -18,11 +19,17 @@ public class RunQueries {
 
     private final ViewStore store;
     private final ReportConfig config;
-    private final RunningCounts runningCounts = new RunningCounts();
+    private final RunningCounts runningCounts;
 
+    @Inject
     public RunQueries(ViewStore store, ReportConfig config) {
+        this(store, config, new RunningCounts());
+    }
+
+    RunQueries(ViewStore store, ReportConfig config, RunningCounts runningCounts) {
         this.store = store;
         this.config = config;
+        this.runningCounts = runningCounts;
     }
 
     /**
@@ -37,6 +44,19 @@ public class RunQueries {
     /** The run without its targets ({@code targets} is {@code null}): what every report starts with. */
     public Optional<RunReport> summary(String runId) {
         return store.run(runId).map(run -> RunRules.summary(run, counts(run), null));
+    }
+
+    /** The run view and when it last changed, in one read (a live stream's poll, {@link RunFeed}). */
+    public Optional<ViewStore.RunStamp> stamp(String runId) {
+        return store.runStamp(runId);
+    }
+
+    /**
+     * The summary of a run view already read: its counts are frozen at completion, and counted while it runs with
+     * the count shared by every reader of this replica ({@link RunningCounts}).
+     */
+    public RunReport summary(RunView run) {
+        return RunRules.summary(run, counts(run), null);
     }
 
     /** One page of the run's targets that pass the filter, in target id order. */

@@ -21,11 +21,21 @@ final class RunningCounts {
     }
 
     private final Map<String, Counted> counted = new ConcurrentHashMap<>();
+    private final int reuseFactor;
+
+    RunningCounts() {
+        this(REUSE_FACTOR);
+    }
+
+    /** {@code reuseFactor} 0: every request counts afresh (tests that count what each request reads). */
+    RunningCounts(int reuseFactor) {
+        this.reuseFactor = reuseFactor;
+    }
 
     ViewCounts get(String runId, Supplier<ViewCounts> count) {
         long now = System.nanoTime();
         Counted last = counted.get(runId);
-        if (last != null && now - last.countedAt() < last.took() * REUSE_FACTOR) {
+        if (last != null && now - last.countedAt() < last.took() * reuseFactor) {
             return last.counts();
         }
         ViewCounts counts = count.get();

@@ -90,6 +90,18 @@ public interface ViewStore {
 
     Optional<RunView> run(String runId);
 
+    /**
+     * The run view and when the projector last changed it or its targets ({@code changedAt}, {@code null} when the
+     * store does not keep it), in one read of one document: what a live stream polls ({@link RunFeed}).
+     */
+    record RunStamp(RunView run, Instant changedAt) {
+    }
+
+    /** {@link #run} with the time of its last change; one read whatever the size of the run. */
+    default Optional<RunStamp> runStamp(String runId) {
+        return run(runId).map(run -> new RunStamp(run, null));
+    }
+
     /** Newest first. */
     List<RunView> runs(int limit);
 

@@ -1,8 +1,10 @@
 package dev.patchflow.report.messaging;
 
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,6 +21,7 @@ import dev.patchflow.kit.messaging.IncomingEvent;
 import dev.patchflow.kit.messaging.Pipelines;
 import dev.patchflow.kit.messaging.RecordPipeline;
 import dev.patchflow.kit.messaging.Refusals;
+import dev.patchflow.report.domain.RunChanges;
 import dev.patchflow.report.domain.ViewProjector;
 import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.Topics;
@@ -35,12 +38,14 @@ public class EventConsumer {
     private final Map<String, RecordPipeline> pipelines;
     private final ViewProjector projector;
     private final MeterRegistry metrics;
+    private final RunChanges changes;
 
-    public EventConsumer(Pipelines kit, ViewProjector projector, MeterRegistry metrics) {
+    public EventConsumer(Pipelines kit, ViewProjector projector, MeterRegistry metrics, RunChanges changes) {
         Set<EventType> all = EnumSet.allOf(EventType.class);
         this.pipelines = Topics.STAGES.stream().collect(Collectors.toMap(t -> t, t -> kit.forTopic(t, all)));
         this.projector = projector;
         this.metrics = metrics;
+        this.changes = changes;
     }
 
     @Incoming(Topics.REQUESTS)
@@ -90,5 +95,8 @@ public class EventConsumer {
             metrics.counter("patchflow.report.events", "topic", topic, "type", event.event().type().simpleName())
                     .increment();
         }
+        // Wakes the live streams of these runs on this replica (they poll the view store too: other replicas).
+        changes.changed(events.stream().map(e -> e.event().runId()).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(LinkedHashSet::new)));
     }
 }

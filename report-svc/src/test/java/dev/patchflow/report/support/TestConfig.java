@@ -56,4 +56,14 @@ public class TestConfig implements ReportConfig {
     public int maxPageSize() {
         return 1000;
     }
+
+    @Override
+    public Duration streamInterval() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public Duration streamHeartbeat() {
+        return Duration.ofSeconds(15);
+    }
 }

@@ -356,6 +356,13 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
+    public Optional<RunStamp> runStamp(String runId) {
+        // updatedAt moves with every batch of the run's events (touchRun), target facts included.
+        return Optional.ofNullable(runs.find(eq("_id", runId)).first())
+                .map(d -> new RunStamp(runView(d), instant(d.getDate("updatedAt"))));
+    }
+
+    @Override
     public List<RunView> runs(int limit) {
         return runs.find().sort(Sorts.descending("createdAt")).limit(limit).map(MongoViewStore::runView)
                 .into(new ArrayList<>());
