@@ -212,6 +212,43 @@ class RunStreamTest {
         }
     }
 
+    @Test
+    void theRunPageOpensTheStreamInsteadOfRefreshingAndShowsVersionBeforeAndAfter() throws Exception {
+        String runId = "live-5";
+        send(Fixtures.requested(runId));
+        for (String id : List.of("a", "b")) {
+            send(Fixtures.scanned(runId, id));
+        }
+        send(Fixtures.scanCompleted(runId, 3));
+        send(Fixtures.applied(runId, "a", PatchStatus.APPLIED));
+        send(Fixtures.patchFailed(runId, "b", "exit code 3: disk full"));
+        await().atMost(Duration.ofSeconds(WAIT)).until(() -> expected(runId) == 3);
+        await().atMost(Duration.ofSeconds(WAIT)).untilAsserted(() -> {
+            String page = page("/runs/" + runId);
+            // Live: no refresh unless scripts are off; the page's script opens the run's stream.
+            assertThat(page.replaceAll("(?s)<noscript>.*?</noscript>", "")).doesNotContain("http-equiv=\"refresh\"");
+            assertThat(page).contains("<noscript><meta http-equiv=\"refresh\"").contains("new EventSource(")
+                    .contains("/stream").contains("data-live=\"counts\"").contains("data-live=\"targets\"");
+            assertThat(page).contains("Version before → after");
+            // a: 1.0.0 scanned, APPLIED to the run's patch version; b: failed, unchanged.
+            assertThat(page)
+                    .containsPattern("(?s)<b>a</b>.*?1\\.0\\.0 <span class=\"version-after\">→ 1\\.1\\.0</span>");
+            assertThat(page)
+                    .containsPattern("(?s)<b>b</b>.*?1\\.0\\.0 <span class=\"version-after\">→ unchanged</span>");
+        });
+        // The status filter still selects the table's rows (the live refresh fetches the page with its filter).
+        String failed = page("/runs/" + runId + "?status=FAILED");
+        assertThat(failed).contains("<b>b</b>").doesNotContain("<b>a</b>");
+        // The report's HTML keeps its plain Version column.
+        assertThat(page("/api/runs/" + runId + "/report.html")).doesNotContain("version-after")
+                .doesNotContain("EventSource");
+    }
+
+    String page(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                .header("Authorization", "Bearer " + viewer()).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** The run's expectedTargets from the API (-1 while null), -2 while the run is unknown. */
     int expected(String runId) throws Exception {
         var response = HttpClient.newHttpClient().send(
