@@ -13,6 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -82,6 +87,88 @@ public final class ReportApi {
             return Optional.empty();
         }
         return Optional.of(expectOk(response, runPath(runId)).body());
+    }
+
+    /** What {@link #stream} found. */
+    public sealed interface StreamAnswer {
+    }
+
+    /** The stream is open: read it, close it. */
+    public record StreamOpened(RunStream stream) implements StreamAnswer {
+    }
+
+    /** report-svc has the stream endpoint but has not seen the run yet (its 404 names the run). */
+    public record StreamUnknownRun() implements StreamAnswer {
+    }
+
+    /** report-svc has no stream endpoint (an older version: its 404 does not name the run): poll instead. */
+    public record StreamNotSupported() implements StreamAnswer {
+    }
+
+    /**
+     * Opens the run's live stream ({@code GET /api/runs/{id}/stream}, {@code text/event-stream}). No timeout on the
+     * body (a stream lasts as long as the run; the follower judges silence), only on the answer's headers.
+     *
+     * @throws ReportApiUnreachableException when report-svc cannot be reached
+     * @throws ReportApiException on a refused token or another error status
+     */
+    public StreamAnswer stream(String runId) {
+        String path = runPath(runId) + "/stream";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Accept", "text/event-stream").GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<Stream<String>> response;
+        var answer = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        try {
+            response = answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new ReportApiUnreachableException(baseUrl, "report-svc not reachable at " + baseUrl + ": "
+                    + (cause instanceof IOException io ? describe(io) : String.valueOf(cause)), cause);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new ReportApiUnreachableException(baseUrl, "report-svc at " + baseUrl + " did not answer GET " + path
+                    + " within " + requestTimeout.toSeconds() + "s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReportApiUnreachableException(baseUrl, "interrupted while calling " + baseUrl, e);
+        }
+        if (response.statusCode() == 200) {
+            return new StreamOpened(new RunStream(response.body()));
+        }
+        String body;
+        try (Stream<String> lines = response.body()) {
+            body = lines.collect(Collectors.joining("\n"));
+        } catch (RuntimeException e) {
+            body = "";
+        }
+        if (response.statusCode() == 404) {
+            return namesRun(body) ? new StreamUnknownRun() : new StreamNotSupported();
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            try {
+                throw new ReportApiException(refusal(http.send(request.build(), HttpResponse.BodyHandlers.ofString())));
+            } catch (IOException e) {
+                throw new ReportApiUnreachableException(baseUrl,
+                        "report-svc not reachable at " + baseUrl + ": " + describe(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReportApiUnreachableException(baseUrl, "interrupted while calling " + baseUrl, e);
+            }
+        }
+        throw new ReportApiException("GET " + baseUrl + path + " answered " + response.statusCode()
+                + (body.isBlank() ? "" : ": " + abbreviate(body)));
+    }
+
+    /** report-svc's 404 for an unknown run says which run ({@code {"error": …, "runId": …}}). */
+    private static boolean namesRun(String body) {
+        try {
+            return JSON.readTree(body).hasNonNull("runId");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A target's story ({@code GET /api/runs/{id}/targets/{targetId}/history}) as sent, or empty on 404. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -37,6 +38,12 @@ public final class FakeReportApi implements AutoCloseable {
     public FakeReportApi(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
+        // Streams hold their exchange open: each request gets its own thread.
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "fake-report-api");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
     }
 
@@ -47,6 +54,47 @@ public final class FakeReportApi implements AutoCloseable {
     public FakeReportApi script(String runId, Response... responses) {
         runs.put(runId, new ArrayDeque<>(List.of(responses)));
         return this;
+    }
+
+    /**
+     * One connection to {@code GET /api/runs/{id}/stream}: its status (200: a {@code text/event-stream} of
+     * {@code lines}, then the connection ends, or hangs silent for {@code hangMillis} first).
+     */
+    public record StreamConnection(int status, String body, List<String> lines, long hangMillis) {
+    }
+
+    private final Map<String, Deque<StreamConnection>> streams = new ConcurrentHashMap<>();
+
+    /** Scripts the run's stream: one entry per connection, the last one repeats. */
+    public FakeReportApi stream(String runId, StreamConnection... connections) {
+        streams.put(runId, new ArrayDeque<>(List.of(connections)));
+        return this;
+    }
+
+    /** A connection that sends these events ({@link #sse}) and ends. */
+    public static StreamConnection streamOf(String... chunks) {
+        return new StreamConnection(200, null, List.of(chunks), 0);
+    }
+
+    /** A connection that sends these events and then stays open, silent, for {@code hangMillis}. */
+    public static StreamConnection streamThenSilence(long hangMillis, String... chunks) {
+        return new StreamConnection(200, null, List.of(chunks), hangMillis);
+    }
+
+    /** report-svc's answer while it has not seen the run: 404 naming it. */
+    public static StreamConnection streamUnknownRun(String runId) {
+        return new StreamConnection(404, "{\"error\": \"unknown run " + runId + "\", \"runId\": \"" + runId + "\"}",
+                List.of(), 0);
+    }
+
+    /** An SSE event {@code run} carrying a run view ({@link #run}, {@link #haltedRun}) as one data line. */
+    public static String sse(Response run) {
+        return "event: run\ndata: " + run.body().replaceAll("\\s*\n\\s*", " ").strip() + "\n\n";
+    }
+
+    /** A heartbeat comment as report-svc sends it. */
+    public static String heartbeat() {
+        return ": heartbeat\n\n";
     }
 
     public FakeReportApi runList(String json) {
@@ -99,6 +147,17 @@ public final class FakeReportApi implements AutoCloseable {
                 return;
             }
         }
+        if (path.startsWith("/api/runs/") && path.endsWith("/stream")
+                && streams.containsKey(path.substring("/api/runs/".length(), path.length() - "/stream".length()))) {
+            Deque<StreamConnection> script = streams
+                    .get(path.substring("/api/runs/".length(), path.length() - "/stream".length()));
+            StreamConnection connection;
+            synchronized (script) {
+                connection = script.size() > 1 ? script.poll() : script.peek();
+            }
+            serveStream(exchange, connection);
+            return;
+        }
         Response response;
         if (path.equals("/api/runs")) {
             response = runList;
@@ -114,6 +173,26 @@ public final class FakeReportApi implements AutoCloseable {
             response = new Response(404, "{\"error\": \"no such run\"}");
         }
         respond(exchange, response.status(), response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void serveStream(HttpExchange exchange, StreamConnection connection) throws IOException {
+        if (connection.status() != 200) {
+            respond(exchange, connection.status(), connection.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String chunk : connection.lines()) {
+                out.write(chunk.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            if (connection.hangMillis() > 0) {
+                Thread.sleep(connection.hangMillis());
+            }
+        } catch (IOException | InterruptedException e) {
+            // the client went away
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
