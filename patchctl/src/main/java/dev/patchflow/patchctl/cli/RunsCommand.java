@@ -1,11 +1,15 @@
 package dev.patchflow.patchctl.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.patchflow.patchctl.report.HaltNotice;
 import dev.patchflow.patchctl.report.ProgressLine;
 import dev.patchflow.patchctl.report.ReportApi;
+import dev.patchflow.patchctl.report.RunFollower;
 import dev.patchflow.patchctl.report.RunNotFoundException;
 import dev.patchflow.patchctl.report.RunSummary;
 import dev.patchflow.patchctl.report.RunView;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs as report-svc sees them.", subcommands = {
-        RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunControlCommand.Approve.class,
+        RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunsCommand.WatchRun.class,
+        RunControlCommand.Approve.class,
         RunControlCommand.Halt.class, RunControlCommand.Resume.class, RunControlCommand.Cancel.class})
 public class RunsCommand implements Callable<Integer> {
 
@@ -56,6 +61,50 @@ public class RunsCommand implements Callable<Integer> {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "watch", mixinStandardHelpOptions = true, description = {
+            "Follow a run live (report-svc's stream of the run) until it completes or halts: a progress line per change, "
+                    + "then the outcome and the failed targets, or the halt's cause and the commands that move it on."}, footer = {
+                            "",
+                            "Exit codes: 0 SUCCEEDED, 1 report-svc not reachable, 3 FAILED, 4 REJECTED, 5 follow timeout, "
+                                    + "9 HALTED (resume or cancel it)."})
+    public static class WatchRun implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "<runId>", description = "The run to watch.")
+        String runId;
+
+        @Option(names = "--follow-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class, description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+        Duration followTimeout;
+
+        @Option(names = "--poll-interval", paramLabel = "<duration>", defaultValue = "2s", converter = DurationConverter.class, description = "How often to retry, or to ask a report-svc without the live stream (default: ${DEFAULT-VALUE}).")
+        Duration pollInterval;
+
+        @Option(names = "--unreachable-timeout", paramLabel = "<duration>", defaultValue = "30s", converter = DurationConverter.class, description = "How long report-svc may stay unreachable (default: ${DEFAULT-VALUE}).")
+        Duration unreachableTimeout;
+
+        Clock clock = Clock.systemDefaultZone();
+
+        @Override
+        public Integer call() {
+            Verbosity.apply(common.verbose);
+            PrintWriter out = spec.commandLine().getOut();
+            ReportApi api = new ReportApi(common.reportUrl, common.token());
+            RunView run = new RunFollower(api, out, clock, pollInterval, unreachableTimeout).follow(runId,
+                    followTimeout);
+            if (run.halted()) {
+                HaltNotice.print(run, out);
+                return ExitCodes.RUN_HALTED;
+            }
+            RunSummary.print(run, out);
+            return ExitCodes.ofOutcome(run.outcome());
         }
     }
 
