@@ -34,6 +34,7 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 
 import dev.patchflow.kit.messaging.Batches;
 import dev.patchflow.localstack.LocalAuthTestResource;
+import dev.patchflow.report.domain.ViewProjector;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.InMemoryProfile;
 import dev.patchflow.report.support.SseClient;
@@ -62,6 +63,9 @@ class RunStreamTest {
 
     @Inject
     RunStreams streams;
+
+    @Inject
+    ViewProjector projector;
 
     @TestHTTPResource("/")
     URL base;
@@ -155,6 +159,26 @@ class RunStreamTest {
         try (SseClient again = open(runId, viewer())) {
             assertThat(nextRun(again).get("state").asText()).isEqualTo("COMPLETED");
             assertThat(again.endsWithin(WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void pushesChangesThatAnotherReplicaWroteToTheViewStore() throws Exception {
+        String runId = "live-6";
+        send(Fixtures.requested(runId));
+        send(Fixtures.scanned(runId, "a"));
+        send(Fixtures.scanCompleted(runId, 1));
+        await().atMost(Duration.ofSeconds(WAIT)).until(() -> expected(runId) == 1);
+
+        try (SseClient stream = open(runId, viewer())) {
+            assertThat(nextRun(stream).get("counts").get("terminal").asInt()).isZero();
+            // Applied straight to the store, as another replica consuming this run's partition would: this replica's
+            // consumer never sees these events, so only the stream's own polling of the store can show them.
+            projector.applyAll(List.of(Fixtures.event(Fixtures.applied(runId, "a", PatchStatus.APPLIED)),
+                    Fixtures.event(Fixtures.validated(runId, "a"))));
+            List<JsonNode> seen = runsUntil(stream, r -> r.get("state").asText().equals("COMPLETED"));
+            assertThat(seen.get(seen.size() - 1).get("counts").get("succeeded").asInt()).isEqualTo(1);
+            assertThat(stream.endsWithin(WAIT)).isTrue();
         }
     }
 
