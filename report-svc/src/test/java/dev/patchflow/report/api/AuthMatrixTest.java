@@ -53,7 +53,7 @@ class AuthMatrixTest {
     static final String RUN = "auth-1";
     static final List<String> API = List.of("/api/runs", "/api/runs/" + RUN, "/api/runs/" + RUN + "/report.csv",
             "/api/runs/" + RUN + "/report.json", "/api/runs/" + RUN + "/report.xml",
-            "/api/runs/" + RUN + "/report.html");
+            "/api/runs/" + RUN + "/report.html", "/api/runs/" + RUN + "/stream");
     static final List<String> PAGES = List.of("/", "/dashboard", "/runs/" + RUN);
     static final List<String> READERS = List.of("viewer", "operator", "approver");
 
