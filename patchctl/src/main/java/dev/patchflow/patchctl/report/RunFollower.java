@@ -93,8 +93,8 @@ public final class RunFollower {
                                 return done;
                             }
                         }
-                        // The stream ended before the run did (report-svc restarting): open it again.
-                        continue;
+                        // The stream ended before the run did (report-svc restarting): open it again after a pause,
+                        // so that a server or proxy that keeps closing streams at once is not called in a tight loop.
                     }
                 } catch (ReportApiUnreachableException | ReportApiException e) {
                     trouble(e);
