@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -144,12 +144,20 @@ class DashboardBrowserTest {
     }
 
     String counts() {
-        return browser.findElement(By.cssSelector("[data-live=counts]")).getText();
+        return text("[data-live=counts]");
     }
 
+    /** The ids of the table's rows, read in one script: the live refresh may swap the rows at any moment. */
+    @SuppressWarnings("unchecked")
     List<String> rowIds() {
-        return browser.findElements(By.cssSelector("[data-live=targets] tbody tr td:first-child b")).stream()
-                .map(WebElement::getText).toList();
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from(document"
+                + ".querySelectorAll('[data-live=targets] tbody tr td:first-child b')).map(b => b.textContent);");
+    }
+
+    /** Text of an element found afresh (the live refresh replaces what is inside the live regions). */
+    String text(String css) {
+        return waiting().ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector(css)).getText());
     }
 
     @Test
@@ -172,7 +180,7 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
         waiting().until(d -> d.getCurrentUrl().endsWith("/runs/" + runId)
                 && !d.findElements(By.cssSelector("[data-live=counts]")).isEmpty());
-        assertThat(browser.findElement(By.cssSelector("h1")).getText()).contains("Run " + runId).contains("RUNNING");
+        assertThat(text("h1")).contains("Run " + runId).contains("RUNNING");
         assertThat(browser.getPageSource()).contains("Version before → after");
 
         // Live: a marker set now survives only if the page never reloads.
@@ -184,9 +192,8 @@ class DashboardBrowserTest {
         waiting().until(d -> counts().contains("2\nterminal"));
         assertThat(js.executeScript("return window.__live;")).as("no reload").isEqualTo(1L);
         assertThat(counts()).isNotEqualTo(before);
-        waiting().until(d -> d.findElement(By.cssSelector("[data-live=targets]")).getText().contains("SUCCEEDED"));
-        assertThat(browser.findElement(By.cssSelector("[data-live=targets]")).getText()).contains("1.0.0 → 1.1.0")
-                .contains("→ unchanged");
+        waiting().until(d -> text("[data-live=targets]").contains("SUCCEEDED"));
+        assertThat(text("[data-live=targets]")).contains("1.0.0 → 1.1.0").contains("→ unchanged");
 
         // Filter by status (a navigation), then the filtered page stays live and keeps its filter.
         new Select(browser.findElement(By.cssSelector("form.filter select[name=status]"))).selectByValue("FAILED");
@@ -196,13 +203,16 @@ class DashboardBrowserTest {
         js.executeScript("window.__live = 2;");
         send(Fixtures.applied(runId, "c", PatchStatus.APPLIED));
         send(Fixtures.validated(runId, "c"));
-        waiting().until(d -> d.findElement(By.cssSelector("h1")).getText().contains("COMPLETED"));
+        waiting().until(d -> text("h1").contains("COMPLETED"));
         waiting().until(d -> counts().contains("3\nterminal"));
         assertThat(js.executeScript("return window.__live;")).as("no reload").isEqualTo(2L);
         assertThat(rowIds()).as("the refreshed table keeps the filter").containsExactly("b");
 
         // The failed target's story.
-        browser.findElement(By.cssSelector("[data-live=targets] a.story")).click();
+        waiting().ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("[data-live=targets] a.story")).click();
+            return true;
+        });
         waiting().until(d -> d.findElement(By.cssSelector("h1")).getText().startsWith("Target b"));
         String story = browser.findElement(By.cssSelector("table.story")).getText();
         assertThat(story).contains("PatchRequested").contains("InstanceScanned").contains("BackupCompleted")
