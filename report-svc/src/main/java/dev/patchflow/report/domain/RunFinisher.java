@@ -138,10 +138,10 @@ public class RunFinisher {
         ViewCounts counts = tally.counts();
         RunOutcome outcome = RunRules.outcome(run, counts);
         String location = archive.location(runId);
-        Instant completedAt = run.completedAt() != null ? run.completedAt() : clock.instant();
+        Instant completedAt = completedAt(run, tally);
         RunView completed = new RunView(run.runId(), RunState.COMPLETED, run.context(), run.requested(),
                 run.scanCompleted(), run.expectedTargets(), run.rejected(), run.reason(), run.terminal(), outcome,
-                counts, run.createdAt(), completedAt, location, run.rollout(), run.zoneErrors());
+                counts, run.createdAt(), completedAt, location, run.rollout(), run.zoneErrors(), run.scanEndedAt());
         RunReport report = RunRules.summary(completed, counts, null);
         archive.store(runId, renderer.files(report,
                 () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
@@ -149,9 +149,24 @@ public class RunFinisher {
         RunCounts runCounts = RunRules.runCounts(run, tally);
         String eventId = publisher.publish(
                 new RunCompleted(run.context(), outcome, runCounts, RunRules.reason(run), location, completedAt));
-        store.markCompleted(runId, outcome, counts, location);
+        store.markCompleted(runId, outcome, counts, location, completedAt);
         LOG.infof("run %s completed: %s, %d targets (%d succeeded, %d failed), event %s", runId, outcome,
                 runCounts.targets(), runCounts.succeeded(), runCounts.failed(), eventId);
+    }
+
+    /**
+     * From the log ({@link RunRules#completedAt}), so a re-emission, a second replica and a replay all say the same
+     * time. Only a run whose views predate event times (stored before they were kept) falls back to the time the
+     * run was claimed, else to this service's clock, and says so.
+     */
+    private Instant completedAt(RunView run, TargetTally tally) {
+        Instant fromLog = RunRules.completedAt(run, tally.latestTerminalAt());
+        if (fromLog != null) {
+            return fromLog;
+        }
+        Instant fallback = run.completedAt() != null ? run.completedAt() : clock.instant();
+        LOG.warnf("run %s: no event time to complete it at; completedAt is this service's %s", run.runId(), fallback);
+        return fallback;
     }
 
     private ScheduledFuture<?> renewWhileFinishing(String runId) {

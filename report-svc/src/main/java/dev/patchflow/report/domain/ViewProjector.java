@@ -77,7 +77,8 @@ public class ViewProjector {
             Fact fact = targetFact(event.data());
             if (fact != null) {
                 touched.putIfAbsent(fact.run().runId(), fact.run());
-                facts.add(new ViewStore.TargetFact(fact.run().runId(), fact.target(), fact.stage(), fact.fact()));
+                facts.add(new ViewStore.TargetFact(fact.run().runId(), fact.target(), fact.stage(), fact.fact(),
+                        fact.terminal() ? event.time() : null));
                 if (fact.terminal()) {
                     terminals.computeIfAbsent(fact.run().runId(), r -> new LinkedHashSet<>()).add(fact.target().id());
                     mayComplete.add(fact.run().runId());
@@ -161,11 +162,11 @@ public class ViewProjector {
             return false;
         }
         if (data instanceof ScanCompleted e) {
-            store.markScanCompleted(e.run(), e.targetCount(), e.zoneErrors(), now);
+            store.markScanCompleted(e.run(), e.targetCount(), e.zoneErrors(), event.time(), now);
             return true;
         }
         if (data instanceof RunRejected e) {
-            store.markRejected(e.run(), e.reason(), now);
+            store.markRejected(e.run(), e.reason(), event.time(), now);
             return true;
         }
         if (data instanceof RunCompleted e) {

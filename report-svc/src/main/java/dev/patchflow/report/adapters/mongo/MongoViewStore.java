@@ -10,6 +10,7 @@ import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
+import static com.mongodb.client.model.Updates.min;
 import static com.mongodb.client.model.Updates.push;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.setOnInsert;
@@ -129,15 +130,26 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant now) {
-        upsertRun(context, now, set("scanCompleted", true), set("expectedTargets", targetCount),
+    public void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant at,
+            Instant now) {
+        upsertRun(context, now, scanEndedAt(at, set("scanCompleted", true), set("expectedTargets", targetCount),
                 set("zoneErrors", zoneErrors.stream().map(MongoViewStore::zoneErrorDoc).toList()),
-                set("updatedAt", date(now)));
+                set("updatedAt", date(now))));
     }
 
     @Override
-    public void markRejected(RunContext context, String reason, Instant now) {
-        upsertRun(context, now, set("rejected", true), set("reason", reason), set("updatedAt", date(now)));
+    public void markRejected(RunContext context, String reason, Instant at, Instant now) {
+        upsertRun(context, now,
+                scanEndedAt(at, set("rejected", true), set("reason", reason), set("updatedAt", date(now))));
+    }
+
+    /** The updates, and {@code $min} of the event's time: the earliest copy's is kept, whatever order they came in. */
+    private static Bson[] scanEndedAt(Instant at, Bson... updates) {
+        List<Bson> all = new ArrayList<>(List.of(updates));
+        if (at != null) {
+            all.add(min("scanEndedAt", date(at)));
+        }
+        return all.toArray(Bson[]::new);
     }
 
     @Override
@@ -287,7 +299,7 @@ public class MongoViewStore implements ViewStore {
         List<UpdateOneModel<Document>> writes = new ArrayList<>(facts.size());
         for (TargetFact f : facts) {
             writes.add(new UpdateOneModel<>(eq("_id", targetKey(f.runId(), f.target().id())),
-                    targetUpdate(f.runId(), f.target(), f.stage(), f.fact(), now), UPSERT));
+                    targetUpdate(f.runId(), f.target(), f.stage(), f.fact(), f.terminalAt(), now), UPSERT));
         }
         try {
             // Ordered: two facts of one target in a batch apply in the order they came.
@@ -300,7 +312,8 @@ public class MongoViewStore implements ViewStore {
         }
     }
 
-    private static Bson targetUpdate(String runId, Target target, Stage stage, Object fact, Instant now) {
+    private static Bson targetUpdate(String runId, Target target, Stage stage, Object fact, Instant terminalAt,
+            Instant now) {
         List<Bson> updates = new ArrayList<>();
         updates.add(set("runId", runId));
         updates.add(set("targetId", target.id()));
@@ -311,6 +324,10 @@ public class MongoViewStore implements ViewStore {
         updates.add(set("installedVersion", target.installedVersion()));
         updates.add(set("updatedAt", date(now)));
         updates.add(setOnInsert("terminal", false));
+        if (terminalAt != null) {
+            // The earliest terminal event's time: a redelivery, or a re-emission with a later time, changes nothing.
+            updates.add(min("terminalAt", date(terminalAt)));
+        }
         AwsView aws = AwsView.of(target);
         if (aws != null) {
             // Every event of an instance carries the same scanned facts: setting them again changes nothing.
@@ -406,8 +423,10 @@ public class MongoViewStore implements ViewStore {
     public TargetTally tally(String runId) {
         TargetTally tally = new TargetTally();
         targets.find(targetQuery(runId, TargetFilter.ALL, null, null))
-                .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status"))
-                .batchSize(batchSize).forEach(d -> tally.add(targetView(d)));
+                .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status",
+                        "terminalAt"))
+                .batchSize(batchSize)
+                .forEach(d -> tally.add(targetView(d)).terminalAt(instant(d.getDate("terminalAt"))));
         return tally;
     }
 
@@ -426,9 +445,9 @@ public class MongoViewStore implements ViewStore {
 
     @Override
     public boolean claimCompletion(String runId, Instant now) {
+        // completedAt is not the claim's time: the completion takes it from the log (RunRules.completedAt).
         return runs.findOneAndUpdate(and(eq("_id", runId), eq("state", RunState.RUNNING.name())),
-                combine(set("state", RunState.COMPLETING.name()), set("completingAt", date(now)),
-                        set("completedAt", date(now)))) != null;
+                combine(set("state", RunState.COMPLETING.name()), set("completingAt", date(now)))) != null;
     }
 
     @Override
@@ -444,10 +463,12 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation) {
+    public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation,
+            Instant completedAt) {
         runs.updateOne(eq("_id", runId),
                 combine(set("state", RunState.COMPLETED.name()), set("outcome", outcome.name()),
-                        set("counts", countsDoc(counts)), set("reportLocation", reportLocation)));
+                        set("counts", countsDoc(counts)), set("reportLocation", reportLocation),
+                        set("completedAt", date(completedAt))));
     }
 
     @Override
@@ -492,7 +513,8 @@ public class MongoViewStore implements ViewStore {
                 counts(d.get("counts", Document.class)), instant(d.getDate("createdAt")),
                 instant(d.getDate("completedAt")), d.getString("reportLocation"),
                 rollout(d.get("rollout", Document.class)),
-                d.getList("zoneErrors", Document.class, List.of()).stream().map(MongoViewStore::zoneError).toList());
+                d.getList("zoneErrors", Document.class, List.of()).stream().map(MongoViewStore::zoneError).toList(),
+                instant(d.getDate("scanEndedAt")));
     }
 
     private static Document zoneErrorDoc(ZoneError e) {
