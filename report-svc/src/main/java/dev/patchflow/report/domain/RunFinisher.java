@@ -169,6 +169,35 @@ public class RunFinisher {
         return fallback;
     }
 
+    /**
+     * Writes the archived reports of a COMPLETED run again from its views, after a run-level event (a halt, an
+     * operator's action, a gate change, a cluster phase) arrived after its completion. RunCompleted is not sent
+     * again: none of its facts come from these events' history. Nothing for a run not completed yet: its
+     * completion writes the reports. Failures are logged: the API shows the views either way.
+     */
+    public void refreshArchiveIfCompleted(String runId) {
+        RunView run = store.run(runId).orElse(null);
+        if (run == null || run.state() != RunState.COMPLETED) {
+            return;
+        }
+        try {
+            completions.execute(() -> {
+                try {
+                    RunView now = store.run(runId).orElseThrow();
+                    RunReport report = RunRules.summary(now, now.counts(), null);
+                    archive.store(runId, renderer.files(report,
+                            () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
+                            () -> DriftAudit.stream(store, report)));
+                    LOG.infof("run %s: reports written again for a run-level event after its completion", runId);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "run %s: could not write the reports again", runId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warnf("run %s: reports not written again (%s)", runId, e.getMessage());
+        }
+    }
+
     private ScheduledFuture<?> renewWhileFinishing(String runId) {
         return RENEWALS.scheduleWithFixedDelay(() -> renew(runId), CLAIM_RENEWAL.toMillis(), CLAIM_RENEWAL.toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -154,6 +154,17 @@ public class ViewProjector {
         return null;
     }
 
+    /**
+     * A run-level event of the runner that is new to the run may come after the run completed: topics are read in
+     * parallel, so the last target's event can overtake an operator's cancel on {@code patchflow.runs}, and a
+     * replay may read that topic last. The archived reports then show it too, as the API does.
+     */
+    private void afterCompletion(String runId, boolean changed) {
+        if (changed) {
+            finisher.refreshArchiveIfCompleted(runId);
+        }
+    }
+
     /** Applies a run-level event; returns whether it can make the run complete. */
     private boolean applyRunEvent(CloudEvent<?> event, Instant now) {
         Object data = event.data();
@@ -179,17 +190,20 @@ public class ViewProjector {
                 case RESUME -> Boolean.FALSE;
                 default -> null; // a HALT is followed by the runner's RunHalted, which carries the reason
             };
-            store.recordRollout(e.runId(), entry, halted, null, null,
-                    e.action() == RunControlled.RunControlAction.CANCEL ? Boolean.TRUE : null, null, null);
+            afterCompletion(e.runId(), store.recordRollout(e.runId(), entry, halted, null, null,
+                    e.action() == RunControlled.RunControlAction.CANCEL ? Boolean.TRUE : null, null, null));
         } else if (data instanceof RunHalted e) {
-            store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunHalted", e.cause().name(), null,
-                    e.reason(), e.at()), true, e.cause().name(), e.reason(), null, null, null);
+            afterCompletion(e.runId(), store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunHalted",
+                    e.cause().name(), null, e.reason(), e.at()), true, e.cause().name(), e.reason(), null, null, null));
         } else if (data instanceof RunGateChanged e) {
-            store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged", e.state().name(), null,
-                    e.reason(), e.at()), null, null, null, null, e.gate(), e.state().name());
+            afterCompletion(e.runId(),
+                    store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged",
+                            e.state().name(), null, e.reason(), e.at()), null, null, null, null, e.gate(),
+                            e.state().name()));
         } else if (data instanceof ClusterPhaseCompleted e) {
-            store.recordClusterPhase(e.runId(), new RolloutView.ClusterPhase(event.id(), e.clusterId(), e.engine(),
-                    e.phase().name(), e.passed(), e.reason(), e.checks(), e.details(), e.completedAt()));
+            afterCompletion(e.runId(), store.recordClusterPhase(e.runId(), new RolloutView.ClusterPhase(event.id(),
+                    e.clusterId(), e.engine(), e.phase().name(), e.passed(), e.reason(), e.checks(), e.details(),
+                    e.completedAt())));
         }
         // Anything else is a contract type the report does not know yet (added to a shared topic later): not an
         // error, it is acknowledged and changes nothing.

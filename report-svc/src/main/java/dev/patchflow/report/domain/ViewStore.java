@@ -55,13 +55,13 @@ public interface ViewStore {
 
     /**
      * Records a run-level event of the runner once (by event id) in the run's rollout history, and the flags it
-     * changes ({@code null}: unchanged).
+     * changes ({@code null}: unchanged). Returns whether the event was new to the run (not a redelivery).
      */
-    void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
+    boolean recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
             Boolean cancelled, String gate, String gateState);
 
-    /** Records a database cluster's phase once (by event id) in the run's rollout view. */
-    void recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
+    /** Records a database cluster's phase once (by event id) in the run's rollout view; whether it was new. */
+    boolean recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
 
     /**
      * Stores each entry of a target's story once per CloudEvent id (a redelivery adds nothing), in as few writes as

@@ -220,6 +220,26 @@ class ReplayDeterminismTest {
     }
 
     @Test
+    void runLevelEventsReadAfterTheRunCompletedAreInTheArchivedReportsToo() {
+        Service live = new Service(Duration.ZERO, false);
+        Service replay = new Service(Duration.ofDays(30), false);
+        List<CloudEvent<?>> events = pipelineOrder("r-late");
+        List<CloudEvent<?>> runsTopicLast = new ArrayList<>(events.stream()
+                .filter(e -> !e.type().topic().equals(Topics.RUNS)).toList());
+        runsTopicLast.addAll(events.stream().filter(e -> e.type().topic().equals(Topics.RUNS)).toList());
+
+        live.apply(events);
+        replay.apply(runsTopicLast);
+
+        assertThat(replay.files("r-late").get("reports/r-late/report.json")).contains("RunHalted", "RESUME");
+        assertThat(replay.files("r-late")).isEqualTo(live.files("r-late"));
+        assertThat(replay.publisher.sent).singleElement().isEqualTo(live.publisher.sent.get(0));
+        int stores = replay.archive.stores.get();
+        replay.apply(runsTopicLast.subList(runsTopicLast.size() - 3, runsTopicLast.size()));
+        assertThat(replay.archive.stores.get()).as("a redelivery writes nothing again").isEqualTo(stores);
+    }
+
+    @Test
     void aRunCompletedReEmittedAfterACrashCarriesTheSameFactsIdAndTime() {
         Service service = new Service(Duration.ZERO, true);
         service.apply(pipelineOrder("r-again"));

@@ -160,7 +160,7 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause,
+    public boolean recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause,
             String haltReason, Boolean cancelled, String gate, String gateState) {
         List<Bson> updates = new ArrayList<>();
         Document e = new Document("eventId", entry.eventId()).append("type", entry.type()).append("what", entry.what())
@@ -182,7 +182,7 @@ public class MongoViewStore implements ViewStore {
         // Once per event id: a redelivery finds its entry in the history and changes nothing. A run-level event that
         // comes before the run's first target or request event (topics are read in parallel, e.g. on a replay)
         // creates the run view instead of being dropped; the first event with the run context completes it.
-        onceUpserted(runId, ne("rollout.history.eventId", entry.eventId()), updates, entry.at());
+        return onceUpserted(runId, ne("rollout.history.eventId", entry.eventId()), updates, entry.at());
     }
 
     /**
@@ -190,7 +190,7 @@ public class MongoViewStore implements ViewStore {
      * exist. The upsert of a run that exists but no longer matches {@code notYet} (the event was recorded already)
      * tries to insert a second document with the same id: MongoDB refuses it, and a plain update settles it.
      */
-    private void onceUpserted(String runId, Bson notYet, List<Bson> updates, Instant at) {
+    private boolean onceUpserted(String runId, Bson notYet, List<Bson> updates, Instant at) {
         List<Bson> all = new ArrayList<>(updates);
         all.add(setOnInsert("state", RunState.RUNNING.name()));
         all.add(setOnInsert("terminal", 0));
@@ -198,20 +198,22 @@ public class MongoViewStore implements ViewStore {
             all.add(setOnInsert("createdAt", Date.from(at)));
         }
         try {
-            runs.updateOne(and(eq("_id", runId), notYet), combine(all), UPSERT);
+            var result = runs.updateOne(and(eq("_id", runId), notYet), combine(all), UPSERT);
+            return result.getModifiedCount() > 0 || result.getUpsertedId() != null;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
-            runs.updateOne(and(eq("_id", runId), notYet), combine(updates));
+            return runs.updateOne(and(eq("_id", runId), notYet), combine(updates)).getModifiedCount() > 0;
         }
     }
 
     @Override
-    public void recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
+    public boolean recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
         // JSON text: check names and details are free-form. Once per event id.
         Document d = new Document("eventId", phase.eventId()).append("json", writeJson(phase));
-        onceUpserted(runId, ne("rollout.clusters.eventId", phase.eventId()), List.of(push("rollout.clusters", d)),
+        return onceUpserted(runId, ne("rollout.clusters.eventId", phase.eventId()),
+                List.of(push("rollout.clusters", d)),
                 phase.completedAt());
     }
 
