@@ -57,4 +57,12 @@ public interface ReportConfig {
     /** The most targets one page may ask for ({@code limit} in the API, {@code size} on the dashboard). */
     @WithDefault("1000")
     int maxPageSize();
+
+    /**
+     * Whether the reports of completed runs are written to S3. A replay (a second report-svc rebuilding every run
+     * from the log into its own database) sets {@code false}: it serves the same reports from its API, stating the
+     * live {@code reportLocation}, without writing into the live bucket.
+     */
+    @WithDefault("true")
+    boolean archive();
 }

@@ -56,4 +56,9 @@ public class TestConfig implements ReportConfig {
     public int maxPageSize() {
         return 1000;
     }
+
+    @Override
+    public boolean archive() {
+        return true;
+    }
 }
