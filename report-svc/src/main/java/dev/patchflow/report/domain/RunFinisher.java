@@ -170,25 +170,35 @@ public class RunFinisher {
     }
 
     /**
-     * Writes the archived reports of a COMPLETED run again from its views, after a run-level event (a halt, an
-     * operator's action, a gate change, a cluster phase) arrived after its completion. RunCompleted is not sent
-     * again: none of its facts come from these events' history. Nothing for a run not completed yet: its
-     * completion writes the reports. Failures are logged: the API shows the views either way.
+     * Counts a COMPLETED run again and writes its archived reports again from its views, after an event new to it
+     * arrived after its completion: a run-level event (a halt, an operator's action, a gate change, a cluster
+     * phase) or a target's earlier-stage fact (a BackupCompleted overtaken by the target's terminal event). The
+     * outcome, completedAt and RunCompleted stay as they were: they come from the terminal events, all seen at the
+     * completion. Queued behind a completion still in progress (one completion thread), so a fact that comes while
+     * the run is COMPLETING is taken in too. Failures are logged: the API shows the views either way.
      */
     public void refreshArchiveIfCompleted(String runId) {
         RunView run = store.run(runId).orElse(null);
-        if (run == null || run.state() != RunState.COMPLETED) {
+        if (run == null || (run.state() != RunState.COMPLETED && run.state() != RunState.COMPLETING)) {
             return;
         }
         try {
             completions.execute(() -> {
                 try {
                     RunView now = store.run(runId).orElseThrow();
+                    if (now.state() != RunState.COMPLETED) {
+                        return; // the completion failed: the reconciler's finish will take everything in
+                    }
+                    ViewCounts counts = store.tally(runId).counts();
+                    if (!counts.equals(now.counts())) {
+                        store.markCompleted(runId, now.outcome(), counts, now.reportLocation(), now.completedAt());
+                        now = store.run(runId).orElseThrow();
+                    }
                     RunReport report = RunRules.summary(now, now.counts(), null);
                     archive.store(runId, renderer.files(report,
                             () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
                             () -> DriftAudit.stream(store, report)));
-                    LOG.infof("run %s: reports written again for a run-level event after its completion", runId);
+                    LOG.infof("run %s: reports written again for an event after its completion", runId);
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "run %s: could not write the reports again", runId);
                 }

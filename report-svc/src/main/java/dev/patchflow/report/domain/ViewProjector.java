@@ -91,7 +91,7 @@ public class ViewProjector {
         // changed since its last recount, so the reconciler recounts it.
         touched.values().forEach(run -> store.touchRun(run, now));
         // The story before the views: a target's view never shows a fact its story lacks.
-        store.recordHistory(history);
+        Set<String> newToTheirRun = store.recordHistory(history);
         store.recordTargets(facts, now);
         terminals.forEach((runId, ids) -> {
             int flipped = store.markTerminal(runId, ids);
@@ -99,6 +99,10 @@ public class ViewProjector {
                 store.incrementTerminal(runId, flipped, now);
             }
         });
+        // A target's fact can come after its run completed: topics are read in parallel, so a target's terminal event
+        // on patchflow.patches may overtake its BackupCompleted on patchflow.backups. Its counts and archived reports
+        // then take it in (a redelivery, which adds no story entry, changes nothing).
+        touched.keySet().stream().filter(newToTheirRun::contains).forEach(finisher::refreshArchiveIfCompleted);
         // A redelivered terminal event still checks completion: the first delivery may have crashed after the
         // increment, before the check.
         mayComplete.forEach(finisher::completeIfDone);

@@ -65,9 +65,9 @@ public interface ViewStore {
 
     /**
      * Stores each entry of a target's story once per CloudEvent id (a redelivery adds nothing), in as few writes as
-     * possible ({@link TargetHistory}).
+     * possible ({@link TargetHistory}). Returns the runs that got an entry they did not have (an event new to them).
      */
-    void recordHistory(List<TargetHistory.Fact> facts);
+    java.util.Set<String> recordHistory(List<TargetHistory.Fact> facts);
 
     /**
      * The stored story of one target: its own entries and its run's (request, operator actions, halts, gate

@@ -240,6 +240,29 @@ class ReplayDeterminismTest {
     }
 
     @Test
+    void aTargetsBackupReadAfterItsTerminalEventAndTheCompletionIsCountedAndArchivedToo() {
+        Service inOrder = new Service(Duration.ZERO, false);
+        Service late = new Service(Duration.ZERO, false);
+        List<CloudEvent<?>> events = pipelineOrder("r-backup");
+        // The cut-off target's BackupCompleted comes last: its PatchNotStarted on patchflow.patches overtook it.
+        CloudEvent<?> backup = at(backedUp("r-backup", "app-06"), T0.plusSeconds(5));
+        List<CloudEvent<?>> backupFirst = new ArrayList<>(events);
+        backupFirst.add(0, backup);
+        List<CloudEvent<?>> backupLast = new ArrayList<>(events);
+        backupLast.add(backup);
+
+        inOrder.apply(backupFirst);
+        late.apply(backupLast);
+
+        assertThat(late.queries.get("r-backup").orElseThrow().counts().backedUp()).isEqualTo(6);
+        assertThat(late.files("r-backup")).isEqualTo(inOrder.files("r-backup"));
+        assertThat(late.publisher.sent).singleElement().isEqualTo(inOrder.publisher.sent.get(0));
+        int stores = late.archive.stores.get();
+        late.apply(List.of(backup));
+        assertThat(late.archive.stores.get()).as("a redelivery writes nothing again").isEqualTo(stores);
+    }
+
+    @Test
     void aRunCompletedReEmittedAfterACrashCarriesTheSameFactsIdAndTime() {
         Service service = new Service(Duration.ZERO, true);
         service.apply(pipelineOrder("r-again"));

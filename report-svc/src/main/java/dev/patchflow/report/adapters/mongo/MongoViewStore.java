@@ -251,9 +251,9 @@ public class MongoViewStore implements ViewStore {
      * delivery of the same event, so the duplicate-key refusal of its insert is the idempotence, not an error.
      */
     @Override
-    public void recordHistory(List<TargetHistory.Fact> facts) {
+    public java.util.Set<String> recordHistory(List<TargetHistory.Fact> facts) {
         if (facts.isEmpty()) {
-            return;
+            return java.util.Set.of();
         }
         Map<String, Document> docs = new LinkedHashMap<>();
         for (TargetHistory.Fact f : facts) {
@@ -265,11 +265,20 @@ public class MongoViewStore implements ViewStore {
                     .append("type", e.type()).append("stage", e.stage()).append("summary", e.summary())
                     .append("facts", new Document(new LinkedHashMap<>(e.facts()))));
         }
+        List<Document> inserts = new ArrayList<>(docs.values());
+        java.util.Set<Integer> duplicates = java.util.Set.of();
         try {
-            history.insertMany(new ArrayList<>(docs.values()), new InsertManyOptions().ordered(false));
+            history.insertMany(inserts, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
-            MongoErrors.duplicateIndexes(e);
+            duplicates = MongoErrors.duplicateIndexes(e);
         }
+        java.util.Set<String> runsWithNewEntries = new java.util.TreeSet<>();
+        for (int i = 0; i < inserts.size(); i++) {
+            if (!duplicates.contains(i)) {
+                runsWithNewEntries.add(inserts.get(i).getString("runId"));
+            }
+        }
+        return runsWithNewEntries;
     }
 
     @Override
