@@ -530,14 +530,27 @@ class EndToEndIT {
             for (String runId : runIds) {
                 JsonNode run = runs.summary(runId).orElseThrow();
                 int before = differences.size();
-                for (String format : List.of("csv", "json", "html", "xml")) {
-                    byte[] live = download(system.reportUrl(), runId, format);
-                    compare(differences, runId, format, "live API", live, "replay API",
-                            download(replay.baseUrl(), runId, format));
-                    compare(differences, runId, format, "live API", live, "live S3",
-                            readObject("reports/" + runId + "/report." + format));
-                }
-                System.out.printf("[replay] %s  %-36s %-11s %s%n", runId, runKinds.getOrDefault(runId, "other"),
+                // A fact read after a run's completion is counted and archived again just after it (report-svc
+                // README, "Events after the completion"): compare again for a little while before calling it different.
+                List<String> found = new ArrayList<>();
+                Instant settle = Instant.now().plusSeconds(20);
+                do {
+                    found.clear();
+                    for (String format : List.of("csv", "json", "html", "xml")) {
+                        byte[] live = download(system.reportUrl(), runId, format);
+                        compare(found, runId, format, "live API", live, "replay API",
+                                download(replay.baseUrl(), runId, format));
+                        compare(found, runId, format, "live API", live, "live S3",
+                                readObject("reports/" + runId + "/report." + format));
+                    }
+                    if (!found.isEmpty()) {
+                        Thread.sleep(500);
+                    }
+                } while (!found.isEmpty() && Instant.now().isBefore(settle));
+                found.forEach(d -> System.out.println("[replay] " + d));
+                differences.addAll(found);
+                System.out.printf("[replay] %s  %-36s %-11s %s%n", runId,
+                        runKinds.getOrDefault(runId, "patchctl request (README release flow)"),
                         run.path("outcome").asText(),
                         differences.size() == before ? "4 formats identical" : "DIFFERENT");
             }
@@ -594,7 +607,6 @@ class EndToEndIT {
                 + (line < a.length ? a[line] : "<end>") + "\n  " + rightName + ": " + (line < b.length
                         ? b[line]
                         : "<end>");
-        System.out.println("[replay] " + difference);
         differences.add(difference);
     }
 
@@ -607,8 +619,12 @@ class EndToEndIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if ("dev.patchflow.RunCompleted".equals(header(record, "ce_type"))) {
-                        CloudEvent<?> event = codec.decode(record);
-                        completions.put(event.runId(), event);
+                        try {
+                            CloudEvent<?> event = codec.decode(record);
+                            completions.put(event.runId(), event);
+                        } catch (dev.patchflow.schemas.InvalidEventException malformed) {
+                            // the first test's poison record on patchflow.runs: it is in its .dlq, not a completion
+                        }
                     }
                 }
                 return completions.size() >= runs;
