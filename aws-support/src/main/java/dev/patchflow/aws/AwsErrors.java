@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryUtils;
 
 /**
  * Turns what the SDK throws into a sentence for a report: the AWS error code and message when AWS answered (e.g.
@@ -60,6 +62,26 @@ public final class AwsErrors {
     /** A client-side failure that is not AWS's answer (unreachable endpoint, timeout). */
     public static boolean isClientSide(Throwable error) {
         return error instanceof SdkClientException && code(error) == null;
+    }
+
+    /**
+     * Whether {@code error} says AWS is briefly unavailable rather than that the request is wrong: throttling,
+     * a 5xx, or no answer at all (unreachable endpoint, timeout, reset), after the SDK's own retries gave up. Such
+     * a failure delays the work; any other (access denied, invalid parameter, not found) is the target's outcome.
+     */
+    public static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AwsServiceException aws) {
+                return aws.isThrottlingException() || aws.statusCode() >= 500;
+            }
+            if (t instanceof SdkException sdk && RetryUtils.isRetryableException(sdk)) {
+                return true;
+            }
+            if (t instanceof java.io.IOException && !(t instanceof UnknownHostException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String message) {

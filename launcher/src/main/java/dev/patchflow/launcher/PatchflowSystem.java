@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -218,6 +219,32 @@ public final class PatchflowSystem implements AutoCloseable {
         services.forEach((service, process) -> process.peakRssKib().ifPresent(kib -> peaks.put(service, kib)));
         return peaks;
     }
+
+    /**
+     * CPU time used so far by each running service, and by this JVM under {@link #EMBEDDED_STACK} (the embedded
+     * Kafka broker and MongoDB-wire server run in it; S3 is a child process of its own).
+     */
+    public Map<String, Duration> cpuTimes() {
+        Map<String, Duration> times = new LinkedHashMap<>();
+        java.util.Set<Long> servicePids = new java.util.HashSet<>();
+        synchronized (services) {
+            services.forEach((service, process) -> {
+                servicePids.add(process.pid());
+                process.cpuTime().ifPresent(t -> times.put(service.module(), t));
+            });
+        }
+        ProcessHandle.current().info().totalCpuDuration().ifPresent(t -> times.put(EMBEDDED_STACK, t));
+        Duration others = ProcessHandle.current().children().filter(child -> !servicePids.contains(child.pid()))
+                .map(child -> child.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+        times.put(EMBEDDED_S3, others);
+        return times;
+    }
+
+    /** The name {@link #cpuTimes()} gives this JVM. */
+    public static final String EMBEDDED_STACK = "launcher (Kafka, MongoDB-wire)";
+    /** The name {@link #cpuTimes()} gives this JVM's other child processes: the embedded S3 server. */
+    public static final String EMBEDDED_S3 = "S3 server";
 
     public LocalStack stack() {
         return stack;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -62,6 +64,9 @@ import picocli.CommandLine.Option;
 public final class PipelineBenchmark implements Callable<Integer> {
 
     private static final int HOPS = 5;
+    /** Keys of the bare chain's timed records; the warm-up writes carry {@link #WARM_UP_KEY}. */
+    private static final String RECORD_KEY_PREFIX = "k";
+    private static final String WARM_UP_KEY = "warm-up";
 
     @Option(names = "--sizes", split = ",", defaultValue = "1000,10000,100000", description = "Run sizes in dry-run targets, smallest first (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
@@ -76,7 +81,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     Path dataDir;
 
     /** One size's figures. */
-    record Figures(int targets, double pipelineSeconds, double chainSeconds, String outcome) {
+    record Figures(int targets, double pipelineSeconds, double chainSeconds, String outcome,
+            Map<String, Duration> cpuOfPipeline) {
 
         double pipelineRate() {
             return targets / pipelineSeconds;
@@ -103,11 +109,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
             for (int size : runSizes) {
                 Path inventory = writeInventory(data.resolve("bench-inventory-" + size + ".yaml"), size);
                 LauncherMain.say("pipeline: " + size + " dry-run targets, max concurrency " + maxConcurrency);
+                Map<String, Duration> cpuBefore = system.cpuTimes();
                 PipelineRun run = runPipeline(bootstrap, inventory, size);
+                Map<String, Duration> cpuOfPipeline = new LinkedHashMap<>();
+                system.cpuTimes().forEach((process, after) -> cpuOfPipeline.put(process,
+                        after.minus(cpuBefore.getOrDefault(process, Duration.ZERO))));
                 LauncherMain.say("bare chain: " + size + " records through " + HOPS + " consumer→producer hops");
                 double chainSeconds = bareChain(bootstrap, size);
                 figures.add(new Figures(size, run.seconds(), chainSeconds, run.completed().outcome() + " "
-                        + run.completed().counts()));
+                        + run.completed().counts(), cpuOfPipeline));
             }
             print(figures, system);
             return 0;
@@ -171,6 +181,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
             System.out.printf("  per-target cost at %d relative to %d: %.2fx%n", large.targets(), before.targets(),
                     ratio);
         }
+        // Every process shares this machine's cores: the CPU each one spends per target bounds the rate.
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (Figures f : figures) {
+            double total = f.cpuOfPipeline().values().stream().mapToDouble(d -> d.toNanos() / 1e6).sum() / f.targets();
+            System.out.printf("  CPU per target, run of %d: %s; total %.1f ms, so at most %.0f targets/s on %d "
+                    + "cores%n", f.targets(),
+                    String.join(", ", f.cpuOfPipeline().entrySet().stream()
+                            .map(e -> String.format("%s %.1f ms", e.getKey(), e.getValue().toNanos() / 1e6
+                                    / f.targets()))
+                            .toList()),
+                    total, cores * 1000 / Math.max(total, 0.001), cores);
+        }
         Optional<double[]> executor = executorTime(system);
         executor.ifPresent(e -> System.out.printf(
                 "  executor processes (runner, every run above): %.0f started, %.1f s in total, %.2f ms each%n", e[0],
@@ -220,6 +242,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             admin.createTopics(topics).all().get();
             awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+            awaitWritable(bootstrap, topics);
         }
         ExecutorService pool = Executors.newFixedThreadPool(HOPS + 1);
         AtomicBoolean stop = new AtomicBoolean();
@@ -239,11 +262,20 @@ public final class PipelineBenchmark implements Callable<Integer> {
             byte[] payload = new byte[512];
             java.util.Arrays.fill(payload, (byte) 'x');
             long start = System.nanoTime();
+            AtomicReference<Exception> refused = new AtomicReference<>();
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
                 for (int i = 0; i < n; i++) {
-                    producer.send(new ProducerRecord<>(prefix + 0, "k" + i, payload));
+                    producer.send(new ProducerRecord<>(prefix + 0, RECORD_KEY_PREFIX + i, payload), (m, e) -> {
+                        if (e != null) {
+                            refused.compareAndSet(null, e);
+                        }
+                    });
                 }
                 producer.flush();
+            }
+            if (refused.get() != null) {
+                throw new IllegalStateException("the broker refused a record of the bare chain: "
+                        + refused.get().getMessage(), refused.get());
             }
             long endNanos = last.get();
             return (endNanos - start) / 1e9;
@@ -251,6 +283,34 @@ public final class PipelineBenchmark implements Callable<Integer> {
             stop.set(true);
             pool.shutdown();
             pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The controller names a new partition's leader a moment before that broker acts as its leader: the first
+     * produce can fail with NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retry of it was seen here to loop on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER for minutes. One acknowledged write per partition before the clock starts (the
+     * counter ignores them) makes the timed records meet settled leaders.
+     */
+    private static void awaitWritable(String bootstrap, List<NewTopic> topics) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            for (NewTopic topic : topics) {
+                for (int partition = 0; partition < topic.numPartitions(); partition++) {
+                    while (true) {
+                        try {
+                            producer.send(new ProducerRecord<>(topic.name(), partition, WARM_UP_KEY, new byte[0]))
+                                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                            break;
+                        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                            if (System.nanoTime() > deadline) {
+                                throw new IllegalStateException("partition " + partition + " of " + topic.name()
+                                        + " accepts no write after 60 s", e);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -309,8 +369,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, "bench-count-" + topic)) {
             consumer.subscribe(List.of(topic), onAssigned(assigned));
             int seen = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (seen < n) {
-                seen += consumer.poll(Duration.ofMillis(100)).count();
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.key() != null && record.key().startsWith(RECORD_KEY_PREFIX)) {
+                        seen++;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the bare chain delivered " + seen + " of " + n
+                            + " records in 10 minutes");
+                }
             }
             return System.nanoTime();
         }

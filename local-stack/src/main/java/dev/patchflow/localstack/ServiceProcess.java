@@ -125,6 +125,11 @@ public final class ServiceProcess implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** CPU time the service's JVM has used so far (not its children's), where the OS tells it. */
+    public java.util.Optional<java.time.Duration> cpuTime() {
+        return process == null ? java.util.Optional.empty() : process.info().totalCpuDuration();
+    }
+
     /** The operating system's process id, once started. */
     public long pid() {
         return process.pid();

@@ -213,6 +213,11 @@ public final class AwsStub implements AutoCloseable {
                 .willReturn(ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.")));
     }
 
+    /** Every {@code action} call with {@code accessKeyId}'s credentials answers this EC2 error, before other stubs. */
+    public void ec2Fails(String accessKeyId, String action, int status, String code, String message) {
+        server.stubFor(ec2(accessKeyId, null, action).atPriority(1).willReturn(ec2Error(status, code, message)));
+    }
+
     public static String describeInstancesXml(List<Instance> instances, String nextToken) {
         String reservations = instances.isEmpty()
                 ? "<reservationSet/>"

@@ -174,8 +174,10 @@ public final class RolloutBenchmark {
         Dispatcher dispatcher = new Dispatcher(store, applier, recorder, settings, scheduler, clock);
         BackupIntake intake = new BackupIntake(store, recorder, dispatcher, scheduler, clock);
 
-        RunContext run = new RunContext("bench-" + targets + "-" + System.currentTimeMillis(), Instant.now(), "bench",
-                new PatchSpec("bench-app", "1.0." + targets, "simulated", List.of(), null, Map.of()),
+        String runId = "bench-" + targets + "-" + System.nanoTime();
+        // A version of its own per run: the ledger would find a size measured twice already applied.
+        RunContext run = new RunContext(runId, Instant.now(), "bench",
+                new PatchSpec("bench-app", "1.0.0-" + runId, "simulated", List.of(), null, Map.of()),
                 new TargetSelector("static", "bench.yaml", "prod", List.of(), Map.of()),
                 new RunOptions(false, new Phases(true, true, true),
                         new RolloutPolicy("rolling", String.valueOf(concurrency)), List.of()));

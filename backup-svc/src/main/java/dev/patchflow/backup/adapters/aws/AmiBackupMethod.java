@@ -28,6 +28,7 @@ import dev.patchflow.backup.domain.BackupFailureException;
 import dev.patchflow.backup.domain.BackupMethod;
 import dev.patchflow.backup.domain.BackupRecord;
 import dev.patchflow.backup.domain.RestorePoint;
+import dev.patchflow.backup.domain.StoreUnavailableException;
 import dev.patchflow.schemas.events.AwsOptions;
 import dev.patchflow.schemas.events.Target;
 
@@ -117,8 +118,13 @@ public class AmiBackupMethod implements BackupMethod {
         } catch (BackupFailureException e) {
             throw e;
         } catch (SdkException e) {
-            throw new BackupFailureException("AMI of " + instanceId + " in " + target.landingZone() + "/"
-                    + target.aws().region() + " failed: " + AwsErrors.describe(e), e);
+            String where = instanceId + " in " + target.landingZone() + "/" + target.aws().region();
+            if (AwsErrors.isTransient(e)) {
+                // EC2 briefly unavailable: the backup waits for it (the earlier image is found by its tags).
+                throw new StoreUnavailableException("EC2 did not answer for the AMI of " + where + ": "
+                        + AwsErrors.describe(e), e);
+            }
+            throw new BackupFailureException("AMI of " + where + " failed: " + AwsErrors.describe(e), e);
         }
     }
 
@@ -185,6 +191,10 @@ public class AmiBackupMethod implements BackupMethod {
             if (image != null && image.state() == ImageState.PENDING) {
                 throw new BackupFailureException("AMI " + imageId + " of " + instanceId + " was not available within "
                         + timeout.toSeconds() + " s (ami_backup.timeout); it is still pending", e);
+            }
+            if (image == null && AwsErrors.isTransient(e)) {
+                throw new StoreUnavailableException("EC2 did not answer while waiting for AMI " + imageId + " of "
+                        + instanceId + ": " + AwsErrors.describe(e), e);
             }
             throw new BackupFailureException("AMI " + imageId + " of " + instanceId + " is not available: "
                     + AwsErrors.describe(e), e);

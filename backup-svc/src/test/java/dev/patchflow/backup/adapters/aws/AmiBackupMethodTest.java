@@ -34,6 +34,7 @@ import dev.patchflow.backup.domain.BackupService;
 import dev.patchflow.backup.domain.FakeRecords;
 import dev.patchflow.backup.domain.RestorePoint;
 import dev.patchflow.backup.domain.RetentionSweeper;
+import dev.patchflow.backup.domain.StoreUnavailableException;
 import dev.patchflow.schemas.events.AwsOptions;
 import dev.patchflow.schemas.events.AwsTarget;
 import dev.patchflow.schemas.events.InstanceScanned;
@@ -176,6 +177,38 @@ class AmiBackupMethodTest {
         assertThatThrownBy(() -> method.create(new BackupMethod.Job(oneSecond, target(instance), 1)))
                 .hasMessage("AMI ami-0f1e2d3c4b5a60003 of " + instance + " was not available within 1 s"
                         + " (ami_backup.timeout); it is still pending");
+    }
+
+    @Test
+    void ec2UnavailableBeyondTheSdksRetriesDelaysTheBackupAndTheNextAttemptMakesTheImage() throws Exception {
+        String instance = "i-0a1b2c3d4e5f60006";
+        aws.imageLifecycle(KEY, instance, image("ami-0f1e2d3c4b5a60006"), "available");
+        aws.ec2Fails(KEY, "CreateImage", 503, "Unavailable", "The server is unavailable.");
+        BackupMethod.Job job = new BackupMethod.Job(run(null), target(instance), 1);
+
+        assertThatThrownBy(() -> method.create(job)).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("EC2 did not answer for the AMI of " + instance + " in lz250nonprod/eu-west-1:"
+                        + " Unavailable: The server is unavailable.");
+
+        aws.reset();
+        aws.assumeRole(ROLE, KEY, Instant.now().plusSeconds(3600));
+        aws.imageLifecycle(KEY, instance, image("ami-0f1e2d3c4b5a60006"), "available");
+        RestorePoint point = method.create(new BackupMethod.Job(run(null), target(instance), 2));
+
+        assertThat(point.details()).containsEntry("imageId", "ami-0f1e2d3c4b5a60006");
+        assertThat(aws.ec2Calls("CreateImage")).isEqualTo(1);
+    }
+
+    @Test
+    void ec2RefusingTheRequestFailsTheBackupWithItsReason() {
+        String instance = "i-0a1b2c3d4e5f60007";
+        aws.imageLifecycle(KEY, instance, image("ami-0f1e2d3c4b5a60007"), "available");
+        aws.ec2Fails(KEY, "CreateImage", 400, "InvalidInstanceID.Malformed", "Invalid id: \"" + instance + "\"");
+
+        assertThatThrownBy(() -> method.create(new BackupMethod.Job(run(null), target(instance), 1)))
+                .isInstanceOf(BackupFailureException.class)
+                .hasMessage("AMI of " + instance + " in lz250nonprod/eu-west-1 failed: InvalidInstanceID.Malformed:"
+                        + " Invalid id: \"" + instance + "\"");
     }
 
     private LandingZoneSource methodZones() {
