@@ -158,6 +158,49 @@ public final class PatchflowSystem implements AutoCloseable {
     }
 
     /**
+     * Starts a second report-svc beside the running one that rebuilds every run from the log alone: the same
+     * stack and keys, but its own consumer group reading every topic from the start, its own (empty) database, no
+     * archive writes ({@code patchflow.report.archive=false}: its reports state the live {@code reportLocation},
+     * and the live copies stay untouched), its own topic for the RunCompleted events it emits (so the live
+     * consumers of {@code patchflow.runs} see nothing of it), its own port and log
+     * ({@code <dataDir>/<name>/logs/report-svc.log}). Waits until it is ready; the caller closes it. A replay's
+     * reports are byte for byte the live ones (report-svc README, "Replay").
+     *
+     * @param name names the group ({@code report-svc-<name>}), database ({@code report-<name>}) and topic
+     *        ({@code patchflow.runs.<name>}): lower-case letters, digits, '-'
+     */
+    public ServiceProcess startReportReplay(String name) throws IOException, InterruptedException {
+        if (!name.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new IllegalArgumentException("replay name '" + name + "': lower-case letters, digits and '-' only");
+        }
+        Map<String, String> properties = new HashMap<>(serviceProperties());
+        properties.putAll(replayProperties(name));
+        ServiceProcess replay = new ServiceProcess(PatchflowService.REPORT.module(), home,
+                dataDir.resolve(name).resolve("logs"), freePort(), properties, Map.of()).start();
+        try {
+            replay.awaitReady(Duration.ofMinutes(3));
+        } catch (InterruptedException | RuntimeException e) {
+            replay.close();
+            throw e;
+        }
+        return replay;
+    }
+
+    /** What makes a report-svc a replay (see {@link #startReportReplay}). */
+    static Map<String, String> replayProperties(String name) {
+        Map<String, String> properties = new HashMap<>();
+        for (String topic : dev.patchflow.schemas.Topics.STAGES) {
+            String channel = "mp.messaging.incoming.\"" + topic + "\".";
+            properties.put(channel + "group.id", "report-svc-" + name);
+            properties.put(channel + "auto.offset.reset", "earliest");
+        }
+        properties.put("patchflow.report.database", "report-" + name);
+        properties.put("patchflow.report.archive", "false");
+        properties.put("mp.messaging.outgoing.run-completed.topic", "patchflow.runs." + name);
+        return properties;
+    }
+
+    /**
      * The runner gets a stable instance id: a restarted runner then adopts the patch processes it
      * started before a crash at once, instead of waiting for their claims to expire.
      */

@@ -85,6 +85,10 @@ class EndToEndIT {
     private List<Path> packageFleet;
     private String releaseManifest;
     private final List<String> startLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Run id → what kind of run it is, for the replay's per-run lines (issue #13, point 1). */
+    private final Map<String, String> runKinds = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** A folder whose path is longer than the kernel's PATH_MAX: removed again whatever happens. */
+    private Path tooDeep;
 
     @BeforeAll
     void startEverything() throws Exception {
@@ -119,7 +123,8 @@ class EndToEndIT {
     }
 
     @AfterAll
-    void stopEverything() throws InterruptedException {
+    void stopEverything() throws Exception {
+        removeTooDeep();
         stopping = true;
         if (deadLetterReader != null) {
             deadLetterReader.join(10_000);
@@ -147,6 +152,7 @@ class EndToEndIT {
         }
 
         firstRequest = request(healthyFleet.get(0).getParent(), false);
+        runKinds.put(firstRequest.runId(), "success");
         JsonNode run = publishAndAwait(firstRequest);
 
         assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
@@ -216,6 +222,7 @@ class EndToEndIT {
     @Order(3)
     void sameRequestAgainEndsAlreadyAppliedWithoutRunningThePatch() throws Exception {
         PatchRequested again = request(healthyFleet.get(0).getParent(), false);
+        runKinds.put(again.runId(), "already applied");
         JsonNode run = publishAndAwait(again);
 
         assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
@@ -233,7 +240,9 @@ class EndToEndIT {
     @Test
     @Order(4)
     void failingPatchAndFailingValidationAreReportedWithTheirReasons() throws Exception {
-        JsonNode run = publishAndAwait(request(mixedFleet.get(0).getParent(), false));
+        PatchRequested mixed = request(mixedFleet.get(0).getParent(), false);
+        runKinds.put(mixed.runId(), "patch failure + validation failure");
+        JsonNode run = publishAndAwait(mixed);
 
         assertThat(run.path("outcome").asText()).isEqualTo("FAILED");
         Map<String, JsonNode> targets = byId(run);
@@ -260,7 +269,9 @@ class EndToEndIT {
     void dryRunLeavesEveryInstallByteIdentical() throws Exception {
         Map<String, String> before = treeDigest(dryRunFleet.get(0).getParent());
 
-        JsonNode run = publishAndAwait(request(dryRunFleet.get(0).getParent(), true));
+        PatchRequested dryRun = request(dryRunFleet.get(0).getParent(), true);
+        runKinds.put(dryRun.runId(), "dry run");
+        JsonNode run = publishAndAwait(dryRun);
 
         assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
         for (JsonNode target : run.path("targets")) {
@@ -300,6 +311,7 @@ class EndToEndIT {
                                 new CheckSpec("health", CheckSpec.COMMAND, List.of("sh", "bin/health.sh"), null,
                                         null, null, 30))));
 
+        runKinds.put(request.runId(), "signed package");
         JsonNode run = publishAndAwait(request);
 
         assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
@@ -369,6 +381,294 @@ class EndToEndIT {
         assertThat(installed).isEqualTo(treeDigest(home.resolve("examples/demo-app-" + DemoRelease.VERSION)));
     }
 
+    // --- issue #13, point 1: runs of every kind, then a replay of the whole log ---------------------------------
+
+    @Test
+    @Order(9)
+    void aTargetWhoseBackupFailsIsNotPatchedAndARequestForAMissingFolderIsRejected() throws Exception {
+        List<Path> fleet = new DemoFleet(home, work.resolve("fleet-backup")).create("bkp", 2, "dev");
+        // Unreadable even for root: a folder deeper than PATH_MAX (4096) in the install, made one step at a time.
+        tooDeep = fleet.get(1).resolve("deep");
+        String step = "d".repeat(250);
+        // GNU mkdir -p walks down one folder at a time, so it gets below PATH_MAX where Java cannot.
+        Process mkdir = new ProcessBuilder("mkdir", "-p", "deep/" + String.join("/", java.util.Collections.nCopies(20,
+                step))).directory(fleet.get(1).toFile()).inheritIO().start();
+        assertThat(mkdir.waitFor()).isZero();
+        try {
+            PatchRequested request = request(fleet.get(0).getParent(), false);
+            runKinds.put(request.runId(), "backup failure");
+            JsonNode run = publishAndAwait(request);
+
+            assertThat(run.path("outcome").asText()).isEqualTo("FAILED");
+            JsonNode failed = byId(run).get("bkp-02");
+            assertThat(failed.path("backup").path("status").asText()).isEqualTo("FAILED");
+            assertThat(failed.path("backup").path("reason").asText()).contains("File name too long");
+            assertThat(failed.path("patch").path("status").asText()).isEqualTo("FAILED");
+            assertThat(Files.readString(fleet.get(1).resolve("VERSION")).trim()).isEqualTo("1.0.0");
+            assertThat(byId(run).get("bkp-01").path("status").asText()).isEqualTo("SUCCEEDED");
+        } finally {
+            removeTooDeep();
+        }
+
+        PatchRequested rejected = request(work.resolve("no-such-fleet"), false);
+        runKinds.put(rejected.runId(), "rejected request");
+        JsonNode run = publishAndAwait(rejected);
+        assertThat(run.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(run.path("reason").asText()).contains("does not exist");
+    }
+
+    @Test
+    @Order(10)
+    void aCanaryWaitsAtItsManualGateUntilAnApproverOpensIt() throws Exception {
+        List<Path> fleet = new DemoFleet(home, work.resolve("fleet-canary")).create("can", 3, "dev");
+        PatchRequested request = request(fleet.get(0).getParent(), false,
+                new RolloutPolicy(RolloutPolicy.CANARY, "1", null, new RolloutPolicy.CanaryPolicy("manual", null),
+                        null, null, null));
+        runKinds.put(request.runId(), "canary gate approved");
+        publish(request);
+
+        awaitRun(request.runId(), run -> "WAITING".equals(run.path("rollout").path("gateState").asText()));
+        control(request.runId(), "approve", "approver");
+        JsonNode run = runs.awaitCompleted(request.runId(), RUN_TIMEOUT);
+
+        assertThat(run.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.path("rollout").path("gateState").asText()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    @Order(11)
+    void aRunHaltedByItsErrorBudgetGoesOnWhenResumed() throws Exception {
+        List<Path> fleet = new DemoFleet(home, work.resolve("fleet-resume")).create("res", 3, "dev");
+        DemoFleet.markBroken(fleet.get(0), "disk quota exceeded");
+        DemoFleet.markBroken(fleet.get(1), "disk quota exceeded");
+        PatchRequested request = request(fleet.get(0).getParent(), false,
+                new RolloutPolicy(null, "1", null, null, "0", null, null));
+        runKinds.put(request.runId(), "halt (budget) + resume");
+        publish(request);
+
+        // Each failure beyond the budget halts the run again: resume until it completes.
+        int resumes = 0;
+        JsonNode run = awaitRun(request.runId(),
+                r -> "HALTED".equals(r.path("state").asText()) || "COMPLETED".equals(r.path("state").asText()));
+        assertThat(run.path("state").asText()).isEqualTo("HALTED");
+        assertThat(run.path("haltCause").asText()).isEqualTo("BUDGET_EXCEEDED");
+        while ("HALTED".equals(run.path("state").asText())) {
+            int entries = run.path("rollout").path("history").size();
+            control(request.runId(), "resume", "operator");
+            resumes++;
+            awaitRun(request.runId(), r -> r.path("rollout").path("history").size() > entries);
+            run = awaitRun(request.runId(),
+                    r -> "HALTED".equals(r.path("state").asText()) || "COMPLETED".equals(r.path("state").asText()));
+        }
+        run = runs.awaitCompleted(request.runId(), RUN_TIMEOUT);
+
+        assertThat(resumes).isPositive();
+        assertThat(run.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(run.path("counts").path("terminal").asInt()).isEqualTo(3);
+        assertThat(byId(run).values()).noneMatch(t -> "NOT_STARTED".equals(t.path("status").asText()));
+    }
+
+    @Test
+    @Order(12)
+    void aRunHaltedByItsErrorBudgetAndThenCancelledEndsItsWaitingTargetsNotStarted() throws Exception {
+        List<Path> fleet = new DemoFleet(home, work.resolve("fleet-cancel")).create("cnl", 3, "dev");
+        for (Path install : fleet) {
+            DemoFleet.markBroken(install, "disk quota exceeded");
+        }
+        PatchRequested request = request(fleet.get(0).getParent(), false,
+                new RolloutPolicy(null, "1", null, null, "0", null, null));
+        runKinds.put(request.runId(), "budget exceeded + cancel");
+        publish(request);
+
+        JsonNode halted = awaitRun(request.runId(), r -> "HALTED".equals(r.path("state").asText()));
+        assertThat(halted.path("haltCause").asText()).isEqualTo("BUDGET_EXCEEDED");
+        control(request.runId(), "cancel", "operator");
+        JsonNode run = runs.awaitCompleted(request.runId(), RUN_TIMEOUT);
+
+        assertThat(byId(run).values()).filteredOn(t -> "NOT_STARTED".equals(t.path("status").asText())).hasSize(2);
+        assertThat(run.path("counts").path("patchFailed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(13)
+    void aRunWhoseMaintenanceWindowHasEndedStartsNoTarget() throws Exception {
+        List<Path> fleet = new DemoFleet(home, work.resolve("fleet-cutoff")).create("cut", 2, "dev");
+        PatchRequested request = request(fleet.get(0).getParent(), false,
+                new RolloutPolicy(null, "2", null, null, null, null, Instant.now().minusSeconds(60)));
+        runKinds.put(request.runId(), "cutoff");
+        JsonNode run = publishAndAwait(request);
+
+        assertThat(run.path("outcome").asText()).isEqualTo("INCOMPLETE");
+        assertThat(byId(run).values()).allSatisfy(t -> {
+            assertThat(t.path("status").asText()).isEqualTo("NOT_STARTED");
+            assertThat(t.path("reason").asText()).contains("maintenance window ended");
+        });
+        for (Path install : fleet) {
+            assertThat(Files.readString(install.resolve("VERSION")).trim()).isEqualTo("1.0.0");
+        }
+    }
+
+    /**
+     * Issue #13, point 1: a second report-svc (new consumer group, empty database, no archive writes, its own
+     * RunCompleted topic) rebuilds every run of this system from the topics alone; for each run the four formats from both APIs
+     * and the live service's S3 copies are the same bytes, and its RunCompleted is the live one.
+     */
+    @Test
+    @Order(20)
+    void aFreshReportServiceReplayingEveryTopicRebuildsEveryReportByteForByte() throws Exception {
+        List<String> runIds = completedRunIds(system.reportUrl());
+        assertThat(runIds).containsAll(runKinds.keySet());
+        Instant started = Instant.now();
+        try (dev.patchflow.localstack.ServiceProcess replay = system.startReportReplay("replay")) {
+            RunWatcher replayed = new RunWatcher(replay.baseUrl(), system.token("viewer"));
+            for (String runId : runIds) {
+                replayed.awaitCompleted(runId, RUN_TIMEOUT);
+            }
+            System.out.printf("[replay] %d runs rebuilt in %d s%n", runIds.size(),
+                    Duration.between(started, Instant.now()).toSeconds());
+            List<String> differences = new ArrayList<>();
+            for (String runId : runIds) {
+                JsonNode run = runs.summary(runId).orElseThrow();
+                int before = differences.size();
+                // A fact read after a run's completion is counted and archived again just after it (report-svc
+                // README, "Events after the completion"): compare again for a little while before calling it different.
+                List<String> found = new ArrayList<>();
+                Instant settle = Instant.now().plusSeconds(20);
+                do {
+                    found.clear();
+                    for (String format : List.of("csv", "json", "html", "xml")) {
+                        byte[] live = download(system.reportUrl(), runId, format);
+                        compare(found, runId, format, "live API", live, "replay API",
+                                download(replay.baseUrl(), runId, format));
+                        compare(found, runId, format, "live API", live, "live S3",
+                                readObject("reports/" + runId + "/report." + format));
+                    }
+                    if (!found.isEmpty()) {
+                        Thread.sleep(500);
+                    }
+                } while (!found.isEmpty() && Instant.now().isBefore(settle));
+                found.forEach(d -> System.out.println("[replay] " + d));
+                differences.addAll(found);
+                System.out.printf("[replay] %s  %-36s %-11s %s%n", runId,
+                        runKinds.getOrDefault(runId, "patchctl request (README release flow)"),
+                        run.path("outcome").asText(),
+                        differences.size() == before ? "4 formats identical" : "DIFFERENT");
+            }
+            Map<String, CloudEvent<?>> liveCompletions = completions(Topics.RUNS, runIds.size());
+            Map<String, CloudEvent<?>> replayCompletions = completions("patchflow.runs.replay", runIds.size());
+            for (String runId : runIds) {
+                assertThat(replayCompletions.get(runId)).as("RunCompleted of " + runId + " from the replay")
+                        .isEqualTo(liveCompletions.get(runId));
+            }
+            assertThat(differences).as("differences between the live and the replayed reports").isEmpty();
+        }
+    }
+
+    private List<String> completedRunIds(String reportUrl) throws Exception {
+        java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(reportUrl + "/api/runs"))
+                        .header("Authorization", "Bearer " + system.token("viewer"))
+                        .timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = dev.patchflow.schemas.EventJson.mapper().readTree(response.body());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode run : body.isArray() ? body : body.path("runs")) {
+            assertThat(run.path("state").asText()).as(run.path("runId").asText()).isEqualTo("COMPLETED");
+            ids.add(run.path("runId").asText());
+        }
+        java.util.Collections.sort(ids);
+        return ids;
+    }
+
+    private byte[] download(String baseUrl, String runId, String format) throws Exception {
+        java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/api/runs/" + runId + "/report."
+                        + format)).header("Authorization", "Bearer " + system.token("viewer"))
+                        .timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(baseUrl + " report." + format + " of " + runId).isEqualTo(200);
+        return response.body();
+    }
+
+    /** On a difference, names the run, the format, the two sources and the first line that differs. */
+    private static void compare(List<String> differences, String runId, String format, String leftName, byte[] left,
+            String rightName, byte[] right) {
+        if (java.util.Arrays.equals(left, right)) {
+            return;
+        }
+        String[] a = new String(left, StandardCharsets.UTF_8).split("\n", -1);
+        String[] b = new String(right, StandardCharsets.UTF_8).split("\n", -1);
+        int line = 0;
+        while (line < Math.min(a.length, b.length) && a[line].equals(b[line])) {
+            line++;
+        }
+        String difference = runId + " report." + format + " line " + (line + 1) + ":\n  " + leftName + ": "
+                + (line < a.length ? a[line] : "<end>") + "\n  " + rightName + ": " + (line < b.length
+                        ? b[line]
+                        : "<end>");
+        differences.add(difference);
+    }
+
+    /** Every RunCompleted on the topic by run id (the last copy), waiting until there are at least {@code runs}. */
+    private Map<String, CloudEvent<?>> completions(String topic, int runs) {
+        Map<String, CloudEvent<?>> completions = new TreeMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = PipelineBenchmark.consumer(
+                system.stack().kafkaBootstrapServers(), "e2e-completions-" + UUID.randomUUID())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if ("dev.patchflow.RunCompleted".equals(header(record, "ce_type"))) {
+                        try {
+                            CloudEvent<?> event = codec.decode(record);
+                            completions.put(event.runId(), event);
+                        } catch (dev.patchflow.schemas.InvalidEventException malformed) {
+                            // the first test's poison record on patchflow.runs: it is in its .dlq, not a completion
+                        }
+                    }
+                }
+                return completions.size() >= runs;
+            });
+        }
+        return completions;
+    }
+
+    private JsonNode awaitRun(String runId, java.util.function.Predicate<JsonNode> condition) throws Exception {
+        Instant deadline = Instant.now().plus(RUN_TIMEOUT);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            java.util.Optional<JsonNode> run = runs.run(runId);
+            if (run.isPresent()) {
+                last = run.get();
+                if (condition.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("run " + runId + " never got there; last view: " + last);
+    }
+
+    /** {@code patchctl runs <action>}: the runner's control API with the role's token. */
+    private void control(String runId, String action, String role) throws Exception {
+        String runner = system.service(PatchflowService.PATCH_RUNNER).baseUrl();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(runner + "/api/runs/" + runId + "/" + action
+                        + "?reason=e2e")).header("Authorization", "Bearer " + system.token(role))
+                        .timeout(Duration.ofSeconds(30)).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(action + " of " + runId + ": " + response.body()).isIn(200, 202);
+    }
+
+    private void removeTooDeep() throws Exception {
+        if (tooDeep != null && Files.exists(tooDeep)) {
+            // rm works relative to each folder (openat): Java's absolute paths cannot reach below PATH_MAX.
+            Process rm = new ProcessBuilder("rm", "-rf", tooDeep.toString()).inheritIO().start();
+            assertThat(rm.waitFor()).isZero();
+        }
+    }
+
     /** The shell block of the root README that follows its {@code release-flow} marker, verbatim. */
     private String readmeReleaseFlow() throws IOException {
         List<String> lines = Files.readAllLines(home.resolve("README.md"));
@@ -396,6 +696,10 @@ class EndToEndIT {
     // --- helpers -------------------------------------------------------------------------------
 
     private PatchRequested request(Path fleetRoot, boolean dryRun) {
+        return request(fleetRoot, dryRun, new RolloutPolicy(null, "2"));
+    }
+
+    private PatchRequested request(Path fleetRoot, boolean dryRun, RolloutPolicy policy) {
         String runId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         List<CheckSpec> checks = List.of(new CheckSpec("version", CheckSpec.VERSION, null, null, null, null, null),
                 new CheckSpec("health", CheckSpec.COMMAND, List.of("sh", "bin/health.sh"), null, null, null, 30));
@@ -403,12 +707,16 @@ class EndToEndIT {
                 new PatchSpec("demo-app", "1.1.0", PatchSpec.EXECUTOR_PROCESS,
                         List.of(home.resolve("examples/patches/demo-app/apply.sh").toString()), 60, Map.of()),
                 new TargetSelector("directory", fleetRoot.toString(), "dev", List.of(), Map.of()),
-                new RunOptions(dryRun, Phases.ALL, new RolloutPolicy(null, "2"), checks));
+                new RunOptions(dryRun, Phases.ALL, policy, checks));
     }
 
     private JsonNode publishAndAwait(PatchRequested request) throws Exception {
-        producer.send(codec.toRecord(CloudEvent.of("/patchflow/e2e", request))).get();
+        publish(request);
         return runs.awaitCompleted(request.runId(), RUN_TIMEOUT);
+    }
+
+    private void publish(PatchRequested request) throws Exception {
+        producer.send(codec.toRecord(CloudEvent.of("/patchflow/e2e", request))).get();
     }
 
     private static String typeOn(String topic) {

@@ -69,4 +69,12 @@ public interface ReportConfig {
     /** A comment line on an idle live stream this often, so that proxies and clients keep the connection. */
     @WithDefault("15s")
     Duration streamHeartbeat();
+
+    /**
+     * Whether the reports of completed runs are written to S3. A replay (a second report-svc rebuilding every run
+     * from the log into its own database) sets {@code false}: it serves the same reports from its API, stating the
+     * live {@code reportLocation}, without writing into the live bucket.
+     */
+    @WithDefault("true")
+    boolean archive();
 }

@@ -15,6 +15,11 @@ public record RolloutView(boolean halted, String haltCause, String haltReason, b
         String gateState, List<Entry> history,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ClusterPhase> clusters) {
 
+    /**
+     * {@code history} and {@code clusters} keep the order of the log: every run-level event of a run is keyed by its
+     * run id, so they all sit in one partition of {@code patchflow.runs}, which a live consumer, a restarted one and
+     * a replay all read in the same order (a redelivery is dropped by its event id).
+     */
     public RolloutView {
         history = history == null ? List.of() : List.copyOf(history);
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
@@ -33,6 +38,11 @@ public record RolloutView(boolean halted, String haltCause, String haltReason, b
     public record ClusterPhase(String eventId, String clusterId, String engine, String phase, boolean passed,
             String reason, List<dev.patchflow.schemas.events.CheckResult> checks, java.util.Map<String, String> details,
             Instant completedAt) {
+
+        /** Details sorted by key: the event's map has no defined order (Map.copyOf's changes with every JVM). */
+        public ClusterPhase {
+            details = details == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
+        }
     }
 
     /** Halted by the runner and neither resumed nor cancelled since: no new target starts until an operator acts. */

@@ -138,10 +138,10 @@ public class RunFinisher {
         ViewCounts counts = tally.counts();
         RunOutcome outcome = RunRules.outcome(run, counts);
         String location = archive.location(runId);
-        Instant completedAt = run.completedAt() != null ? run.completedAt() : clock.instant();
+        Instant completedAt = completedAt(run, tally);
         RunView completed = new RunView(run.runId(), RunState.COMPLETED, run.context(), run.requested(),
                 run.scanCompleted(), run.expectedTargets(), run.rejected(), run.reason(), run.terminal(), outcome,
-                counts, run.createdAt(), completedAt, location, run.rollout(), run.zoneErrors());
+                counts, run.createdAt(), completedAt, location, run.rollout(), run.zoneErrors(), run.scanEndedAt());
         RunReport report = RunRules.summary(completed, counts, null);
         archive.store(runId, renderer.files(report,
                 () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
@@ -149,9 +149,63 @@ public class RunFinisher {
         RunCounts runCounts = RunRules.runCounts(run, tally);
         String eventId = publisher.publish(
                 new RunCompleted(run.context(), outcome, runCounts, RunRules.reason(run), location, completedAt));
-        store.markCompleted(runId, outcome, counts, location);
+        store.markCompleted(runId, outcome, counts, location, completedAt);
         LOG.infof("run %s completed: %s, %d targets (%d succeeded, %d failed), event %s", runId, outcome,
                 runCounts.targets(), runCounts.succeeded(), runCounts.failed(), eventId);
+    }
+
+    /**
+     * From the log ({@link RunRules#completedAt}), so a re-emission, a second replica and a replay all say the same
+     * time. Only a run whose views predate event times (stored before they were kept) falls back to the time the
+     * run was claimed, else to this service's clock, and says so.
+     */
+    private Instant completedAt(RunView run, TargetTally tally) {
+        Instant fromLog = RunRules.completedAt(run, tally.latestTerminalAt());
+        if (fromLog != null) {
+            return fromLog;
+        }
+        Instant fallback = run.completedAt() != null ? run.completedAt() : clock.instant();
+        LOG.warnf("run %s: no event time to complete it at; completedAt is this service's %s", run.runId(), fallback);
+        return fallback;
+    }
+
+    /**
+     * Counts a COMPLETED run again and writes its archived reports again from its views, after an event new to it
+     * arrived after its completion: a run-level event (a halt, an operator's action, a gate change, a cluster
+     * phase) or a target's earlier-stage fact (a BackupCompleted overtaken by the target's terminal event). The
+     * outcome, completedAt and RunCompleted stay as they were: they come from the terminal events, all seen at the
+     * completion. Queued behind a completion still in progress (one completion thread), so a fact that comes while
+     * the run is COMPLETING is taken in too. Failures are logged: the API shows the views either way.
+     */
+    public void refreshArchiveIfCompleted(String runId) {
+        RunView run = store.run(runId).orElse(null);
+        if (run == null || (run.state() != RunState.COMPLETED && run.state() != RunState.COMPLETING)) {
+            return;
+        }
+        try {
+            completions.execute(() -> {
+                try {
+                    RunView now = store.run(runId).orElseThrow();
+                    if (now.state() != RunState.COMPLETED) {
+                        return; // the completion failed: the reconciler's finish will take everything in
+                    }
+                    ViewCounts counts = store.tally(runId).counts();
+                    if (!counts.equals(now.counts())) {
+                        store.markCompleted(runId, now.outcome(), counts, now.reportLocation(), now.completedAt());
+                        now = store.run(runId).orElseThrow();
+                    }
+                    RunReport report = RunRules.summary(now, now.counts(), null);
+                    archive.store(runId, renderer.files(report,
+                            () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
+                            () -> DriftAudit.stream(store, report)));
+                    LOG.infof("run %s: reports written again for an event after its completion", runId);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "run %s: could not write the reports again", runId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warnf("run %s: reports not written again (%s)", runId, e.getMessage());
+        }
     }
 
     private ScheduledFuture<?> renewWhileFinishing(String runId) {

@@ -41,6 +41,21 @@ public final class RunRules {
         return counts.terminal() > counts.succeeded() ? RunOutcome.INCOMPLETE : RunOutcome.SUCCEEDED;
     }
 
+    /**
+     * When the run completed, as a fact of the log: the latest CloudEvent {@code time} among the events that made
+     * it complete — {@code ScanCompleted} (or {@code RunRejected}) and each target's terminal event (the earliest
+     * copy of each, so a redelivery or a re-emission changes nothing). Neither the clock of the service that
+     * completes the run nor the order in which it reads the topics (a replay reads them in parallel) plays a part,
+     * so a second replica or a replay writes the same time. {@code null} when no such event carried a time.
+     */
+    public static java.time.Instant completedAt(RunView run, java.time.Instant latestTerminalAt) {
+        java.time.Instant scanEnded = run.scanEndedAt();
+        if (scanEnded == null) {
+            return latestTerminalAt;
+        }
+        return latestTerminalAt == null || scanEnded.isAfter(latestTerminalAt) ? scanEnded : latestTerminalAt;
+    }
+
     /** The totals carried by RunCompleted; already applied, dry run and skipped are part of succeeded. */
     public static RunCounts runCounts(RunView run, Collection<TargetView> targets) {
         TargetTally tally = new TargetTally();

@@ -1,5 +1,6 @@
 package dev.patchflow.report.domain;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ public final class TargetTally {
             patchSkipped, patchFailed, validationPassed, validationSkipped, validationFailed, terminal, succeeded,
             failed;
     private final Map<TargetStatus, Integer> byStatus = new EnumMap<>(TargetStatus.class);
+    private Instant latestTerminalAt;
 
     public TargetTally add(TargetView t) {
         targets++;
@@ -58,6 +60,22 @@ public final class TargetTally {
         }
         byStatus.merge(t.status(), 1, Integer::sum);
         return this;
+    }
+
+    /**
+     * Adds the time of a target's terminal event (the earliest copy's CloudEvent {@code time}); the latest of them
+     * is when the last target ended ({@link RunRules#completedAt}).
+     */
+    public TargetTally terminalAt(Instant at) {
+        if (at != null && (latestTerminalAt == null || at.isAfter(latestTerminalAt))) {
+            latestTerminalAt = at;
+        }
+        return this;
+    }
+
+    /** The latest of the terminal event times added, {@code null} if none. */
+    public Instant latestTerminalAt() {
+        return latestTerminalAt;
     }
 
     /** How many target views were added. */

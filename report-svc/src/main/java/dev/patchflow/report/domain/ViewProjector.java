@@ -77,7 +77,8 @@ public class ViewProjector {
             Fact fact = targetFact(event.data());
             if (fact != null) {
                 touched.putIfAbsent(fact.run().runId(), fact.run());
-                facts.add(new ViewStore.TargetFact(fact.run().runId(), fact.target(), fact.stage(), fact.fact()));
+                facts.add(new ViewStore.TargetFact(fact.run().runId(), fact.target(), fact.stage(), fact.fact(),
+                        fact.terminal() ? event.time() : null));
                 if (fact.terminal()) {
                     terminals.computeIfAbsent(fact.run().runId(), r -> new LinkedHashSet<>()).add(fact.target().id());
                     mayComplete.add(fact.run().runId());
@@ -90,7 +91,7 @@ public class ViewProjector {
         // changed since its last recount, so the reconciler recounts it.
         touched.values().forEach(run -> store.touchRun(run, now));
         // The story before the views: a target's view never shows a fact its story lacks.
-        store.recordHistory(history);
+        Set<String> newToTheirRun = store.recordHistory(history);
         store.recordTargets(facts, now);
         terminals.forEach((runId, ids) -> {
             int flipped = store.markTerminal(runId, ids);
@@ -98,6 +99,10 @@ public class ViewProjector {
                 store.incrementTerminal(runId, flipped, now);
             }
         });
+        // A target's fact can come after its run completed: topics are read in parallel, so a target's terminal event
+        // on patchflow.patches may overtake its BackupCompleted on patchflow.backups. Its counts and archived reports
+        // then take it in (a redelivery, which adds no story entry, changes nothing).
+        touched.keySet().stream().filter(newToTheirRun::contains).forEach(finisher::refreshArchiveIfCompleted);
         // A redelivered terminal event still checks completion: the first delivery may have crashed after the
         // increment, before the check.
         mayComplete.forEach(finisher::completeIfDone);
@@ -153,6 +158,17 @@ public class ViewProjector {
         return null;
     }
 
+    /**
+     * A run-level event of the runner that is new to the run may come after the run completed: topics are read in
+     * parallel, so the last target's event can overtake an operator's cancel on {@code patchflow.runs}, and a
+     * replay may read that topic last. The archived reports then show it too, as the API does.
+     */
+    private void afterCompletion(String runId, boolean changed) {
+        if (changed) {
+            finisher.refreshArchiveIfCompleted(runId);
+        }
+    }
+
     /** Applies a run-level event; returns whether it can make the run complete. */
     private boolean applyRunEvent(CloudEvent<?> event, Instant now) {
         Object data = event.data();
@@ -161,11 +177,11 @@ public class ViewProjector {
             return false;
         }
         if (data instanceof ScanCompleted e) {
-            store.markScanCompleted(e.run(), e.targetCount(), e.zoneErrors(), now);
+            store.markScanCompleted(e.run(), e.targetCount(), e.zoneErrors(), event.time(), now);
             return true;
         }
         if (data instanceof RunRejected e) {
-            store.markRejected(e.run(), e.reason(), now);
+            store.markRejected(e.run(), e.reason(), event.time(), now);
             return true;
         }
         if (data instanceof RunCompleted e) {
@@ -178,17 +194,20 @@ public class ViewProjector {
                 case RESUME -> Boolean.FALSE;
                 default -> null; // a HALT is followed by the runner's RunHalted, which carries the reason
             };
-            store.recordRollout(e.runId(), entry, halted, null, null,
-                    e.action() == RunControlled.RunControlAction.CANCEL ? Boolean.TRUE : null, null, null);
+            afterCompletion(e.runId(), store.recordRollout(e.runId(), entry, halted, null, null,
+                    e.action() == RunControlled.RunControlAction.CANCEL ? Boolean.TRUE : null, null, null));
         } else if (data instanceof RunHalted e) {
-            store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunHalted", e.cause().name(), null,
-                    e.reason(), e.at()), true, e.cause().name(), e.reason(), null, null, null);
+            afterCompletion(e.runId(), store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunHalted",
+                    e.cause().name(), null, e.reason(), e.at()), true, e.cause().name(), e.reason(), null, null, null));
         } else if (data instanceof RunGateChanged e) {
-            store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged", e.state().name(), null,
-                    e.reason(), e.at()), null, null, null, null, e.gate(), e.state().name());
+            afterCompletion(e.runId(),
+                    store.recordRollout(e.runId(), new RolloutView.Entry(event.id(), "RunGateChanged",
+                            e.state().name(), null, e.reason(), e.at()), null, null, null, null, e.gate(),
+                            e.state().name()));
         } else if (data instanceof ClusterPhaseCompleted e) {
-            store.recordClusterPhase(e.runId(), new RolloutView.ClusterPhase(event.id(), e.clusterId(), e.engine(),
-                    e.phase().name(), e.passed(), e.reason(), e.checks(), e.details(), e.completedAt()));
+            afterCompletion(e.runId(), store.recordClusterPhase(e.runId(), new RolloutView.ClusterPhase(event.id(),
+                    e.clusterId(), e.engine(), e.phase().name(), e.passed(), e.reason(), e.checks(), e.details(),
+                    e.completedAt())));
         }
         // Anything else is a contract type the report does not know yet (added to a shared topic later): not an
         // error, it is acknowledged and changes nothing.

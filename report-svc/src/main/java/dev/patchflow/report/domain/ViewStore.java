@@ -33,29 +33,41 @@ public interface ViewStore {
         markScanCompleted(context, targetCount, List.of(), now);
     }
 
-    /** The scan is done: {@code targetCount} targets, and the landing zones (or regions) it could not scan. */
-    void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant now);
+    default void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant now) {
+        markScanCompleted(context, targetCount, zoneErrors, null, now);
+    }
 
-    void markRejected(RunContext context, String reason, Instant now);
+    /**
+     * The scan is done: {@code targetCount} targets, and the landing zones (or regions) it could not scan.
+     * {@code at} is the event's CloudEvent {@code time}: the earliest copy's is kept ({@link RunView#scanEndedAt}).
+     */
+    void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant at, Instant now);
+
+    default void markRejected(RunContext context, String reason, Instant now) {
+        markRejected(context, reason, null, now);
+    }
+
+    /** The scanner rejected the request; {@code at} as for {@link #markScanCompleted}. */
+    void markRejected(RunContext context, String reason, Instant at, Instant now);
 
     /** Our own RunCompleted came back on the runs topic: the emission is confirmed. */
     void markCompletionSeen(String runId, String eventId);
 
     /**
      * Records a run-level event of the runner once (by event id) in the run's rollout history, and the flags it
-     * changes ({@code null}: unchanged).
+     * changes ({@code null}: unchanged). Returns whether the event was new to the run (not a redelivery).
      */
-    void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
+    boolean recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause, String haltReason,
             Boolean cancelled, String gate, String gateState);
 
-    /** Records a database cluster's phase once (by event id) in the run's rollout view. */
-    void recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
+    /** Records a database cluster's phase once (by event id) in the run's rollout view; whether it was new. */
+    boolean recordClusterPhase(String runId, RolloutView.ClusterPhase phase);
 
     /**
      * Stores each entry of a target's story once per CloudEvent id (a redelivery adds nothing), in as few writes as
-     * possible ({@link TargetHistory}).
+     * possible ({@link TargetHistory}). Returns the runs that got an entry they did not have (an event new to them).
      */
-    void recordHistory(List<TargetHistory.Fact> facts);
+    java.util.Set<String> recordHistory(List<TargetHistory.Fact> facts);
 
     /**
      * The stored story of one target: its own entries and its run's (request, operator actions, halts, gate
@@ -69,8 +81,15 @@ public interface ViewStore {
     /**
      * One fact about a target: its identity (with its EC2 facts, if any) and the stage's fact ({@code null} for
      * SCAN).
+     *
+     * @param terminalAt the CloudEvent {@code time} of an event that ends the target ({@code null} for any other):
+     *        the store keeps the earliest, so a redelivery or a re-emission changes nothing
      */
-    record TargetFact(String runId, Target target, Stage stage, Object fact) {
+    record TargetFact(String runId, Target target, Stage stage, Object fact, Instant terminalAt) {
+
+        public TargetFact(String runId, Target target, Stage stage, Object fact) {
+            this(runId, target, stage, fact, null);
+        }
     }
 
     /** Upserts each target view with its identity and its stage's fact, in order, in as few writes as possible. */
@@ -134,7 +153,11 @@ public interface ViewStore {
     /** One page of the run's targets that pass the filter, sorted by target id. */
     TargetPage<TargetView> targetPage(String runId, TargetFilter filter, TargetPageRequest page);
 
-    /** Counts the run's targets in one streamed pass (a store may read only the facts the counts need). */
+    /**
+     * Counts the run's targets in one streamed pass (a store may read only the facts the counts need), with the
+     * latest of their terminal event times ({@link TargetTally#latestTerminalAt}; this default, from views alone,
+     * has none).
+     */
     default TargetTally tally(String runId) {
         TargetTally tally = new TargetTally();
         try (Stream<TargetView> targets = streamTargets(runId, TargetFilter.ALL)) {
@@ -155,7 +178,9 @@ public interface ViewStore {
      */
     void renewCompletion(String runId, Instant now);
 
-    void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation);
+    /** COMPLETING → COMPLETED, with what the completion found; {@code completedAt} is {@link RunRules#completedAt}. */
+    void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation,
+            Instant completedAt);
 
     /** RUNNING runs unchanged since {@code idleBefore} and changed since they were last recounted. */
     List<String> idleRunningRuns(Instant idleBefore);

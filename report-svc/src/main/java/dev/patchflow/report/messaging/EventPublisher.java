@@ -33,8 +33,21 @@ public class EventPublisher implements CompletionPublisher {
     /** Blocks until the broker acknowledged, so the run is marked COMPLETED only after the event is out. */
     @Override
     public String publish(RunCompleted data) {
-        CloudEvent<RunCompleted> event = CloudEvent.of(config.source(), data);
+        CloudEvent<RunCompleted> event = envelope(config.source(), data);
         sender.publish(event);
         return event.id();
+    }
+
+    /**
+     * The envelope of a RunCompleted: its deterministic id, and as its {@code time} the run's {@code completedAt}
+     * (a fact of the log) rather than the moment of sending, so a re-emission after a crash, a second replica or a
+     * replay sends the very same event.
+     */
+    public static CloudEvent<RunCompleted> envelope(String source, RunCompleted data) {
+        CloudEvent<RunCompleted> event = CloudEvent.of(source, data);
+        return data.completedAt() == null
+                ? event
+                : new CloudEvent<>(event.id(), event.source(), event.type(), data.completedAt(), event.subject(),
+                        event.runId(), data);
     }
 }

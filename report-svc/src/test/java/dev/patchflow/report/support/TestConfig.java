@@ -66,4 +66,9 @@ public class TestConfig implements ReportConfig {
     public Duration streamHeartbeat() {
         return Duration.ofSeconds(15);
     }
+
+    @Override
+    public boolean archive() {
+        return true;
+    }
 }

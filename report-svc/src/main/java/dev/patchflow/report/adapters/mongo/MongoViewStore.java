@@ -10,6 +10,7 @@ import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
+import static com.mongodb.client.model.Updates.min;
 import static com.mongodb.client.model.Updates.push;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.setOnInsert;
@@ -129,15 +130,26 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant now) {
-        upsertRun(context, now, set("scanCompleted", true), set("expectedTargets", targetCount),
+    public void markScanCompleted(RunContext context, int targetCount, List<ZoneError> zoneErrors, Instant at,
+            Instant now) {
+        upsertRun(context, now, scanEndedAt(at, set("scanCompleted", true), set("expectedTargets", targetCount),
                 set("zoneErrors", zoneErrors.stream().map(MongoViewStore::zoneErrorDoc).toList()),
-                set("updatedAt", date(now)));
+                set("updatedAt", date(now))));
     }
 
     @Override
-    public void markRejected(RunContext context, String reason, Instant now) {
-        upsertRun(context, now, set("rejected", true), set("reason", reason), set("updatedAt", date(now)));
+    public void markRejected(RunContext context, String reason, Instant at, Instant now) {
+        upsertRun(context, now,
+                scanEndedAt(at, set("rejected", true), set("reason", reason), set("updatedAt", date(now))));
+    }
+
+    /** The updates, and {@code $min} of the event's time: the earliest copy's is kept, whatever order they came in. */
+    private static Bson[] scanEndedAt(Instant at, Bson... updates) {
+        List<Bson> all = new ArrayList<>(List.of(updates));
+        if (at != null) {
+            all.add(min("scanEndedAt", date(at)));
+        }
+        return all.toArray(Bson[]::new);
     }
 
     @Override
@@ -148,7 +160,7 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause,
+    public boolean recordRollout(String runId, RolloutView.Entry entry, Boolean halted, String haltCause,
             String haltReason, Boolean cancelled, String gate, String gateState) {
         List<Bson> updates = new ArrayList<>();
         Document e = new Document("eventId", entry.eventId()).append("type", entry.type()).append("what", entry.what())
@@ -170,7 +182,7 @@ public class MongoViewStore implements ViewStore {
         // Once per event id: a redelivery finds its entry in the history and changes nothing. A run-level event that
         // comes before the run's first target or request event (topics are read in parallel, e.g. on a replay)
         // creates the run view instead of being dropped; the first event with the run context completes it.
-        onceUpserted(runId, ne("rollout.history.eventId", entry.eventId()), updates, entry.at());
+        return onceUpserted(runId, ne("rollout.history.eventId", entry.eventId()), updates, entry.at());
     }
 
     /**
@@ -178,7 +190,7 @@ public class MongoViewStore implements ViewStore {
      * exist. The upsert of a run that exists but no longer matches {@code notYet} (the event was recorded already)
      * tries to insert a second document with the same id: MongoDB refuses it, and a plain update settles it.
      */
-    private void onceUpserted(String runId, Bson notYet, List<Bson> updates, Instant at) {
+    private boolean onceUpserted(String runId, Bson notYet, List<Bson> updates, Instant at) {
         List<Bson> all = new ArrayList<>(updates);
         all.add(setOnInsert("state", RunState.RUNNING.name()));
         all.add(setOnInsert("terminal", 0));
@@ -186,20 +198,22 @@ public class MongoViewStore implements ViewStore {
             all.add(setOnInsert("createdAt", Date.from(at)));
         }
         try {
-            runs.updateOne(and(eq("_id", runId), notYet), combine(all), UPSERT);
+            var result = runs.updateOne(and(eq("_id", runId), notYet), combine(all), UPSERT);
+            return result.getModifiedCount() > 0 || result.getUpsertedId() != null;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
-            runs.updateOne(and(eq("_id", runId), notYet), combine(updates));
+            return runs.updateOne(and(eq("_id", runId), notYet), combine(updates)).getModifiedCount() > 0;
         }
     }
 
     @Override
-    public void recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
+    public boolean recordClusterPhase(String runId, RolloutView.ClusterPhase phase) {
         // JSON text: check names and details are free-form. Once per event id.
         Document d = new Document("eventId", phase.eventId()).append("json", writeJson(phase));
-        onceUpserted(runId, ne("rollout.clusters.eventId", phase.eventId()), List.of(push("rollout.clusters", d)),
+        return onceUpserted(runId, ne("rollout.clusters.eventId", phase.eventId()),
+                List.of(push("rollout.clusters", d)),
                 phase.completedAt());
     }
 
@@ -237,9 +251,9 @@ public class MongoViewStore implements ViewStore {
      * delivery of the same event, so the duplicate-key refusal of its insert is the idempotence, not an error.
      */
     @Override
-    public void recordHistory(List<TargetHistory.Fact> facts) {
+    public java.util.Set<String> recordHistory(List<TargetHistory.Fact> facts) {
         if (facts.isEmpty()) {
-            return;
+            return java.util.Set.of();
         }
         Map<String, Document> docs = new LinkedHashMap<>();
         for (TargetHistory.Fact f : facts) {
@@ -251,11 +265,20 @@ public class MongoViewStore implements ViewStore {
                     .append("type", e.type()).append("stage", e.stage()).append("summary", e.summary())
                     .append("facts", new Document(new LinkedHashMap<>(e.facts()))));
         }
+        List<Document> inserts = new ArrayList<>(docs.values());
+        java.util.Set<Integer> duplicates = java.util.Set.of();
         try {
-            history.insertMany(new ArrayList<>(docs.values()), new InsertManyOptions().ordered(false));
+            history.insertMany(inserts, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
-            MongoErrors.duplicateIndexes(e);
+            duplicates = MongoErrors.duplicateIndexes(e);
         }
+        java.util.Set<String> runsWithNewEntries = new java.util.TreeSet<>();
+        for (int i = 0; i < inserts.size(); i++) {
+            if (!duplicates.contains(i)) {
+                runsWithNewEntries.add(inserts.get(i).getString("runId"));
+            }
+        }
+        return runsWithNewEntries;
     }
 
     @Override
@@ -287,7 +310,7 @@ public class MongoViewStore implements ViewStore {
         List<UpdateOneModel<Document>> writes = new ArrayList<>(facts.size());
         for (TargetFact f : facts) {
             writes.add(new UpdateOneModel<>(eq("_id", targetKey(f.runId(), f.target().id())),
-                    targetUpdate(f.runId(), f.target(), f.stage(), f.fact(), now), UPSERT));
+                    targetUpdate(f.runId(), f.target(), f.stage(), f.fact(), f.terminalAt(), now), UPSERT));
         }
         try {
             // Ordered: two facts of one target in a batch apply in the order they came.
@@ -300,7 +323,8 @@ public class MongoViewStore implements ViewStore {
         }
     }
 
-    private static Bson targetUpdate(String runId, Target target, Stage stage, Object fact, Instant now) {
+    private static Bson targetUpdate(String runId, Target target, Stage stage, Object fact, Instant terminalAt,
+            Instant now) {
         List<Bson> updates = new ArrayList<>();
         updates.add(set("runId", runId));
         updates.add(set("targetId", target.id()));
@@ -311,6 +335,10 @@ public class MongoViewStore implements ViewStore {
         updates.add(set("installedVersion", target.installedVersion()));
         updates.add(set("updatedAt", date(now)));
         updates.add(setOnInsert("terminal", false));
+        if (terminalAt != null) {
+            // The earliest terminal event's time: a redelivery, or a re-emission with a later time, changes nothing.
+            updates.add(min("terminalAt", date(terminalAt)));
+        }
         AwsView aws = AwsView.of(target);
         if (aws != null) {
             // Every event of an instance carries the same scanned facts: setting them again changes nothing.
@@ -413,8 +441,10 @@ public class MongoViewStore implements ViewStore {
     public TargetTally tally(String runId) {
         TargetTally tally = new TargetTally();
         targets.find(targetQuery(runId, TargetFilter.ALL, null, null))
-                .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status"))
-                .batchSize(batchSize).forEach(d -> tally.add(targetView(d)));
+                .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status",
+                        "terminalAt"))
+                .batchSize(batchSize)
+                .forEach(d -> tally.add(targetView(d)).terminalAt(instant(d.getDate("terminalAt"))));
         return tally;
     }
 
@@ -433,9 +463,9 @@ public class MongoViewStore implements ViewStore {
 
     @Override
     public boolean claimCompletion(String runId, Instant now) {
+        // completedAt is not the claim's time: the completion takes it from the log (RunRules.completedAt).
         return runs.findOneAndUpdate(and(eq("_id", runId), eq("state", RunState.RUNNING.name())),
-                combine(set("state", RunState.COMPLETING.name()), set("completingAt", date(now)),
-                        set("completedAt", date(now)))) != null;
+                combine(set("state", RunState.COMPLETING.name()), set("completingAt", date(now)))) != null;
     }
 
     @Override
@@ -451,10 +481,12 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
-    public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation) {
+    public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation,
+            Instant completedAt) {
         runs.updateOne(eq("_id", runId),
                 combine(set("state", RunState.COMPLETED.name()), set("outcome", outcome.name()),
-                        set("counts", countsDoc(counts)), set("reportLocation", reportLocation)));
+                        set("counts", countsDoc(counts)), set("reportLocation", reportLocation),
+                        set("completedAt", date(completedAt))));
     }
 
     @Override
@@ -499,7 +531,8 @@ public class MongoViewStore implements ViewStore {
                 counts(d.get("counts", Document.class)), instant(d.getDate("createdAt")),
                 instant(d.getDate("completedAt")), d.getString("reportLocation"),
                 rollout(d.get("rollout", Document.class)),
-                d.getList("zoneErrors", Document.class, List.of()).stream().map(MongoViewStore::zoneError).toList());
+                d.getList("zoneErrors", Document.class, List.of()).stream().map(MongoViewStore::zoneError).toList(),
+                instant(d.getDate("scanEndedAt")));
     }
 
     private static Document zoneErrorDoc(ZoneError e) {

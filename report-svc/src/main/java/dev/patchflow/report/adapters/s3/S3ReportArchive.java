@@ -9,6 +9,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -16,6 +18,7 @@ import io.minio.UploadObjectArgs;
 
 import dev.patchflow.kit.s3.S3Clients;
 import dev.patchflow.kit.s3.S3Config;
+import dev.patchflow.report.config.ReportConfig;
 import dev.patchflow.report.domain.ReportArchive;
 import dev.patchflow.report.domain.ReportFile;
 
@@ -28,13 +31,17 @@ import dev.patchflow.report.domain.ReportFile;
 @ApplicationScoped
 public class S3ReportArchive implements ReportArchive {
 
+    private static final Logger LOG = Logger.getLogger(S3ReportArchive.class);
+
     private final S3Config config;
     private final MinioClient client;
+    private final boolean writes;
     private volatile boolean bucketChecked;
 
-    public S3ReportArchive(S3Config config) {
+    public S3ReportArchive(S3Config config, ReportConfig report) {
         this.config = config;
         this.client = S3Clients.build(config);
+        this.writes = report.archive();
     }
 
     public static String prefix(String runId) {
@@ -48,6 +55,11 @@ public class S3ReportArchive implements ReportArchive {
 
     @Override
     public void store(String runId, List<ReportFile> files) {
+        if (!writes) {
+            // patchflow.report.archive=false (a replay): the live service's copies stay as they are.
+            LOG.debugf("run %s: reports not archived (patchflow.report.archive=false)", runId);
+            return;
+        }
         try {
             ensureBucket();
             for (ReportFile file : files) {
