@@ -148,15 +148,8 @@ public final class ReportApi {
             return namesRun(body) ? new StreamUnknownRun() : new StreamNotSupported();
         }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
-            try {
-                throw new ReportApiException(refusal(http.send(request.build(), HttpResponse.BodyHandlers.ofString())));
-            } catch (IOException e) {
-                throw new ReportApiUnreachableException(baseUrl,
-                        "report-svc not reachable at " + baseUrl + ": " + describe(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReportApiUnreachableException(baseUrl, "interrupted while calling " + baseUrl, e);
-            }
+            // The JSON reason is already read: no second request for it.
+            throw new ReportApiException(refusal(response.statusCode(), body));
         }
         throw new ReportApiException("GET " + baseUrl + path + " answered " + response.statusCode()
                 + (body.isBlank() ? "" : ": " + abbreviate(body)));
@@ -239,7 +232,8 @@ public final class ReportApi {
             HttpResponse<T> response = http.send(request.build(), handler);
             if (response.statusCode() == 401 || response.statusCode() == 403) {
                 // Ask again for the JSON reason: the caller's body handler may have written it to a file.
-                throw new ReportApiException(refusal(http.send(request.build(), HttpResponse.BodyHandlers.ofString())));
+                HttpResponse<String> refused = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                throw new ReportApiException(refusal(refused.statusCode(), refused.body()));
             }
             return response;
         } catch (IOException e) {
@@ -252,18 +246,18 @@ public final class ReportApi {
     }
 
     /** e.g. "report-svc refused the token: 403 forbidden: role viewer required". */
-    private String refusal(HttpResponse<String> response) {
+    private String refusal(int status, String body) {
         String reason = "";
         try {
-            reason = JSON.readTree(response.body()).path("error").asText("");
+            reason = JSON.readTree(body).path("error").asText("");
         } catch (IOException | RuntimeException e) {
             // no JSON body: the status says enough
         }
         String what = token == null
                 ? "the request without a token (use --token, --token-file or PATCHFLOW_TOKEN)"
                 : "the token";
-        return "report-svc refused " + what + ": " + response.statusCode()
-                + (response.statusCode() == 403 ? " forbidden" : " unauthorized")
+        return "report-svc refused " + what + ": " + status
+                + (status == 403 ? " forbidden" : " unauthorized")
                 + (reason.isBlank() ? "" : " (" + reason + ")");
     }
 
