@@ -162,14 +162,8 @@ public class RequestCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Wait for the run to complete, then download its reports.")
     boolean follow;
 
-    @Option(names = "--follow-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class, description = "Give up following after this long (default: ${DEFAULT-VALUE}).")
-    Duration followTimeout;
-
-    @Option(names = "--poll-interval", paramLabel = "<duration>", defaultValue = "2s", converter = DurationConverter.class, description = "How often to ask report-svc (default: ${DEFAULT-VALUE}).")
-    Duration pollInterval;
-
-    @Option(names = "--unreachable-timeout", paramLabel = "<duration>", defaultValue = "30s", converter = DurationConverter.class, description = "How long report-svc may stay unreachable while following (default: ${DEFAULT-VALUE}).")
-    Duration unreachableTimeout;
+    @Mixin
+    FollowOptions following;
 
     @Option(names = "--output-dir", paramLabel = "<dir>", defaultValue = "reports", description = "Reports go to <dir>/<runId>/ (default: ./${DEFAULT-VALUE}).")
     Path outputDir;
@@ -209,7 +203,9 @@ public class RequestCommand implements Callable<Integer> {
 
     private int follow(String runId, PrintWriter out) {
         ReportApi api = new ReportApi(common.reportUrl, common.token());
-        RunView run = new RunFollower(api, out, clock, pollInterval, unreachableTimeout).follow(runId, followTimeout);
+        RunView run = new RunFollower(api, out, clock, following.pollInterval, following.unreachableTimeout).follow(
+                runId,
+                following.followTimeout);
         if (run.halted()) {
             // No reports yet: the run is not over. Say why it stopped and how to move it on.
             HaltNotice.print(run, out);
@@ -217,8 +213,8 @@ public class RequestCommand implements Callable<Integer> {
         }
         Path folder = null;
         try {
-            folder = new ReportDownloader(api, clock, pollInterval).downloadAll(runId, outputDir,
-                    unreachableTimeout);
+            folder = new ReportDownloader(api, clock, following.pollInterval).downloadAll(runId, outputDir,
+                    following.unreachableTimeout);
         } catch (RunNotFoundException e) {
             if (!"REJECTED".equals(run.outcome())) {
                 throw e;

@@ -2,7 +2,6 @@ package dev.patchflow.patchctl.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -81,14 +80,8 @@ public class RunsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "<runId>", description = "The run to watch.")
         String runId;
 
-        @Option(names = "--follow-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class, description = "Give up after this long (default: ${DEFAULT-VALUE}).")
-        Duration followTimeout;
-
-        @Option(names = "--poll-interval", paramLabel = "<duration>", defaultValue = "2s", converter = DurationConverter.class, description = "How often to retry, or to ask a report-svc without the live stream (default: ${DEFAULT-VALUE}).")
-        Duration pollInterval;
-
-        @Option(names = "--unreachable-timeout", paramLabel = "<duration>", defaultValue = "30s", converter = DurationConverter.class, description = "How long report-svc may stay unreachable (default: ${DEFAULT-VALUE}).")
-        Duration unreachableTimeout;
+        @Mixin
+        FollowOptions follow;
 
         Clock clock = Clock.systemDefaultZone();
 
@@ -97,8 +90,8 @@ public class RunsCommand implements Callable<Integer> {
             Verbosity.apply(common.verbose);
             PrintWriter out = spec.commandLine().getOut();
             ReportApi api = new ReportApi(common.reportUrl, common.token());
-            RunView run = new RunFollower(api, out, clock, pollInterval, unreachableTimeout).follow(runId,
-                    followTimeout);
+            RunView run = new RunFollower(api, out, clock, follow.pollInterval, follow.unreachableTimeout).follow(runId,
+                    follow.followTimeout);
             if (run.halted()) {
                 HaltNotice.print(run, out);
                 return ExitCodes.RUN_HALTED;
