@@ -6,10 +6,11 @@ import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
-/** mongo-java-server on loopback: H2 MVStore file for the local run, memory for tests. */
+/**
+ * mongo-java-server on loopback: H2 MVStore file for the local run, memory for tests; both look documents up by
+ * {@code _id} as MongoDB does ({@link IdLookupBackends}).
+ */
 final class EmbeddedMongo implements AutoCloseable {
 
     private final MongoServer server;
@@ -22,7 +23,7 @@ final class EmbeddedMongo implements AutoCloseable {
 
     /** @param file the MVStore file, or {@code null} for an in-memory backend */
     static EmbeddedMongo start(Path file, int port) {
-        MongoBackend backend = file == null ? new MemoryBackend() : new H2Backend(file.toString());
+        MongoBackend backend = file == null ? IdLookupBackends.inMemory() : IdLookupBackends.file(file);
         MongoServer server = new MongoServer(backend);
         try {
             server.bind(LocalStack.HOST, port);

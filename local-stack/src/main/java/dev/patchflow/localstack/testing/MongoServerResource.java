@@ -5,8 +5,9 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import dev.patchflow.localstack.IdLookupBackends;
+
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /** mongo-java-server in memory on a free loopback port, for a service's fast component tests. */
 public class MongoServerResource implements QuarkusTestResourceLifecycleManager {
@@ -15,7 +16,7 @@ public class MongoServerResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        server = new MongoServer(new MemoryBackend());
+        server = new MongoServer(IdLookupBackends.inMemory());
         InetSocketAddress address = server.bind();
         return Map.of("quarkus.mongodb.connection-string",
                 "mongodb://" + address.getHostString() + ":" + address.getPort());

@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 
+import dev.patchflow.localstack.IdLookupBackends;
 import dev.patchflow.runner.adapters.mongo.MongoPatchLedger;
 import dev.patchflow.runner.adapters.mongo.MongoRolloutStore;
 import dev.patchflow.runner.adapters.mongo.MongoRunSizes;
@@ -43,7 +44,6 @@ import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * Rollout makespan benchmark (prints figures, asserts nothing): N targets, each a simulated patch of D ms, under
@@ -100,7 +100,7 @@ public final class RolloutBenchmark {
         int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
         quiet();
 
-        MongoServer server = new MongoServer(new MemoryBackend());
+        MongoServer server = new MongoServer(IdLookupBackends.inMemory());
         InetSocketAddress address = server.bind();
         List<Figures> all = new ArrayList<>();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":"

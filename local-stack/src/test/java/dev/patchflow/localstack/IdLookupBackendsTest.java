@@ -1,0 +1,133 @@
+package dev.patchflow.localstack;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.regex;
+import static com.mongodb.client.model.Updates.set;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+class IdLookupBackendsTest {
+
+    /** Queries and writes of the shapes the services use; each answer is compared with the library's own. */
+    private static final List<Function<MongoCollection<Document>, Object>> SCENARIO = List.of(
+            c -> c.find(and(eq("_id", "run-1|t-2"), eq("state", "PENDING"))).into(new ArrayList<>()),
+            c -> c.find(and(eq("_id", "run-1|t-2"), eq("state", "DONE"))).into(new ArrayList<>()),
+            c -> c.find(and(eq("_id", "no-such"), eq("state", "PENDING"))).into(new ArrayList<>()),
+            c -> c.find(and(in("_id", "run-1|t-1", "run-1|t-3"), eq("runId", "run-1"))).into(new ArrayList<>()),
+            c -> c.find(and(gt("_id", "run-1|t-1"), eq("runId", "run-1"))).into(new ArrayList<>()),
+            c -> c.find(and(regex("_id", "^run-1\\|"), eq("state", "PENDING"))).into(new ArrayList<>()),
+            c -> c.find(and(eq("_id", new Document("run", "r").append("target", "t")), eq("n", 1)))
+                    .into(new ArrayList<>()),
+            c -> c.find(new Document("$and", List.of(new Document("_id", "run-1|t-2"),
+                    new Document("$or", List.of(new Document("state", "DONE"), new Document("n",
+                            new Document("$exists", false)))))))
+                    .into(new ArrayList<>()),
+            c -> c.find(new Document("$and", List.of(new Document("_id", "run-1|t-2"), new Document("state",
+                    "DONE")))).into(new ArrayList<>()),
+            // compare-and-set: only the first claim wins
+            c -> c.findOneAndUpdate(and(eq("_id", "run-1|t-1"), eq("state", "PENDING")), set("state", "CLAIMED"),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)),
+            c -> String.valueOf(c.findOneAndUpdate(and(eq("_id", "run-1|t-1"), eq("state", "PENDING")),
+                    set("state", "CLAIMED"))),
+            c -> c.updateOne(and(eq("_id", "run-1|t-2"), eq("state", "PENDING")), Updates.inc("n", 1))
+                    .getModifiedCount(),
+            c -> c.updateOne(and(eq("_id", "run-1|t-9"), eq("state", "PENDING")), set("n", 1),
+                    new UpdateOptions().upsert(true)).getUpsertedId(),
+            c -> c.updateOne(new Document("$and", List.of(new Document("_id", "run-1|t-2"), new Document("$or",
+                    List.of(new Document("state", "DONE"), new Document("n", new Document("$exists", true)))))),
+                    set("seen", true)).getModifiedCount(),
+            c -> c.deleteOne(and(eq("_id", "run-1|t-3"), eq("state", "DONE"))).getDeletedCount(),
+            c -> c.deleteOne(and(eq("_id", "run-1|t-3"), eq("state", "PENDING"))).getDeletedCount(),
+            c -> c.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
+
+    @Test
+    void answersEveryQueryAndWriteAsTheLibraryDoes() {
+        assertThat(play(IdLookupBackends.inMemory())).isEqualTo(play(new MemoryBackend()));
+    }
+
+    @Test
+    void aFileWrittenByTheLibraryOpensWithTheLookupBackendAndBack(@TempDir Path dir) {
+        Path file = dir.resolve("mongo.mv");
+        List<Object> answers = play(new H2Backend(file.toString()));
+
+        List<Document> reopened = readAll(IdLookupBackends.file(file));
+        assertThat(reopened).isEqualTo(answers.get(answers.size() - 1));
+        try (Server server = new Server(IdLookupBackends.file(file));
+                MongoClient client = server.client()) {
+            client.getDatabase("db").getCollection("targets").updateOne(
+                    and(eq("_id", "run-1|t-2"), eq("state", "PENDING")), set("state", "DONE"));
+        }
+        assertThat(readAll(new H2Backend(file.toString()))).filteredOn(d -> d.get("_id").equals("run-1|t-2"))
+                .extracting(d -> d.get("state")).containsExactly("DONE");
+    }
+
+    private static List<Object> play(MongoBackend backend) {
+        try (Server server = new Server(backend); MongoClient client = server.client()) {
+            MongoCollection<Document> targets = client.getDatabase("db").getCollection("targets");
+            for (int i = 1; i <= 3; i++) {
+                targets.insertOne(new Document("_id", "run-1|t-" + i).append("runId", "run-1").append("state",
+                        "PENDING"));
+            }
+            targets.insertOne(new Document("_id", "run-2|t-1").append("runId", "run-2").append("state", "PENDING"));
+            targets.insertOne(new Document("_id", new Document("run", "r").append("target", "t")).append("n", 1));
+            List<Object> answers = new ArrayList<>();
+            for (Function<MongoCollection<Document>, Object> step : SCENARIO) {
+                answers.add(step.apply(targets));
+            }
+            return answers;
+        }
+    }
+
+    private static List<Document> readAll(MongoBackend backend) {
+        try (Server server = new Server(backend); MongoClient client = server.client()) {
+            return client.getDatabase("db").getCollection("targets").find().sort(new Document("_id", 1))
+                    .into(new ArrayList<>());
+        }
+    }
+
+    /** A wire server on a free loopback port; closing it closes its backend (and an H2 file). */
+    private record Server(MongoServer server, InetSocketAddress address) implements AutoCloseable {
+
+        Server(MongoBackend backend) {
+            this(new MongoServer(backend));
+        }
+
+        private Server(MongoServer server) {
+            this(server, server.bind());
+        }
+
+        MongoClient client() {
+            return MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+        }
+
+        @Override
+        public void close() {
+            server.shutdownNow();
+        }
+    }
+}
