@@ -69,7 +69,7 @@ public final class Validator {
         }
         try {
             return check.get().run(spec, target, run);
-        } catch (ValidationInterruptedException e) {
+        } catch (ValidationInterruptedException | CheckUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
             // A bug in one check must not hide the other results nor send a valid event to the DLQ:

@@ -40,6 +40,9 @@ class ValidatorTest {
             if (spec.name().startsWith("shutdown")) {
                 throw new ValidationInterruptedException("interrupted", new InterruptedException());
             }
+            if (spec.name().startsWith("unavailable")) {
+                throw new CheckUnavailableException("AWS did not answer", new RuntimeException("503"));
+            }
             if (spec.name().startsWith("boom")) {
                 throw new IllegalArgumentException("bad spec");
             }
@@ -145,6 +148,14 @@ class ValidatorTest {
 
         assertThatThrownBy(() -> validator.validate(applied(run, target, PatchStatus.APPLIED)))
                 .isInstanceOf(ValidationInterruptedException.class);
+    }
+
+    @Test
+    void letsADependencyBrieflyUnavailableThroughSoTheValidationIsMadeAgainLater() {
+        RunContext run = run("r1", List.of(spec("ok-1"), spec("unavailable")));
+
+        assertThatThrownBy(() -> validator.validate(applied(run, target, PatchStatus.APPLIED)))
+                .isInstanceOf(CheckUnavailableException.class).hasMessage("AWS did not answer");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.patchflow.validator.adapters.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
+import dev.patchflow.validator.domain.CheckUnavailableException;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -117,5 +119,33 @@ class AwsChecksTest {
                 TARGET, RUN);
         assertThat(bad.passed()).isFalse();
         assertThat(bad.detail()).startsWith("missing 3, failed 1");
+    }
+
+    @Test
+    void awsBrieflyUnavailableLeavesTheCheckToBeMadeAgainInsteadOfFailingTheTarget() {
+        aws.ec2Fails(KEY, "DescribeInstances", 503, "Unavailable", "The server is unavailable.");
+        AwsChecks.InstanceRunning check = new AwsChecks.InstanceRunning(zones, clients);
+
+        assertThatThrownBy(() -> check.run(spec(CheckSpec.AWS_INSTANCE_RUNNING), TARGET, RUN))
+                .isInstanceOf(CheckUnavailableException.class)
+                .hasMessage("AWS did not answer the aws-instance-running check of " + ID
+                        + " in lz250nonprod/eu-west-1: Unavailable: The server is unavailable.");
+
+        aws.reset();
+        aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", KEY, Instant.now().plusSeconds(3600));
+        aws.instanceStates(KEY, new AwsStub.Instance(ID, "web", "running", "10.0.0.1", "eu-west-1a", "t3.micro",
+                "x86_64", "Linux/UNIX", Map.of()), "running");
+        assertThat(check.run(spec(CheckSpec.AWS_INSTANCE_RUNNING), TARGET, RUN).passed()).isTrue();
+    }
+
+    @Test
+    void whatAwsSaysAboutTheTargetFailsTheCheckWithTheReason() {
+        aws.ec2Fails(KEY, "DescribeImages", 400, "InvalidParameterValue", "Invalid filter");
+
+        CheckResult image = new AwsChecks.BackupImage(zones, clients).run(spec(CheckSpec.AWS_BACKUP_IMAGE), TARGET,
+                RUN);
+
+        assertThat(image.passed()).isFalse();
+        assertThat(image.detail()).isEqualTo("AWS: InvalidParameterValue: Invalid filter");
     }
 }
