@@ -111,6 +111,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 LauncherMain.say("pipeline: " + size + " dry-run targets, max concurrency " + maxConcurrency);
                 Map<String, Duration> cpuBefore = system.cpuTimes();
                 PipelineRun run = runPipeline(bootstrap, inventory, size);
+                if (run.completed().counts().targets() != size) {
+                    // A rejected run "completes" at once: its time is no throughput figure.
+                    throw new IllegalStateException("the run of " + size + " targets ended "
+                            + run.completed().outcome() + " with " + run.completed().counts().targets()
+                            + " targets; the reason is in " + data.resolve("logs") + "/scanner-svc.log");
+                }
                 Map<String, Duration> cpuOfPipeline = new LinkedHashMap<>();
                 system.cpuTimes().forEach((process, after) -> cpuOfPipeline.put(process,
                         after.minus(cpuBefore.getOrDefault(process, Duration.ZERO))));

@@ -12,10 +12,13 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.yaml.snakeyaml.LoaderOptions;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.patchflow.scanner.config.ScannerConfig;
@@ -37,7 +40,14 @@ public class StaticInventoryProvider implements InventoryProvider {
 
     public static final String NAME = "static";
 
-    private static final ObjectMapper YAML = YAMLMapper.builder()
+    /**
+     * SnakeYAML refuses a document of more than 3 MiB code points by default, about 25,000 targets; a fleet's
+     * inventory is larger. 64 Mi code points is about 500,000 targets (~130 bytes each), read into memory once.
+     */
+    static final int MAX_YAML_CODE_POINTS = 64 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+            .loaderOptions(loaderOptions()).build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -58,6 +68,12 @@ public class StaticInventoryProvider implements InventoryProvider {
      * ({@code file:<path>} or {@code env:<PREFIX>}), never written here or in the URL.
      */
     record DatabaseEntry(String engine, String url, String schema, String credentialsRef) {
+    }
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+        return options;
     }
 
     private final SourcePaths paths;

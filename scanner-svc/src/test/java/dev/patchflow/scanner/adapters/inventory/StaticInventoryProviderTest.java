@@ -118,6 +118,23 @@ class StaticInventoryProviderTest {
     }
 
     @Test
+    void readsAYamlInventoryLargerThanSnakeYamlsDefaultLimit() throws IOException {
+        // 50,000 targets, ~3.6 Mi code points: SnakeYAML's default limit (3 Mi) would refuse the file.
+        StringBuilder yaml = new StringBuilder("targets:\n");
+        for (int i = 0; i < 50_000; i++) {
+            yaml.append(String.format("- id: host-%06d%n  environment: prod%n  labels: {tier: web, rack: r%03d}%n", i,
+                    i % 1000));
+        }
+        assertThat(yaml.codePointCount(0, yaml.length())).isGreaterThan(3 * 1024 * 1024);
+        Files.writeString(dir.resolve("fleet.yaml"), yaml);
+
+        List<Target> targets = discover("fleet.yaml");
+
+        assertThat(targets).hasSize(50_000);
+        assertThat(targets.get(49_999).id()).isEqualTo("host-049999");
+    }
+
+    @Test
     void rejectsAMissingFileNamingIt() {
         assertThatThrownBy(() -> discover("nope.yaml")).isInstanceOf(RejectedRunException.class)
                 .hasMessage("inventory file " + dir.resolve("nope.yaml") + " does not exist");
