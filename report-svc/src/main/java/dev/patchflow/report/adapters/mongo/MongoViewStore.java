@@ -481,6 +481,29 @@ public class MongoViewStore implements ViewStore {
     }
 
     @Override
+    public Optional<ArchiveMark> archiveMark(String runId) {
+        Document d = runs.find(eq("_id", runId)).projection(Projections.include("storyRevision", "archivedRevision"))
+                .first();
+        if (d == null) {
+            return Optional.empty();
+        }
+        Number story = d.get("storyRevision", Number.class);
+        Number archived = d.get("archivedRevision", Number.class);
+        return Optional.of(new ArchiveMark(story == null ? 0L : story.longValue(),
+                archived == null ? null : archived.longValue()));
+    }
+
+    @Override
+    public void reviseStory(String runId) {
+        runs.updateOne(eq("_id", runId), inc("storyRevision", 1L));
+    }
+
+    @Override
+    public void markArchived(String runId, long storyRevision) {
+        runs.updateOne(eq("_id", runId), set("archivedRevision", storyRevision));
+    }
+
+    @Override
     public void markCompleted(String runId, RunOutcome outcome, ViewCounts counts, String reportLocation,
             Instant completedAt) {
         runs.updateOne(eq("_id", runId),
