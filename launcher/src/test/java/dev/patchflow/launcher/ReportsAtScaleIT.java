@@ -86,6 +86,23 @@ class ReportsAtScaleIT {
         assertThat(page).contains("rel=\"next\"").contains("<b>" + TARGETS + "</b><small>terminal</small>");
     }
 
+    /** Nothing is archived before the completion: each format is rendered from the views, a batch at a time. */
+    @Test
+    @Order(1)
+    void runningRunReportsAreRenderedFromTheViewsWithEveryTargetOnceInOrder() throws Exception {
+        assertEveryTargetInOrder(csvIds(served(api + "/report.csv")));
+        assertEveryTargetInOrder(jsonIds(served(api + "/report.json")));
+        assertEveryTargetInOrder(matches(XML_TARGET, new String(served(api + "/report.xml"), StandardCharsets.UTF_8)));
+        assertEveryTargetInOrder(rowIds(new String(served(api + "/report.html"), StandardCharsets.UTF_8)));
+        assertThat(scale.reportService().isAlive()).isTrue();
+    }
+
+    byte[] served(String path) throws Exception {
+        Timing report = scale.get(path, true);
+        assertThat(report.status()).as(path).isEqualTo(200);
+        return report.body();
+    }
+
     @Test
     @Order(2)
     void completionArchivesFourCompleteReportsInS3() throws Exception {

@@ -24,6 +24,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 
 import dev.patchflow.report.config.ReportConfig;
+import dev.patchflow.report.domain.ReportDelivery;
 import dev.patchflow.report.domain.RunQueries;
 import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.TargetFilter;
@@ -46,9 +47,12 @@ public class RunResource {
     private final ReportRenderer renderer;
     private final ReportConfig config;
     private final RunStreams streams;
+    private final ReportDelivery delivery;
 
-    public RunResource(RunQueries queries, ReportRenderer renderer, ReportConfig config, RunStreams streams) {
+    public RunResource(RunQueries queries, ReportRenderer renderer, ReportConfig config, RunStreams streams,
+            ReportDelivery delivery) {
         this.queries = queries;
+        this.delivery = delivery;
         this.renderer = renderer;
         this.config = config;
         this.streams = streams;
@@ -165,20 +169,12 @@ public class RunResource {
 
     /**
      * Served as a download named after the run, e.g. {@code run-42-report.csv}; the unknown run is a 404 before
-     * anything is streamed.
+     * anything is streamed. A completed run's file comes from the archive when it is current, else it is rendered
+     * from the views ({@link ReportDelivery}): the same bytes either way.
      */
     private Response report(String runId, ReportFormat format) {
         RunReport run = find(runId);
-        StreamingOutput body = out -> {
-            Optional<Stream<RunReport.Drift>> drift = format == ReportFormat.CSV
-                    ? Optional.empty()
-                    : queries.streamDrift(run);
-            try (Stream<TargetReport> targets = queries.streamTargets(runId, TargetFilter.ALL)) {
-                renderer.write(format, run, drift.map(Stream::iterator).orElse(null), targets.iterator(), out);
-            } finally {
-                drift.ifPresent(Stream::close);
-            }
-        };
+        StreamingOutput body = out -> delivery.write(run, format, out);
         return Response.ok(body, format.contentType())
                 .header("Content-Disposition", "attachment; filename=\"" + runId + "-" + format.fileName() + "\"")
                 .build();

@@ -133,6 +133,8 @@ public class RunFinisher {
      * straight into the archive: a 100,000-target run completes in the memory of one batch of views.
      */
     void finish(String runId) {
+        // Read before the views are: an event new to the run after this moves the revision past it.
+        long revision = storyRevision(runId);
         RunView run = store.run(runId).orElseThrow(() -> new IllegalStateException("no run view for " + runId));
         TargetTally tally = store.tally(runId);
         ViewCounts counts = tally.counts();
@@ -146,6 +148,7 @@ public class RunFinisher {
         archive.store(runId, renderer.files(report,
                 () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
                 () -> DriftAudit.stream(store, report)));
+        markArchived(runId, revision);
         RunCounts runCounts = RunRules.runCounts(run, tally);
         String eventId = publisher.publish(
                 new RunCompleted(run.context(), outcome, runCounts, RunRules.reason(run), location, completedAt));
@@ -182,9 +185,12 @@ public class RunFinisher {
         if (run == null || (run.state() != RunState.COMPLETED && run.state() != RunState.COMPLETING)) {
             return;
         }
+        // Now, on the caller's thread, after the event's writes: from here on the archived files are not served.
+        store.reviseStory(runId);
         try {
             completions.execute(() -> {
                 try {
+                    long revision = storyRevision(runId);
                     RunView now = store.run(runId).orElseThrow();
                     if (now.state() != RunState.COMPLETED) {
                         return; // the completion failed: the reconciler's finish will take everything in
@@ -198,6 +204,7 @@ public class RunFinisher {
                     archive.store(runId, renderer.files(report,
                             () -> store.streamTargets(runId, TargetFilter.ALL).map(TargetReport::of),
                             () -> DriftAudit.stream(store, report)));
+                    markArchived(runId, revision);
                     LOG.infof("run %s: reports written again for an event after its completion", runId);
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "run %s: could not write the reports again", runId);
@@ -205,6 +212,20 @@ public class RunFinisher {
             });
         } catch (RejectedExecutionException e) {
             LOG.warnf("run %s: reports not written again (%s)", runId, e.getMessage());
+        }
+    }
+
+    private long storyRevision(String runId) {
+        return store.archiveMark(runId).map(ViewStore.ArchiveMark::storyRevision).orElse(0L);
+    }
+
+    /**
+     * Records that the four files now in the archive show the run's story at {@code revision}, so they may be
+     * served instead of rendered ({@link ReportDelivery}); not when the archive wrote nothing.
+     */
+    private void markArchived(String runId, long revision) {
+        if (archive.writes()) {
+            store.markArchived(runId, revision);
         }
     }
 

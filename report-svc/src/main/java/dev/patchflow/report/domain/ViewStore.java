@@ -166,6 +166,32 @@ public interface ViewStore {
         return tally;
     }
 
+    /**
+     * Which revision of the run's story its archived reports show: {@code storyRevision} moves ({@link #reviseStory})
+     * each time an event new to a completing or completed run has been applied to its views; {@code archivedRevision}
+     * is the revision read before the archived files were rendered ({@link #markArchived}), {@code null} while no
+     * complete set of files is known to be in the archive.
+     */
+    record ArchiveMark(long storyRevision, Long archivedRevision) {
+
+        /** The archived files are what rendering the views would give now. */
+        public boolean current() {
+            return archivedRevision != null && archivedRevision == storyRevision;
+        }
+    }
+
+    /** The run's {@link ArchiveMark}, in one read of one document; empty for an unknown run. */
+    Optional<ArchiveMark> archiveMark(String runId);
+
+    /**
+     * Called after an event new to a completing or completed run was written into its views: its archived reports,
+     * if any, no longer show everything until they are written again.
+     */
+    void reviseStory(String runId);
+
+    /** The four archived files were rendered from the views at {@code storyRevision} and are all stored. */
+    void markArchived(String runId, long storyRevision);
+
     /** RUNNING → COMPLETING; {@code true} only for the caller that flipped it. */
     boolean claimCompletion(String runId, Instant now);
 

@@ -1,10 +1,13 @@
 package dev.patchflow.report.support;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +24,10 @@ public class RecordingArchive implements ReportArchive {
     public final Map<String, StoredFile> objects = new ConcurrentHashMap<>();
     public final AtomicInteger stores = new AtomicInteger();
     public volatile boolean failing;
+    /** Files served from here ({@link #open}). */
+    public final AtomicInteger reads = new AtomicInteger();
+    /** An S3 that stores nothing and cannot be read: {@link #open} finds nothing. */
+    public volatile boolean unreadable;
 
     /** For CDI client proxies, where a field read would see the proxy's own (empty) field. */
     public Map<String, StoredFile> stored() {
@@ -48,5 +55,15 @@ public class RecordingArchive implements ReportArchive {
             objects.put("reports/" + runId + "/" + f.name(), new StoredFile(f.name(), f.contentType(),
                     bytes.toByteArray()));
         }
+    }
+
+    @Override
+    public Optional<InputStream> open(String runId, String name) {
+        StoredFile file = objects.get("reports/" + runId + "/" + name);
+        if (unreadable || file == null) {
+            return Optional.empty();
+        }
+        reads.incrementAndGet();
+        return Optional.of(new ByteArrayInputStream(file.content()));
     }
 }

@@ -89,6 +89,12 @@ public class MongoViewStore implements ViewStore {
     /** The {@code targetId} of a story entry that belongs to every target of the run (request, operator actions). */
     static final String WHOLE_RUN = "*";
 
+    /**
+     * Set on a run when the first of its targets whose executor reported on drift ({@code patch.details.drift}) is
+     * recorded, before that target's view: a run without it has no such target.
+     */
+    static final String DRIFT_REPORTED = "driftReported";
+
     private static final Logger LOG = Logger.getLogger(MongoViewStore.class);
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
@@ -307,6 +313,11 @@ public class MongoViewStore implements ViewStore {
         if (facts.isEmpty()) {
             return;
         }
+        // The run says that a target of it reported on drift before the target's view does, so a drift selection
+        // that finds the run unmarked may skip its targets (streamDriftCandidates).
+        facts.stream().filter(f -> f.fact() instanceof PatchView p && p.details().containsKey("drift"))
+                .map(TargetFact::runId).distinct()
+                .forEach(runId -> runs.updateOne(eq("_id", runId), set(DRIFT_REPORTED, true)));
         List<UpdateOneModel<Document>> writes = new ArrayList<>(facts.size());
         for (TargetFact f : facts) {
             writes.add(new UpdateOneModel<>(eq("_id", targetKey(f.runId(), f.target().id())),
@@ -409,11 +420,21 @@ public class MongoViewStore implements ViewStore {
         return PrefetchingCursor.stream(cursor, batchSize, 1, "report-views-" + runId);
     }
 
-    /** Outside a dry run the store selects the few targets whose executor reported on drift. */
+    /**
+     * Outside a dry run the store selects the few targets whose executor reported on drift, and none without a query
+     * when the run view says none did ({@link #DRIFT_REPORTED}): on the wire server the selection is a collection scan
+     * that would come before a report's first target.
+     */
     @Override
     public Stream<TargetView> streamDriftCandidates(String runId, boolean dryRun) {
         Bson query = targetQuery(runId, TargetFilter.ALL, null, null);
         if (!dryRun) {
+            Document run = runs.find(eq("_id", runId)).projection(Projections.include(DRIFT_REPORTED)).first();
+            // No run view (targets recorded on their own, not through the projector, which touches the run first):
+            // nothing says none reported on drift, so they are selected.
+            if (run != null && !Boolean.TRUE.equals(run.getBoolean(DRIFT_REPORTED))) {
+                return Stream.empty();
+            }
             query = and(query, exists("patch.details.drift"));
         }
         MongoCursor<TargetView> cursor = targets.find(query).sort(Sorts.ascending("_id")).batchSize(batchSize)
@@ -478,6 +499,29 @@ public class MongoViewStore implements ViewStore {
     @Override
     public void renewCompletion(String runId, Instant now) {
         runs.updateOne(and(eq("_id", runId), eq("state", RunState.COMPLETING.name())), set("completingAt", date(now)));
+    }
+
+    @Override
+    public Optional<ArchiveMark> archiveMark(String runId) {
+        Document d = runs.find(eq("_id", runId)).projection(Projections.include("storyRevision", "archivedRevision"))
+                .first();
+        if (d == null) {
+            return Optional.empty();
+        }
+        Number story = d.get("storyRevision", Number.class);
+        Number archived = d.get("archivedRevision", Number.class);
+        return Optional.of(new ArchiveMark(story == null ? 0L : story.longValue(),
+                archived == null ? null : archived.longValue()));
+    }
+
+    @Override
+    public void reviseStory(String runId) {
+        runs.updateOne(eq("_id", runId), inc("storyRevision", 1L));
+    }
+
+    @Override
+    public void markArchived(String runId, long storyRevision) {
+        runs.updateOne(eq("_id", runId), set("archivedRevision", storyRevision));
     }
 
     @Override

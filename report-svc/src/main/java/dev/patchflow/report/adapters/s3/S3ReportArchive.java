@@ -2,16 +2,20 @@ package dev.patchflow.report.adapters.s3;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
@@ -35,12 +39,20 @@ public class S3ReportArchive implements ReportArchive {
 
     private final S3Config config;
     private final MinioClient client;
+    /**
+     * Reads answer a request that can fall back to rendering: an unreachable S3 must cost a couple of seconds, not
+     * the client's default five minutes (the uploads keep those: a large multipart upload may be slow).
+     */
+    private final MinioClient reader;
     private final boolean writes;
     private volatile boolean bucketChecked;
 
     public S3ReportArchive(S3Config config, ReportConfig report) {
         this.config = config;
         this.client = S3Clients.build(config);
+        this.reader = S3Clients.build(config);
+        this.reader.setTimeout(TimeUnit.SECONDS.toMillis(2), TimeUnit.SECONDS.toMillis(10),
+                TimeUnit.SECONDS.toMillis(10));
         this.writes = report.archive();
     }
 
@@ -68,6 +80,24 @@ public class S3ReportArchive implements ReportArchive {
         } catch (Exception e) {
             throw new IllegalStateException("cannot store the reports of run " + runId + " in s3://"
                     + config.bucket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean writes() {
+        return writes;
+    }
+
+    @Override
+    public Optional<InputStream> open(String runId, String name) {
+        try {
+            return Optional.of(
+                    reader.getObject(
+                            GetObjectArgs.builder().bucket(config.bucket()).object(prefix(runId) + name).build()));
+        } catch (Exception e) {
+            LOG.warnf("run %s: archived %s not readable from s3://%s (%s); rendering it from the views", runId, name,
+                    config.bucket(), e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -117,6 +117,22 @@ class TargetQueriesTest {
         }
     }
 
+    @Test
+    void aRunWhoseTargetsNeverReportedOnDriftHasNoDriftCandidatesOutsideADryRun() {
+        Instant now = Instant.parse("2026-11-20T09:00:00Z");
+        store.touchRun(Fixtures.context("q-no-drift"), now);
+        record("q-no-drift", patched("n-1", Map.of("executor", "process")));
+        record("q-no-drift", TargetFacts.view("n-2", null, null, null));
+        store.touchRun(Fixtures.context("q-late-drift"), now);
+        record("q-late-drift", patched("l-1", Map.of("executor", "process")));
+        record("q-late-drift",
+                patched("l-2", Map.of("drift", "true", "versionFound", "15.8", "versionWanted", "15.9")));
+
+        assertThat(driftCandidates("q-no-drift", false)).isEmpty();
+        assertThat(driftCandidates("q-no-drift", true)).containsExactly("n-1", "n-2");
+        assertThat(driftCandidates("q-late-drift", false)).containsExactly("l-2");
+    }
+
     static TargetView patched(String id, Map<String, String> details) {
         return new TargetView(id, "name of " + id, "postgres-patroni", "prod", "lz-db", "15.8", true, null,
                 new PatchView("DRY_RUN", null, null, null, null, 5L, details), null);
