@@ -90,8 +90,9 @@ public class MongoViewStore implements ViewStore {
     static final String WHOLE_RUN = "*";
 
     /**
-     * Set on a run when the first of its targets whose executor reported on drift ({@code patch.details.drift}) is
-     * recorded, before that target's view: a run without it has no such target.
+     * {@code false} when the run view is created, {@code true} once the first of its targets whose executor reported
+     * on drift ({@code patch.details.drift}) is recorded, before that target's view: a run that says {@code false}
+     * has no such target. A view stored before the marker existed has none and is selected as before.
      */
     static final String DRIFT_REPORTED = "driftReported";
 
@@ -200,6 +201,7 @@ public class MongoViewStore implements ViewStore {
         List<Bson> all = new ArrayList<>(updates);
         all.add(setOnInsert("state", RunState.RUNNING.name()));
         all.add(setOnInsert("terminal", 0));
+        all.add(setOnInsert(DRIFT_REPORTED, false));
         if (at != null) {
             all.add(setOnInsert("createdAt", Date.from(at)));
         }
@@ -228,6 +230,7 @@ public class MongoViewStore implements ViewStore {
         List<Bson> all = new ArrayList<>(List.of(updates));
         all.add(setOnInsert("state", RunState.RUNNING.name()));
         all.add(setOnInsert("terminal", 0));
+        all.add(setOnInsert(DRIFT_REPORTED, false));
         all.add(setOnInsert("createdAt", date(now)));
         all.add(setOnInsert("context", json(context)));
         all.add(setOnInsert("patchId", context.patch() == null ? null : context.patch().id()));
@@ -430,9 +433,10 @@ public class MongoViewStore implements ViewStore {
         Bson query = targetQuery(runId, TargetFilter.ALL, null, null);
         if (!dryRun) {
             Document run = runs.find(eq("_id", runId)).projection(Projections.include(DRIFT_REPORTED)).first();
-            // No run view (targets recorded on their own, not through the projector, which touches the run first):
-            // nothing says none reported on drift, so they are selected.
-            if (run != null && !Boolean.TRUE.equals(run.getBoolean(DRIFT_REPORTED))) {
+            // Only a run created with the marker says "none so far" (false). No run view (targets recorded on their
+            // own, not through the projector, which touches the run first) or one stored before the marker existed
+            // says nothing, so their targets are selected.
+            if (run != null && Boolean.FALSE.equals(run.get(DRIFT_REPORTED))) {
                 return Stream.empty();
             }
             query = and(query, exists("patch.details.drift"));

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,19 @@ class TargetQueriesTest {
         assertThat(driftCandidates("q-no-drift", false)).isEmpty();
         assertThat(driftCandidates("q-no-drift", true)).containsExactly("n-1", "n-2");
         assertThat(driftCandidates("q-late-drift", false)).containsExactly("l-2");
+    }
+
+    @Test
+    void aRunViewStoredBeforeTheDriftMarkerExistedStillHasItsDriftCandidates() {
+        store.touchRun(Fixtures.context("q-old-view"), Instant.parse("2026-11-20T09:00:00Z"));
+        record("q-old-view", patched("o-1", Map.of("drift", "true", "versionFound", "15.8", "versionWanted", "15.9")));
+        record("q-old-view", patched("o-2", Map.of("executor", "process")));
+        // As an earlier report-svc stored it: no driftReported at all.
+        mongo.client().getDatabase(new TestConfig().database()).getCollection(MongoViewStore.RUNS)
+                .updateOne(new Document("_id", "q-old-view"), new Document("$unset", new Document(
+                        MongoViewStore.DRIFT_REPORTED, "")));
+
+        assertThat(driftCandidates("q-old-view", false)).containsExactly("o-1");
     }
 
     static TargetView patched(String id, Map<String, String> details) {
