@@ -291,12 +291,31 @@ public final class PatchflowSystem implements AutoCloseable {
         return home;
     }
 
-    /** Stops the services (gracefully, in reverse pipeline order), then the stack. */
+    /**
+     * Stops the services gracefully, all at once, then the stack. One thread per service: a parallel stream ran on
+     * the common pool, which on a 2-core machine stops two at a time, and a graceful stop (Kafka consumers leaving
+     * their groups) takes several seconds each.
+     */
     @Override
     public void close() {
-        List<ServiceProcess> reversed = new ArrayList<>(services.values());
-        java.util.Collections.reverse(reversed);
-        reversed.parallelStream().forEach(ServiceProcess::close);
+        List<ServiceProcess> running;
+        synchronized (services) {
+            running = new ArrayList<>(services.values());
+        }
+        List<Thread> stopping = new ArrayList<>();
+        for (ServiceProcess process : running) {
+            Thread thread = new Thread(process::close, "stop-" + process.module());
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         stack.close();
     }
 

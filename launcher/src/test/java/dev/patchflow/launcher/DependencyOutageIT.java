@@ -57,6 +57,15 @@ class DependencyOutageIT {
     private static final int TARGETS = 200;
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * The patch's timeout. A target whose outcome could not be written while MongoDB was down is retried once its
+     * claim's lease (timeout + {@link #LEASE_GRACE}) expires: with the runner's defaults (a 60 s timeout here, 60 s
+     * grace) the run then idled for about 100 s after the outage. 30 s is still many times what the demo patch takes,
+     * and the lease (35 s) still outlasts the outage, so a claim taken just before it is never released while its
+     * patch may still be running.
+     */
+    private static final int PATCH_TIMEOUT_SECONDS = 30;
+    private static final Duration LEASE_GRACE = Duration.ofSeconds(5);
 
     private final EventCodec codec = new EventCodec();
     private final Map<String, List<ConsumerRecord<String, byte[]>>> deadLetters = new ConcurrentHashMap<>();
@@ -74,7 +83,11 @@ class DependencyOutageIT {
         home = LauncherMain.home();
         work = Files.createTempDirectory(home.resolve("launcher/target"), "outage-");
         // Persistent MongoDB-wire state: the server is stopped and started again with what it had.
-        system = PatchflowSystem.start(home, work, false, true, Map.of(),
+        // Short lease grace and sweeps, so that a target whose claim outlived a failed write is retried soon after
+        // the outage, as the runner's own crash tests do.
+        system = PatchflowSystem.start(home, work, false, true,
+                Map.of("patchflow.runner.lease-grace", LEASE_GRACE.toSeconds() + "s",
+                        "patchflow.runner.lease-check-interval", "1s"),
                 line -> System.out.println("[outage] " + line));
         runs = new RunWatcher(system.reportUrl(), system.token("viewer"));
         producer = PipelineBenchmark.producer(system.stack().kafkaBootstrapServers());
@@ -160,7 +173,8 @@ class DependencyOutageIT {
         String runId = "outage-" + UUID.randomUUID().toString().substring(0, 8);
         return new PatchRequested(runId, Instant.now(), "outage-it",
                 new PatchSpec("demo-app", "1.1.0", PatchSpec.EXECUTOR_PROCESS,
-                        List.of(home.resolve("examples/patches/demo-app/apply.sh").toString()), 60, Map.of()),
+                        List.of(home.resolve("examples/patches/demo-app/apply.sh").toString()), PATCH_TIMEOUT_SECONDS,
+                        Map.of()),
                 new TargetSelector("directory", fleetRoot.toString(), "dev", List.of(), Map.of()),
                 new RunOptions(false, Phases.ALL, new RolloutPolicy(null, "8"),
                         List.of(new CheckSpec("version", CheckSpec.VERSION, null, null, null, null, null))));

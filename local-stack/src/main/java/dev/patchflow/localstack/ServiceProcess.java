@@ -75,13 +75,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * A packaged service of this repository, for a test running in one of its modules: {@code ../<module>}'s jar
-     * on a free port, the JVM's default options, its log in {@code target/<name>/logs/<module>.log}.
+     * on a free port, started as the launcher starts it ({@link #DEFAULT_JVM_OPTIONS}: with the JVM's defaults it
+     * spends about half as much CPU again to get ready, and the crash tests start it several times each), its log in
+     * {@code target/<name>/logs/<module>.log}.
      */
     public static ServiceProcess forTest(String module, String name, Map<String, String> properties)
             throws IOException {
         Path home = Path.of("..").toAbsolutePath().normalize();
         return new ServiceProcess(module, home, Path.of("target", name, "logs").toAbsolutePath(), freePort(),
-                properties, Map.of(), List.of());
+                properties, Map.of(), DEFAULT_JVM_OPTIONS);
     }
 
     /** A free loopback port for a service (tests start services on random ports). */

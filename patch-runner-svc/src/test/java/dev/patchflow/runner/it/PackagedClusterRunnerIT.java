@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.patchflow.dbcluster.testing.PatroniCluster;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.localstack.ServiceProcess;
 import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.support.ClusterFixtures;
 import dev.patchflow.runner.support.Records;
@@ -162,6 +163,8 @@ class PackagedClusterRunnerIT {
         assertThat(jar).as("package the module first (mvn verify)").exists();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // As the launcher starts it: the JVM's defaults cost about half as much CPU again until it is ready.
+        command.addAll(ServiceProcess.DEFAULT_JVM_OPTIONS);
         stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         int port = freePort();
         command.add("-Dquarkus.http.port=" + port);

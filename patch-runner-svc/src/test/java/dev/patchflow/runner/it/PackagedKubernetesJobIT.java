@@ -26,6 +26,7 @@ import dev.patchflow.localstack.EmbeddedKubernetes;
 import dev.patchflow.localstack.EmbeddedKubernetes.JobEnd;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.LocalStackExtension;
+import dev.patchflow.localstack.ServiceProcess;
 import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.adapters.kubernetes.KubernetesFixtures;
 import dev.patchflow.runner.support.Fixtures;
@@ -114,6 +115,8 @@ class PackagedKubernetesJobIT {
         assertThat(jar).as("package the module first (mvn verify)").exists();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // As the launcher starts it: the JVM's defaults cost about half as much CPU again until it is ready.
+        command.addAll(ServiceProcess.DEFAULT_JVM_OPTIONS);
         stack.serviceProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
         cluster.serviceProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dpatchflow.kubernetes.contexts.prod.namespaces=rules");

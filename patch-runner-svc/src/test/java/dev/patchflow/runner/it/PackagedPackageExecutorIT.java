@@ -224,10 +224,10 @@ class PackagedPackageExecutorIT {
 
     private ServiceProcess start(LocalStack stack, String name, String pauseAt)
             throws IOException, InterruptedException {
-        return start(stack, name, pauseAt, List.of());
+        return start(stack, name, pauseAt, ServiceProcess.DEFAULT_JVM_OPTIONS);
     }
 
-    /** @param jvmOptions e.g. the launcher's heap ({@link ServiceProcess#DEFAULT_JVM_OPTIONS}); none: the JVM's */
+    /** @param jvmOptions e.g. the launcher's ({@link ServiceProcess#DEFAULT_JVM_OPTIONS}: its heap, quick start) */
     private ServiceProcess start(LocalStack stack, String name, String pauseAt, List<String> jvmOptions)
             throws IOException, InterruptedException {
         Map<String, String> properties = new HashMap<>(stack.serviceProperties());
