@@ -254,7 +254,11 @@ public class Dispatcher {
         }
         int repaired = scheduler.repair();
         if (repaired > 0) {
-            LOG.infof("counted %d rollout facts a crash had left uncounted", repaired);
+            // Also entries of attempts still between their steps (a busy machine): the repair settles those as the
+            // attempt would, so this is not evidence of a crash.
+            LOG.infof(
+                    "counted %d rollout facts left between their steps (by a crash, or by an attempt still under way)",
+                    repaired);
         }
         // Run-level events (halts, gates, operator actions) whose publication was not acknowledged.
         scheduler.publishPending();
