@@ -23,6 +23,7 @@ import dev.patchflow.dbcluster.NodeRunner;
 import dev.patchflow.dbcluster.NodeRunners;
 import dev.patchflow.dbcluster.NodeUpdate;
 import dev.patchflow.dbcluster.Topology;
+import dev.patchflow.dbcluster.Waits;
 import dev.patchflow.dbcluster.checks.DbChecks;
 import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.CheckSpec;
@@ -45,6 +46,10 @@ import dev.patchflow.schemas.events.Target;
  * Pure orchestration over the engine: no state, no framework.
  */
 public final class ClusterPhases {
+
+    /** How long the post-flight lets a cluster settle (replicas reconnecting to a new leader) before judging it. */
+    static final Duration POSTFLIGHT_SETTLE = Duration.ofSeconds(60);
+    private static final Duration SETTLE_POLL = Duration.ofMillis(500);
 
     private final NodeRunners runners;
     private final DbChecks checks;
@@ -189,6 +194,26 @@ public final class ClusterPhases {
         return completed(run, cluster, Phase.CLONE_TEST, results, details);
     }
 
+    /**
+     * The cluster's health once it has settled. Each node was brought back streaming, but after the switchover the
+     * replicas patched before it reconnect to the new leader on their own, a few seconds later: judged at once, a
+     * healthy rollout was reported as "replica … is not streaming from the leader" (seen on Patroni 3.0.2). A cluster
+     * whose problems last longer than {@link #POSTFLIGHT_SETTLE} is reported with them.
+     */
+    private static List<String> settledHealth(ClusterEngine engine, ClusterRef cluster, long maxLag) {
+        long deadline = System.nanoTime() + POSTFLIGHT_SETTLE.toNanos();
+        List<String> problems = engine.health(cluster, maxLag);
+        while (!problems.isEmpty() && System.nanoTime() - deadline < 0) {
+            Waits.sleep(SETTLE_POLL);
+            try {
+                problems = engine.health(cluster, maxLag);
+            } catch (RuntimeException e) {
+                problems = List.of(String.valueOf(e.getMessage())); // between states: look again
+            }
+        }
+        return problems;
+    }
+
     /** The request's database checks on every node, and the cluster as a whole. */
     public ClusterPhaseCompleted postflight(RunContext run, ClusterEngine engine, ClusterRef cluster,
             List<Target> nodes) {
@@ -202,7 +227,7 @@ public final class ClusterPhases {
                 }
             }
         }
-        List<String> problems = engine.health(cluster, checks.maxLag(run));
+        List<String> problems = settledHealth(engine, cluster, checks.maxLag(run));
         results.add(new CheckResult("cluster-health", CheckSpec.DB_CLUSTER, problems.isEmpty(),
                 problems.isEmpty() ? "one leader, every replica streaming" : String.join("; ", problems)));
         try {
