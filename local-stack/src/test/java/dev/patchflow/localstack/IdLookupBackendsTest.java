@@ -30,6 +30,7 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 
 class IdLookupBackendsTest {
 
@@ -68,6 +69,36 @@ class IdLookupBackendsTest {
     @Test
     void answersEveryQueryAndWriteAsTheLibraryDoes() {
         assertThat(play(IdLookupBackends.inMemory())).isEqualTo(play(new MemoryBackend()));
+    }
+
+    /**
+     * The answers above would be the same with no lookup at all (a collection scan finds the same documents): this
+     * pins which queries go through the {@code _id} index.
+     */
+    /**
+     * The answers above would be the same with no lookup at all (a collection scan finds the same documents): this
+     * pins which queries go through the {@code _id} index.
+     */
+    @Test
+    void looksUpByIdOnlyAPlainIdAtTheTopOrInATopLevelAnd() {
+        var byId = wire("_id", "run-1|t-1");
+
+        assertThat(IdLookupBackends.idLookup(wire("_id", "run-1|t-1", "state", "PENDING"))).isEqualTo(byId);
+        assertThat(IdLookupBackends.idLookup(wire("$and", List.of(byId, wire("$or", List.of()))))).isEqualTo(byId);
+        assertThat(IdLookupBackends.idLookup(wire("_id", wire("$in", List.of("a", "b")), "state", "PENDING")))
+                .isNull();
+        assertThat(IdLookupBackends.idLookup(wire("_id", new BsonRegularExpression("^run-1"), "state", "PENDING")))
+                .isNull();
+        assertThat(IdLookupBackends.idLookup(wire("runId", "run-1"))).isNull();
+    }
+
+    /** The wire server's own document type, which its backends see. */
+    private static de.bwaldvogel.mongo.bson.Document wire(Object... keysAndValues) {
+        var d = new de.bwaldvogel.mongo.bson.Document();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            d.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return d;
     }
 
     @Test
