@@ -96,9 +96,9 @@ public final class RolloutBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = sizes(args.length > 0 ? args[0] : "1000");
-        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        long durationMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
-        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
+        int concurrency = args.length > 1 ? number("concurrency (2nd argument)", args[1], 1) : 50;
+        long durationMs = args.length > 2 ? number("simulated patch ms (3rd argument)", args[2], 0) : 100;
+        int warmUp = args.length > 3 ? number("warm-up targets (4th argument)", args[3], 0) : 10_000;
         quiet();
 
         MongoServer server = new MongoServer(IdLookupBackends.inMemory());
@@ -135,12 +135,26 @@ public final class RolloutBenchmark {
     private static List<Integer> sizes(String arg) {
         List<Integer> sizes = new ArrayList<>();
         for (String s : arg.split(",")) {
-            sizes.add(Integer.parseInt(s.trim()));
+            sizes.add(number("targets (1st argument)", s.trim(), 1));
         }
         if (sizes.size() == 1) {
             sizes.add(sizes.get(0) * 10);
         }
         return sizes;
+    }
+
+    /** {@code value} as a whole number of at least {@code min}, or an error naming the argument. */
+    private static int number(String what, String value, int min) {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, not '" + value + "'");
+        }
+        if (n < min) {
+            throw new IllegalArgumentException(what + " must be at least " + min + ", not " + n);
+        }
+        return n;
     }
 
     private static Figures run(RunnerDatabase database, int targets, int concurrency, long durationMs)
