@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.NavigableMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
 
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 import de.bwaldvogel.mongo.MongoBackend;
@@ -15,6 +18,7 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
@@ -29,10 +33,12 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * <p>
  * The library serves a query from an index only when the query's fields are exactly the index's: {@code {_id: k}}
  * is a lookup, but {@code {_id: k, state: "CLAIMED"}} — how every service compares and sets a document — reads
- * every document of the collection. Each such write then costs more as the database grows, which a real MongoDB
- * (whose planner uses the {@code _id} index for any query holding an {@code _id} equality) never does. These
- * backends read the one document the {@code _id} value names through the index and match the whole query against
- * it, so the answer is the same and the cost does not grow. Any other query is left to the library.
+ * every document of the collection, and so does a range such as {@code {_id: {$gte: "run|", $lt: "run}"}}, which
+ * it then sorts in memory, however few documents the range holds. Each such query then costs more as the database
+ * grows, which a real MongoDB (whose planner uses the {@code _id} index for any query holding an {@code _id}
+ * equality or range) never does. These backends read the one document an {@code _id} value names, or the string
+ * ids of a range in their order, through their own index and match the whole query against what they read, so
+ * the answer is the same and its cost does not grow with the collection. Any other query is left to the library.
  */
 public final class IdLookupBackends {
 
@@ -85,18 +91,139 @@ public final class IdLookupBackends {
                 || id instanceof Document d && d.keySet().stream().noneMatch(k -> k.startsWith("$"));
     }
 
-    /** The documents {@code query} selects, read through the {@code _id} index when it names one; else null. */
-    private static <P> Iterable<P> positionsById(Collection<Index<P>> indexes, Document query) {
-        Document lookup = idLookup(query);
-        if (lookup == null) {
-            return null;
-        }
-        for (Index<P> index : indexes) {
-            if (ID_INDEX.equals(index.getName()) && index.canHandle(lookup)) {
-                return index.getPositions(lookup);
+    /**
+     * How to read a query's documents through an {@code _id} index: the positions to read, in the order to read
+     * them, and the sort still to apply to what matches ({@code null} when the positions come in the asked order).
+     */
+    record Plan<P>(Iterable<P> positions, Document orderBy) {
+    }
+
+    /**
+     * The string {@code _id}s of a collection in the library's own order ({@link ValueComparator}), with their
+     * positions. A range of strings holds only strings, as in MongoDB (a comparison never matches across types),
+     * so this is all a string range needs.
+     */
+    static final class OrderedIds<P> {
+
+        private final ConcurrentSkipListMap<String, P> positions = new ConcurrentSkipListMap<>(ValueComparator.asc());
+
+        void added(Object id, P position) {
+            if (id instanceof String key) {
+                positions.put(key, position);
             }
         }
-        return null;
+
+        void removed(Object id) {
+            if (id instanceof String key) {
+                positions.remove(key);
+            }
+        }
+
+        /** The plan for {@code query}, or {@code null} when it names neither an {@code _id} nor a string range. */
+        Plan<P> plan(Collection<Index<P>> indexes, Document query, Document orderBy) {
+            Document lookup = idLookup(query);
+            if (lookup != null) {
+                for (Index<P> index : indexes) {
+                    if (ID_INDEX.equals(index.getName()) && index.canHandle(lookup)) {
+                        return new Plan<>(index.getPositions(lookup), orderBy);
+                    }
+                }
+                return null;
+            }
+            IdRange range = IdRange.of(query);
+            if (range == null || orderBy != null && orderBy.containsKey("$natural")) {
+                return null;
+            }
+            NavigableMap<String, P> selected = range.of(positions);
+            if (orderBy == null || orderBy.isEmpty()) {
+                // No order asked: MongoDB answers in the order of the index it reads, and so does this.
+                return new Plan<>(selected.values(), null);
+            }
+            return switch (idOrder(orderBy)) {
+                case 1 -> new Plan<>(selected.values(), null);
+                case -1 -> new Plan<>(selected.descendingMap().values(), null);
+                default -> new Plan<>(selected.values(), orderBy);
+            };
+        }
+    }
+
+    /** 1 for a sort by {@code _id} ascending alone, -1 descending alone, else 0. */
+    private static int idOrder(Document orderBy) {
+        if (orderBy == null || orderBy.size() != 1 || !(orderBy.get(ID) instanceof Number direction)) {
+            return 0;
+        }
+        return Integer.signum(direction.intValue());
+    }
+
+    /**
+     * The tightest string bounds that {@code $gt}, {@code $gte}, {@code $lt} and {@code $lte} on {@code _id} put
+     * on a query, at its top or in a top-level {@code $and}. Other operators beside them ({@code $ne}, ...) only
+     * narrow what matches, which the matcher then checks; a bound that is not a string leaves the query to the
+     * library.
+     */
+    record IdRange(String low, boolean lowInclusive, String high, boolean highInclusive) {
+
+        private static final ValueComparator ORDER = ValueComparator.asc();
+
+        static IdRange of(Document query) {
+            IdRange range = collect(query, new IdRange(null, false, null, false));
+            return range == null || range.low == null && range.high == null ? null : range;
+        }
+
+        private static IdRange collect(Document query, IdRange range) {
+            if (query.get(ID) instanceof Document operators) {
+                for (var operator : operators.entrySet()) {
+                    if (range == null) {
+                        return null;
+                    }
+                    boolean bound = switch (operator.getKey()) {
+                        case "$gt", "$gte", "$lt", "$lte" -> true;
+                        default -> false;
+                    };
+                    if (bound && !(operator.getValue() instanceof String)) {
+                        return null;
+                    }
+                    if (bound) {
+                        range = range.narrowed(operator.getKey(), (String) operator.getValue());
+                    }
+                }
+            }
+            if (range != null && query.get("$and") instanceof Collection<?> clauses) {
+                for (Object clause : clauses) {
+                    if (clause instanceof Document d) {
+                        range = range == null ? null : collect(d, range);
+                    }
+                }
+            }
+            return range;
+        }
+
+        private IdRange narrowed(String operator, String value) {
+            return switch (operator) {
+                case "$gt", "$gte" -> {
+                    boolean inclusive = operator.equals("$gte");
+                    int c = low == null ? 1 : ORDER.compare(value, low);
+                    yield c > 0 || c == 0 && !inclusive ? new IdRange(value, inclusive, high, highInclusive) : this;
+                }
+                default -> {
+                    boolean inclusive = operator.equals("$lte");
+                    int c = high == null ? -1 : ORDER.compare(value, high);
+                    yield c < 0 || c == 0 && !inclusive ? new IdRange(low, lowInclusive, value, inclusive) : this;
+                }
+            };
+        }
+
+        /** The part of {@code ids} in the range (empty when the range is). */
+        <P> NavigableMap<String, P> of(ConcurrentSkipListMap<String, P> ids) {
+            if (low != null && high != null) {
+                int c = ORDER.compare(low, high);
+                if (c > 0 || c == 0 && !(lowInclusive && highInclusive)) {
+                    return new ConcurrentSkipListMap<>(ORDER);
+                }
+                return ids.subMap(low, lowInclusive, high, highInclusive);
+            }
+            return low != null ? ids.tailMap(low, lowInclusive) : ids.headMap(high, highInclusive);
+        }
     }
 
     private static final class Memory extends MemoryBackend {
@@ -109,13 +236,29 @@ public final class IdLookupBackends {
                 protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
                     return new MemoryCollection(this, collectionName, options, cursorRegistry) {
 
+                        private final OrderedIds<Integer> ids = new OrderedIds<>();
+
                         @Override
                         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
                                 int batchSize, Document fieldSelector) {
-                            Iterable<Integer> byId = positionsById(getIndexes(), query);
-                            return byId == null
+                            Plan<Integer> plan = ids.plan(getIndexes(), query, orderBy);
+                            return plan == null
                                     ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector)
-                                    : matchDocuments(query, byId, orderBy, skip, limit, batchSize, fieldSelector);
+                                    : matchDocuments(query, plan.positions(), plan.orderBy(), skip, limit, batchSize,
+                                            fieldSelector);
+                        }
+
+                        @Override
+                        protected Integer addDocumentInternal(Document document) {
+                            Integer position = super.addDocumentInternal(document);
+                            ids.added(document.get(ID), position);
+                            return position;
+                        }
+
+                        @Override
+                        protected void removeDocument(Integer position) {
+                            ids.removed(getDocument(position).get(ID));
+                            super.removeDocument(position);
                         }
                     };
                 }
@@ -141,16 +284,34 @@ public final class IdLookupBackends {
                     // The map names H2Database gives a collection (mongo-java-server 1.47): a file written by
                     // either class opens with the other. LocalStackIT restarts the server on its file.
                     String namespace = getFullCollectionNamespace(collectionName);
-                    return new H2Collection(this, collectionName, options, store.openMap("databases." + namespace),
+                    MVMap<Object, Document> documents = store.openMap("databases." + namespace);
+                    // A document's position in H2 is its _id, the key of the map.
+                    OrderedIds<Object> ids = new OrderedIds<>();
+                    documents.keySet().forEach(id -> ids.added(id, id));
+                    return new H2Collection(this, collectionName, options, documents,
                             store.openMap("meta." + namespace), cursors) {
 
                         @Override
                         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
                                 int batchSize, Document fieldSelector) {
-                            Iterable<Object> byId = positionsById(getIndexes(), query);
-                            return byId == null
+                            Plan<Object> plan = ids.plan(getIndexes(), query, orderBy);
+                            return plan == null
                                     ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector)
-                                    : matchDocuments(query, byId, orderBy, skip, limit, batchSize, fieldSelector);
+                                    : matchDocuments(query, plan.positions(), plan.orderBy(), skip, limit, batchSize,
+                                            fieldSelector);
+                        }
+
+                        @Override
+                        protected Object addDocumentInternal(Document document) {
+                            Object position = super.addDocumentInternal(document);
+                            ids.added(document.get(ID), position);
+                            return position;
+                        }
+
+                        @Override
+                        protected void removeDocument(Object position) {
+                            ids.removed(position);
+                            super.removeDocument(position);
                         }
                     };
                 }

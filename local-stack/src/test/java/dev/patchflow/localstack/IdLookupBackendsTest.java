@@ -3,7 +3,10 @@ package dev.patchflow.localstack;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.lte;
 import static com.mongodb.client.model.Filters.regex;
 import static com.mongodb.client.model.Updates.set;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +25,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -36,6 +40,21 @@ class IdLookupBackendsTest {
 
     /** Queries and writes of the shapes the services use; each answer is compared with the library's own. */
     private static final List<Function<MongoCollection<Document>, Object>> SCENARIO = List.of(
+            // ranges of string ids, as report-svc reads a run's views: ordered, paged, projected (and again after
+            // the writes below, which add and delete documents)
+            c -> c.find(and(gte("_id", "run-1|"), lt("_id", "run-1}"), eq("runId", "run-1")))
+                    .sort(new Document("_id", 1)).into(new ArrayList<>()),
+            c -> c.find(and(gte("_id", "run-1|"), lt("_id", "run-1}"))).sort(new Document("_id", -1)).limit(2)
+                    .into(new ArrayList<>()),
+            c -> c.find(and(gt("_id", "run-1|t-1"), lte("_id", "run-2|t-1"))).sort(new Document("state", 1)
+                    .append("_id", -1)).into(new ArrayList<>()),
+            c -> c.find(and(gte("_id", "run-1|"), lt("_id", "run-1}"))).projection(Projections.include("state"))
+                    .sort(new Document("_id", 1)).skip(1).into(new ArrayList<>()),
+            c -> c.find(new Document("_id", new Document("$gte", "run-1|t-2").append("$ne", "run-1|t-3")))
+                    .sort(new Document("_id", 1)).into(new ArrayList<>()),
+            c -> c.find(and(gt("_id", "run-2"), lt("_id", "run-1"))).into(new ArrayList<>()),
+            c -> c.find(lt("_id", "run-1|t-3")).sort(new Document("_id", 1)).into(new ArrayList<>()),
+            c -> c.find(gt("_id", 5)).into(new ArrayList<>()),
             c -> c.find(and(eq("_id", "run-1|t-2"), eq("state", "PENDING"))).into(new ArrayList<>()),
             c -> c.find(and(eq("_id", "run-1|t-2"), eq("state", "DONE"))).into(new ArrayList<>()),
             c -> c.find(and(eq("_id", "no-such"), eq("state", "PENDING"))).into(new ArrayList<>()),
@@ -64,6 +83,24 @@ class IdLookupBackendsTest {
                     set("seen", true)).getModifiedCount(),
             c -> c.deleteOne(and(eq("_id", "run-1|t-3"), eq("state", "DONE"))).getDeletedCount(),
             c -> c.deleteOne(and(eq("_id", "run-1|t-3"), eq("state", "PENDING"))).getDeletedCount(),
+            // a document that takes the deleted one's place (the memory backend reuses its slot) is read once, in order
+            c -> c.insertOne(new Document("_id", "run-0|t-1").append("runId", "run-0")).wasAcknowledged(),
+            c -> c.find(and(gte("_id", "run-0|"), lt("_id", "run-2"))).sort(new Document("_id", 1))
+                    .into(new ArrayList<>()),
+            // ranges of string ids, as report-svc reads a run's views: ordered, paged, projected
+            c -> c.find(and(gte("_id", "run-1|"), lt("_id", "run-1}"), eq("runId", "run-1")))
+                    .sort(new Document("_id", 1)).into(new ArrayList<>()),
+            c -> c.find(and(gte("_id", "run-1|"), lt("_id", "run-1}"))).sort(new Document("_id", -1)).limit(2)
+                    .into(new ArrayList<>()),
+            c -> c.find(and(gt("_id", "run-1|t-1"), lte("_id", "run-2|t-1"))).sort(new Document("state", 1)
+                    .append("_id", -1)).into(new ArrayList<>()),
+            c -> c.find(and(gte("_id", "run-1|"), lt("_id", "run-1}"))).projection(Projections.include("state"))
+                    .sort(new Document("_id", 1)).skip(1).into(new ArrayList<>()),
+            c -> c.find(new Document("_id", new Document("$gte", "run-1|t-2").append("$ne", "run-1|t-3")))
+                    .sort(new Document("_id", 1)).into(new ArrayList<>()),
+            c -> c.find(and(gt("_id", "run-2"), lt("_id", "run-1"))).into(new ArrayList<>()),
+            c -> c.find(lt("_id", "run-1|t-3")).sort(new Document("_id", 1)).into(new ArrayList<>()),
+            c -> c.find(gt("_id", 5)).into(new ArrayList<>()),
             c -> c.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
 
     @Test
@@ -71,10 +108,12 @@ class IdLookupBackendsTest {
         assertThat(play(IdLookupBackends.inMemory())).isEqualTo(play(new MemoryBackend()));
     }
 
-    /**
-     * The answers above would be the same with no lookup at all (a collection scan finds the same documents): this
-     * pins which queries go through the {@code _id} index.
-     */
+    @Test
+    void answersEveryQueryAndWriteAsTheLibraryDoesInAFile(@TempDir Path dir) {
+        assertThat(play(IdLookupBackends.file(dir.resolve("lookup.mv"))))
+                .isEqualTo(play(new H2Backend(dir.resolve("library.mv").toString())));
+    }
+
     /**
      * The answers above would be the same with no lookup at all (a collection scan finds the same documents): this
      * pins which queries go through the {@code _id} index.
@@ -90,6 +129,20 @@ class IdLookupBackendsTest {
         assertThat(IdLookupBackends.idLookup(wire("_id", new BsonRegularExpression("^run-1"), "state", "PENDING")))
                 .isNull();
         assertThat(IdLookupBackends.idLookup(wire("runId", "run-1"))).isNull();
+    }
+
+    /** Like the lookups, the ranges above would give the same answers from a collection scan: this pins them. */
+    @Test
+    void readsAStringRangeOfIdsAtTheTopOrInATopLevelAndThroughTheIndex() {
+        assertThat(IdLookupBackends.IdRange.of(wire("$and", List.of(wire("_id", wire("$gte", "run-1|")),
+                wire("_id", wire("$lt", "run-1}")), wire("runId", "run-1")))))
+                .isEqualTo(new IdLookupBackends.IdRange("run-1|", true, "run-1}", false));
+        assertThat(IdLookupBackends.IdRange.of(wire("_id", wire("$gt", "a", "$gte", "b", "$lte", "c", "$lt", "c"))))
+                .isEqualTo(new IdLookupBackends.IdRange("b", true, "c", false));
+        assertThat(IdLookupBackends.IdRange.of(wire("_id", wire("$gt", 5)))).isNull();
+        assertThat(IdLookupBackends.IdRange.of(wire("_id", wire("$gt", "a", "$lt", 5)))).isNull();
+        assertThat(IdLookupBackends.IdRange.of(wire("_id", wire("$in", List.of("a"))))).isNull();
+        assertThat(IdLookupBackends.IdRange.of(wire("runId", wire("$gt", "a")))).isNull();
     }
 
     /** The wire server's own document type, which its backends see. */
@@ -108,6 +161,15 @@ class IdLookupBackendsTest {
 
         List<Document> reopened = readAll(IdLookupBackends.file(file));
         assertThat(reopened).isEqualTo(answers.get(answers.size() - 1));
+        try (Server server = new Server(IdLookupBackends.file(file)); MongoClient client = server.client()) {
+            // the ids of a reopened file are in the ordered index too
+            assertThat(client.getDatabase("db").getCollection("targets").find(and(gte("_id", "run-1|"),
+                    lt("_id", "run-1}"))).sort(new Document("_id", -1)).into(new ArrayList<>()))
+                    .isEqualTo(reopened.stream().filter(d -> d.get("_id") instanceof String id
+                            && id.startsWith("run-1|")).sorted((a, b) -> b.getString("_id")
+                                    .compareTo(a.getString("_id")))
+                            .toList());
+        }
         try (Server server = new Server(IdLookupBackends.file(file));
                 MongoClient client = server.client()) {
             client.getDatabase("db").getCollection("targets").updateOne(
