@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,11 +56,16 @@ public class ProcessPatchExecutor implements AdoptableExecutor {
      * Runs the command ({@code "$@"}, argv untouched) so that it outlives the runner and records its own exit
      * code: it waits for "go" on stdin, which the runner sends only after the child is recorded, so a child
      * that the runner could not record (or that lost its runner first) exits without running anything. The
-     * exit code is written to a temporary file and renamed, so that a reader never sees half of it.
+     * exit code is written with the shell's built-in {@code printf}, one write of a few bytes, and read only once
+     * the launcher is gone: a reader finds the whole line or, when the launcher was killed between creating the
+     * file and writing it, an incomplete one, which counts as no exit code ({@link #recordedExitCode}). No
+     * temporary file renamed with {@code mv}: that was a third process for every target, 1.5 ms of CPU and of wall
+     * time each here, for a guarantee the line ending gives as well.
      */
     private static final String LAUNCHER = "exit_file=$1; shift; IFS= read -r go || exit 125; "
             + "[ \"$go\" = go ] || exit 125; \"$@\" </dev/null; code=$?; "
-            + "printf '%s\\n' \"$code\" > \"$exit_file.tmp\" && mv \"$exit_file.tmp\" \"$exit_file\"; exit $code";
+            + "printf '%s\\n' \"$code\" > \"$exit_file\"; exit $code";
+    private static final Pattern EXIT_LINE = Pattern.compile("(\\d{1,3})\n");
     private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
     private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
@@ -182,16 +190,28 @@ public class ProcessPatchExecutor implements AdoptableExecutor {
                 throw new IllegalStateException("waiting for process " + child.pid() + " failed", e);
             }
         }
-        Path exitFile = Path.of(child.exitFile());
-        if (!Files.exists(exitFile)) {
-            // Gone without recording an exit code: it never got "go", or it was killed.
-            return Optional.empty();
-        }
+        // Gone without recording an exit code (it never got "go", or it was killed): not adopted.
+        return recordedExitCode(Path.of(child.exitFile())).map(code -> result(code, since(child), details));
+    }
+
+    /** The exit code a finished launcher wrote: a whole line of digits, else none. */
+    static Optional<Integer> recordedExitCode(Path exitFile) {
+        String content;
         try {
-            return Optional.of(result(Integer.parseInt(Files.readString(exitFile).trim()), since(child), details));
-        } catch (IOException | NumberFormatException e) {
+            content = Files.readString(exitFile, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read the exit code in " + exitFile + ": " + e.getMessage(), e);
         }
+        Matcher line = EXIT_LINE.matcher(content);
+        if (line.matches()) {
+            return Optional.of(Integer.parseInt(line.group(1)));
+        }
+        if (!content.isEmpty()) {
+            LOG.warnf("%s holds %d bytes that are not an exit code; taken as none", exitFile, content.length());
+        }
+        return Optional.empty();
     }
 
     /** Where the launcher of {@code output}'s process writes the exit code. */

@@ -138,6 +138,17 @@ class ProcessAdoptionTest {
     }
 
     @Test
+    void anExitFileTheLauncherWasKilledBeforeWritingCountsAsNoExitCode() throws Exception {
+        Process killed = new ProcessBuilder("sleep", "30").start();
+        Path exitFile = dir.resolve("output.log.exit");
+        Files.writeString(exitFile, "");
+        ChildProcess child = recorded(killed, exitFile);
+        killed.destroyForcibly().waitFor();
+
+        assertThat(executor().adopt(request(List.of("true"), null), child)).isEmpty();
+    }
+
+    @Test
     void aReusedPidWithAnotherStartTimeIsNotTakenForTheChild() throws Exception {
         stranger = new ProcessBuilder("sleep", "30").start();
         Path exitFile = dir.resolve("output.log.exit");
