@@ -1,6 +1,9 @@
 package dev.patchflow.dbcluster;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Polls a cluster until a condition holds: engines have no push notifications to wait on. */
@@ -16,19 +19,29 @@ public final class Waits {
      * @throws ClusterException naming {@code what} and the last problem, after {@code timeout}
      */
     public static void until(String what, Duration timeout, Duration poll, Supplier<String> problem) {
+        String last = settle(timeout, poll, problem, Objects::isNull, RuntimeException::getMessage);
+        if (last != null) {
+            throw new ClusterException(what + " not reached within " + timeout.toSeconds() + "s: " + last);
+        }
+    }
+
+    /**
+     * Calls {@code look} every {@code poll} until {@code settled} accepts its answer or {@code timeout} has passed,
+     * and returns the last answer: a verdict that is still wrong then is the caller's to report. An exception thrown
+     * by {@code look} is answered by {@code whenThrown} (the cluster may be between states).
+     */
+    public static <T> T settle(Duration timeout, Duration poll, Supplier<T> look, Predicate<T> settled,
+            Function<RuntimeException, T> whenThrown) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last;
         while (true) {
+            T last;
             try {
-                last = problem.get();
+                last = look.get();
             } catch (RuntimeException e) {
-                last = e.getMessage();
+                last = whenThrown.apply(e);
             }
-            if (last == null) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new ClusterException(what + " not reached within " + timeout.toSeconds() + "s: " + last);
+            if (settled.test(last) || System.nanoTime() - deadline > 0) {
+                return last;
             }
             sleep(poll);
         }

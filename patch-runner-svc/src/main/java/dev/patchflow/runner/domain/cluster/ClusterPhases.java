@@ -201,17 +201,8 @@ public final class ClusterPhases {
      * whose problems last longer than {@link #POSTFLIGHT_SETTLE} is reported with them.
      */
     private static List<String> settledHealth(ClusterEngine engine, ClusterRef cluster, long maxLag) {
-        long deadline = System.nanoTime() + POSTFLIGHT_SETTLE.toNanos();
-        List<String> problems = engine.health(cluster, maxLag);
-        while (!problems.isEmpty() && System.nanoTime() - deadline < 0) {
-            Waits.sleep(SETTLE_POLL);
-            try {
-                problems = engine.health(cluster, maxLag);
-            } catch (RuntimeException e) {
-                problems = List.of(String.valueOf(e.getMessage())); // between states: look again
-            }
-        }
-        return problems;
+        return Waits.settle(POSTFLIGHT_SETTLE, SETTLE_POLL, () -> engine.health(cluster, maxLag), List::isEmpty,
+                e -> List.of(String.valueOf(e.getMessage()))); // between states: look again
     }
 
     /** The request's database checks on every node, and the cluster as a whole. */
