@@ -3,8 +3,10 @@ package dev.patchflow.localstack;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -147,21 +149,17 @@ public final class IdLookupBackends {
                 return null;
             }
             NavigableMap<String, P> selected = range.of(positions);
-            if (orderBy == null || orderBy.isEmpty()) {
-                // No order asked: MongoDB answers in the order of the index it reads, and so does this.
-                return new Plan<>(selected.values(), null);
-            }
-            return switch (idOrder(orderBy)) {
-                case 1 -> new Plan<>(selected.values(), null);
-                case -1 -> new Plan<>(selected.descendingMap().values(), null);
-                default -> new Plan<>(selected.values(), orderBy);
-            };
+            // No order asked: MongoDB answers in the order of the index it reads, and so does this.
+            int direction = orderBy == null || orderBy.isEmpty() ? 1 : idOrder(orderBy);
+            return direction == 0
+                    ? new Plan<>(selected.values(), orderBy)
+                    : new Plan<>((direction > 0 ? selected : selected.descendingMap()).values(), null);
         }
     }
 
     /** 1 for a sort by {@code _id} ascending alone, -1 descending alone, else 0. */
     private static int idOrder(Document orderBy) {
-        if (orderBy == null || orderBy.size() != 1 || !(orderBy.get(ID) instanceof Number direction)) {
+        if (orderBy.size() != 1 || !(orderBy.get(ID) instanceof Number direction)) {
             return 0;
         }
         return Integer.signum(direction.intValue());
@@ -176,34 +174,33 @@ public final class IdLookupBackends {
     record IdRange(String low, boolean lowInclusive, String high, boolean highInclusive) {
 
         private static final ValueComparator ORDER = ValueComparator.asc();
+        private static final Set<String> BOUNDS = Set.of("$gt", "$gte", "$lt", "$lte");
 
         static IdRange of(Document query) {
             IdRange range = collect(query, new IdRange(null, false, null, false));
             return range == null || range.low == null && range.high == null ? null : range;
         }
 
+        /** {@code range} narrowed by {@code query}'s bounds on {@code _id}; {@code null} for a bound not a string. */
         private static IdRange collect(Document query, IdRange range) {
             if (query.get(ID) instanceof Document operators) {
                 for (var operator : operators.entrySet()) {
-                    if (range == null) {
+                    if (!BOUNDS.contains(operator.getKey())) {
+                        continue;
+                    }
+                    if (!(operator.getValue() instanceof String bound)) {
                         return null;
                     }
-                    boolean bound = switch (operator.getKey()) {
-                        case "$gt", "$gte", "$lt", "$lte" -> true;
-                        default -> false;
-                    };
-                    if (bound && !(operator.getValue() instanceof String)) {
-                        return null;
-                    }
-                    if (bound) {
-                        range = range.narrowed(operator.getKey(), (String) operator.getValue());
-                    }
+                    range = range.narrowed(operator.getKey(), bound);
                 }
             }
-            if (range != null && query.get("$and") instanceof Collection<?> clauses) {
+            if (query.get("$and") instanceof Collection<?> clauses) {
                 for (Object clause : clauses) {
                     if (clause instanceof Document d) {
-                        range = range == null ? null : collect(d, range);
+                        range = collect(d, range);
+                        if (range == null) {
+                            return null;
+                        }
                     }
                 }
             }
@@ -230,7 +227,7 @@ public final class IdLookupBackends {
             if (low != null && high != null) {
                 int c = ORDER.compare(low, high);
                 if (c > 0 || c == 0 && !(lowInclusive && highInclusive)) {
-                    return new ConcurrentSkipListMap<>(ORDER);
+                    return Collections.emptyNavigableMap();
                 }
                 return ids.subMap(low, lowInclusive, high, highInclusive);
             }
