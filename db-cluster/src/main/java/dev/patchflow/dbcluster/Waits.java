@@ -19,7 +19,9 @@ public final class Waits {
      * @throws ClusterException naming {@code what} and the last problem, after {@code timeout}
      */
     public static void until(String what, Duration timeout, Duration poll, Supplier<String> problem) {
-        String last = settle(timeout, poll, problem, Objects::isNull, RuntimeException::getMessage);
+        // An exception without a message is still a problem, not the condition reached.
+        String last = settle(timeout, poll, problem, Objects::isNull,
+                e -> e.getMessage() != null ? e.getMessage() : e.toString());
         if (last != null) {
             throw new ClusterException(what + " not reached within " + timeout.toSeconds() + "s: " + last);
         }

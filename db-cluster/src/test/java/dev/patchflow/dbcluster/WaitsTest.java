@@ -61,6 +61,14 @@ class WaitsTest {
         Waits.until("leader node2", Duration.ofSeconds(5), POLL, answers("no leader yet", null));
     }
 
+    @Test
+    void anExceptionWithoutAMessageIsAProblemNotTheConditionReached() {
+        assertThatThrownBy(() -> Waits.until("leader node2", Duration.ofMillis(20), POLL, () -> {
+            throw new NullPointerException();
+        })).isInstanceOf(ClusterException.class)
+                .hasMessage("leader node2 not reached within 0s: java.lang.NullPointerException");
+    }
+
     @SafeVarargs
     private static <T> Supplier<T> answers(T... answers) {
         Iterator<T> next = Arrays.asList(answers).iterator();
