@@ -144,6 +144,32 @@ class IdLookupBackendsTest {
         assertThat(IdLookupBackends.IdRange.of(wire("runId", wire("$gt", "a")))).isNull();
     }
 
+    /** The answers above would be the same from a collection scan and a sort: this pins the reading of a range. */
+    @Test
+    void readsOnlyTheIdsOfARangeInTheAskedOrder() {
+        var ids = new IdLookupBackends.OrderedIds<Integer>();
+        ids.added("run-1|t-2", 2);
+        ids.added("run-1|t-1", 1);
+        ids.added("run-2|t-1", 3);
+        ids.added(new de.bwaldvogel.mongo.bson.ObjectId(), 4);
+        var run1 = wire("$and", List.of(wire("_id", wire("$gte", "run-1|")), wire("_id", wire("$lt", "run-1}"))));
+
+        assertThat(ids.plan(List.of(), run1, null).positions()).containsExactly(1, 2);
+        assertThat(ids.plan(List.of(), run1, wire("_id", 1))).satisfies(plan -> {
+            assertThat(plan.positions()).containsExactly(1, 2);
+            assertThat(plan.orderBy()).isNull();
+        });
+        assertThat(ids.plan(List.of(), run1, wire("_id", -1)).positions()).containsExactly(2, 1);
+        assertThat(ids.plan(List.of(), run1, wire("state", 1))).satisfies(plan -> {
+            assertThat(plan.positions()).containsExactly(1, 2);
+            assertThat(plan.orderBy()).isEqualTo(wire("state", 1));
+        });
+        ids.removed("run-1|t-1");
+        assertThat(ids.plan(List.of(), run1, null).positions()).containsExactly(2);
+        assertThat(ids.plan(List.of(), wire("runId", "run-1"), null)).isNull();
+        assertThat(ids.plan(List.of(), run1, wire("$natural", 1))).isNull();
+    }
+
     /** The wire server's own document type, which its backends see. */
     private static de.bwaldvogel.mongo.bson.Document wire(Object... keysAndValues) {
         var d = new de.bwaldvogel.mongo.bson.Document();
