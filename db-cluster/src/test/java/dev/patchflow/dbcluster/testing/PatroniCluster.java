@@ -336,9 +336,14 @@ public final class PatroniCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs in the folder of its log, inside the cluster's folder: a member runs as {@code postgres}, and the test's
+     * own working directory (a checkout under {@code mktemp -d}, mode 0700) may be closed to it, which left the
+     * first member's bootstrap "in progress" until the start gave up.
+     */
     private static Process start(List<String> argv, Path log) {
         try {
-            return new ProcessBuilder(argv).redirectErrorStream(true)
+            return new ProcessBuilder(argv).directory(log.getParent().toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + argv.get(0) + " (is it installed? .ci/run installs "
