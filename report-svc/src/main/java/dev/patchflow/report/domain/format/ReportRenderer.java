@@ -2,6 +2,7 @@ package dev.patchflow.report.domain.format;
 
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -94,10 +95,14 @@ public class ReportRenderer {
         this.htmlRow = fragment(html, ROW);
         this.htmlTail = fragment(html, TAIL);
         CsvMapper csv = new CsvMapper();
+        // A sequence writer flushes after every value by default: 100,000 flushes of the response for as many rows,
+        // each a hand-over to the event loop. The generator's buffer goes out when it is full and at the end instead.
         this.csvWriter = csv.writer(csv.schemaFor(CsvRow.class).withHeader())
-                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
         this.inventoryWriter = csv.writer(csv.schemaFor(InventoryRow.class).withHeader())
-                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
         XmlMapper xml = XmlMapper.builder()
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -247,11 +252,38 @@ public class ReportRenderer {
         out.flush();
     }
 
-    /** Jackson serializes the lazily mapped iterators element by element. */
+    /**
+     * Jackson serializes the lazily mapped iterators element by element. The XML writer underneath flushes its
+     * output whenever its buffer of a few kilobytes is full (every fourth target); {@link FlushedAtTheEnd} lets only
+     * the last flush through, so the response is handed on when its own buffer is full.
+     */
     private void writeXml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
             OutputStream out) throws IOException {
-        xmlWriter.writeValue(out, XmlRun.of(run, drift, targets));
+        xmlWriter.writeValue(new FlushedAtTheEnd(out), XmlRun.of(run, drift, targets));
         out.flush();
+    }
+
+    /** Passes the bytes on and ignores flushes; the caller flushes the stream underneath when it is done. */
+    private static final class FlushedAtTheEnd extends FilterOutputStream {
+
+        FlushedAtTheEnd(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            // the caller's flush at the end is the one that counts
+        }
+
+        @Override
+        public void close() {
+            // the caller's stream is the caller's to close
+        }
     }
 
     /**
