@@ -2,9 +2,11 @@ package dev.patchflow.localstack;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.UUID;
@@ -107,9 +109,10 @@ public final class IdLookupBackends {
 
     /**
      * How to read a query's documents through an {@code _id} index: the positions to read, in the order to read
-     * them, and the sort still to apply to what matches ({@code null} when the positions come in the asked order).
+     * them, what each document read must still match (the query without the bounds the positions already keep) and
+     * the sort still to apply to what matches ({@code null} when the positions come in the asked order).
      */
-    record Plan<P>(Iterable<P> positions, Document orderBy) {
+    record Plan<P>(Iterable<P> positions, Document query, Document orderBy) {
     }
 
     /**
@@ -139,7 +142,7 @@ public final class IdLookupBackends {
             if (lookup != null) {
                 for (Index<P> index : indexes) {
                     if (ID_INDEX.equals(index.getName()) && index.canHandle(lookup)) {
-                        return new Plan<>(index.getPositions(lookup), orderBy);
+                        return new Plan<>(index.getPositions(lookup), query, orderBy);
                     }
                 }
                 return null;
@@ -149,11 +152,14 @@ public final class IdLookupBackends {
                 return null;
             }
             NavigableMap<String, P> selected = range.of(positions);
+            // Every id read is inside the bounds: the matcher need not compare each one with them again (two of
+            // the three conditions of a report's query, a third of the wire server's work reading a run's views).
+            Document rest = IdRange.withoutBounds(query);
             // No order asked: MongoDB answers in the order of the index it reads, and so does this.
             int direction = orderBy == null || orderBy.isEmpty() ? 1 : idOrder(orderBy);
             return direction == 0
-                    ? new Plan<>(selected.values(), orderBy)
-                    : new Plan<>((direction > 0 ? selected : selected.descendingMap()).values(), null);
+                    ? new Plan<>(selected.values(), rest, orderBy)
+                    : new Plan<>((direction > 0 ? selected : selected.descendingMap()).values(), rest, null);
         }
     }
 
@@ -207,6 +213,40 @@ public final class IdLookupBackends {
             return range;
         }
 
+        /**
+         * {@code query} without the {@code _id} conditions made only of string bounds (those {@link #of} read), at
+         * its top or in a top-level {@code $and}; an {@code _id} condition with another operator stays whole.
+         */
+        static Document withoutBounds(Document query) {
+            Document rest = new Document();
+            for (var condition : query.entrySet()) {
+                Object value = condition.getValue();
+                if (condition.getKey().equals(ID) && value instanceof Document operators && onlyBounds(operators)) {
+                    continue;
+                }
+                if (condition.getKey().equals("$and") && value instanceof Collection<?> clauses) {
+                    List<Object> kept = new ArrayList<>();
+                    for (Object clause : clauses) {
+                        Object left = clause instanceof Document d ? withoutBounds(d) : clause;
+                        if (!(left instanceof Document d && d.isEmpty())) {
+                            kept.add(left);
+                        }
+                    }
+                    if (!kept.isEmpty()) {
+                        rest.put("$and", kept);
+                    }
+                    continue;
+                }
+                rest.put(condition.getKey(), value);
+            }
+            return rest;
+        }
+
+        private static boolean onlyBounds(Document operators) {
+            return !operators.isEmpty() && operators.entrySet().stream()
+                    .allMatch(o -> BOUNDS.contains(o.getKey()) && o.getValue() instanceof String);
+        }
+
         private IdRange narrowed(String operator, String value) {
             return switch (operator) {
                 case "$gt", "$gte" -> {
@@ -253,8 +293,8 @@ public final class IdLookupBackends {
                             Plan<Integer> plan = ids.plan(getIndexes(), query, orderBy);
                             return plan == null
                                     ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector)
-                                    : matchDocuments(query, plan.positions(), plan.orderBy(), skip, limit, batchSize,
-                                            fieldSelector);
+                                    : matchDocuments(plan.query(), plan.positions(), plan.orderBy(), skip, limit,
+                                            batchSize, fieldSelector);
                         }
 
                         @Override
@@ -306,8 +346,8 @@ public final class IdLookupBackends {
                             Plan<Object> plan = ids.plan(getIndexes(), query, orderBy);
                             return plan == null
                                     ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector)
-                                    : matchDocuments(query, plan.positions(), plan.orderBy(), skip, limit, batchSize,
-                                            fieldSelector);
+                                    : matchDocuments(plan.query(), plan.positions(), plan.orderBy(), skip, limit,
+                                            batchSize, fieldSelector);
                         }
 
                         @Override

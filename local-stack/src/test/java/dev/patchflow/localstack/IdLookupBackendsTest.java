@@ -170,6 +170,22 @@ class IdLookupBackendsTest {
         assertThat(ids.plan(List.of(), run1, wire("$natural", 1))).isNull();
     }
 
+    /** The ids read are inside the range: each document read is matched only against the rest of the query. */
+    @Test
+    void matchesTheDocumentsOfARangeOnlyAgainstWhatTheRangeDoesNotKeep() {
+        var ids = new IdLookupBackends.OrderedIds<Integer>();
+        ids.added("run-1|t-1", 1);
+        var report = wire("$and", List.of(wire("_id", wire("$gte", "run-1|")), wire("_id", wire("$lt", "run-1}")),
+                wire("runId", "run-1")));
+
+        assertThat(ids.plan(List.of(), report, null).query()).isEqualTo(wire("$and", List.of(wire("runId", "run-1"))));
+        assertThat(ids.plan(List.of(), wire("_id", wire("$gte", "a", "$lt", "b"), "state", "DONE"), null).query())
+                .isEqualTo(wire("state", "DONE"));
+        assertThat(ids.plan(List.of(), wire("_id", wire("$gt", "a")), null).query()).isEqualTo(wire());
+        var otherOperator = wire("_id", wire("$gte", "a", "$ne", "b"));
+        assertThat(ids.plan(List.of(), otherOperator, null).query()).isEqualTo(otherOperator);
+    }
+
     /** The wire server's own document type, which its backends see. */
     private static de.bwaldvogel.mongo.bson.Document wire(Object... keysAndValues) {
         var d = new de.bwaldvogel.mongo.bson.Document();
