@@ -66,7 +66,9 @@ public final class ReportScale implements AutoCloseable {
 
     static final String DATABASE = "report";
     /** report-svc reads target views in batches of this size by default (patchflow.report.target-batch-size). */
-    static final int BATCH = 1000;
+    static final int BATCH = 250;
+    /** Views per insert while seeding. */
+    private static final int SEED_BATCH = 1000;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -94,7 +96,7 @@ public final class ReportScale implements AutoCloseable {
     /** Starts the stack, seeds the run, starts report-svc at {@link #MAX_HEAP} and waits until it is ready. */
     public static ReportScale start(Path home, Path dataDir, int targets, Consumer<String> progress)
             throws IOException, InterruptedException {
-        return start(home, dataDir, targets, MAX_HEAP, 0, BATCH, progress);
+        return start(home, dataDir, targets, MAX_HEAP, 0, BATCH, deployedJvmOptions(MAX_HEAP), progress);
     }
 
     /**
@@ -106,6 +108,13 @@ public final class ReportScale implements AutoCloseable {
      */
     public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
             int batchSize, Consumer<String> progress) throws IOException, InterruptedException {
+        return start(home, dataDir, targets, maxHeap, tailBytes, batchSize, localRunJvmOptions(maxHeap), progress);
+    }
+
+    /** As above with report-svc's JVM options ({@link #deployedJvmOptions}, {@link #localRunJvmOptions}). */
+    public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
+            int batchSize, List<String> jvmOptions, Consumer<String> progress)
+            throws IOException, InterruptedException {
         if (targets < 1) {
             throw new IllegalArgumentException("targets must be at least 1, was " + targets);
         }
@@ -133,7 +142,7 @@ public final class ReportScale implements AutoCloseable {
             properties.putAll(auth.serviceProperties());
             properties.put("patchflow.report.target-batch-size", Integer.toString(batchSize));
             report = new ServiceProcess(PatchflowService.REPORT.module(), home, dataDir.resolve("logs"),
-                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions(maxHeap)).start();
+                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions).start();
             progress.accept("report-svc -Xmx" + maxHeap + ", batches of " + batchSize + " views, starting on "
                     + report.baseUrl() + ", log "
                     + report.logFile());
@@ -152,13 +161,24 @@ public final class ReportScale implements AutoCloseable {
         }
     }
 
-    /** The services' usual JVM options with report-svc's heap limited to {@code maxHeap}. */
-    static List<String> jvmOptions(String maxHeap) {
+    /** The local run's JVM options (quick start: the client compiler only) with the heap limited to {@code maxHeap}. */
+    static List<String> localRunJvmOptions(String maxHeap) {
         List<String> options = new ArrayList<>();
         for (String option : ServiceProcess.DEFAULT_JVM_OPTIONS) {
             options.add(option.startsWith("-Xmx") ? "-Xmx" + maxHeap : option);
         }
         return options;
+    }
+
+    /**
+     * report-svc as it is deployed (k8s/base/report-svc.yaml sets no compiler option: the JVM's tiered compilation,
+     * C2 included), with the local run's collector and the heap limited to {@code maxHeap}. The local run keeps
+     * only the client compiler so that five services start quickly on one machine; a deployed report-svc is a
+     * long-running JVM whose rendering code is compiled by C2.
+     */
+    static List<String> deployedJvmOptions(String maxHeap) {
+        return localRunJvmOptions(maxHeap).stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel"))
+                .toList();
     }
 
     /** report-svc's heap limit ({@code -Xmx}). */
@@ -345,12 +365,13 @@ public final class ReportScale implements AutoCloseable {
                 .append("context", EventJson.mapper().writeValueAsString(context))
                 .append("patchId", context.patch().id()).append("patchVersion", context.patch().version())
                 .append("requestedBy", context.requestedBy()).append("requested", true).append("updatedAt", now)
-                .append("reconciledAt", now));
+                // as the projector creates every run: no target has reported drift, so a report asks for none
+                .append("reconciledAt", now).append("driftReported", false));
         MongoCollection<Document> views = db.getCollection("targets");
-        List<Document> batch = new ArrayList<>(BATCH);
+        List<Document> batch = new ArrayList<>(SEED_BATCH);
         for (int i = 0; i < targets; i++) {
             batch.add(view(runId, i, now, padding));
-            if (batch.size() == BATCH || i == targets - 1) {
+            if (batch.size() == SEED_BATCH || i == targets - 1) {
                 views.insertMany(batch, new InsertManyOptions().ordered(false));
                 batch.clear();
             }

@@ -45,9 +45,12 @@ public interface ReportConfig {
 
     /**
      * How many target views one read from MongoDB brings (reports, the target table, counting): memory per
-     * request stays at about this many views whatever the size of the run.
+     * request stays at about this many views whatever the size of the run. A streamed report holds about three
+     * batches at a time (the driver's reply, the one read ahead, the one rendered), all young objects that every
+     * minor collection copies: at 1,000 a running 100,000-target run's CSV spent 0.6–0.8 s in the collector with
+     * report-svc at -Xmx256m, at 250 0.15–0.2 s, for 400 round trips to MongoDB instead of 100.
      */
-    @WithDefault("1000")
+    @WithDefault("250")
     int targetBatchSize();
 
     /** Rows per page of the dashboard's target table. */
