@@ -1,8 +1,11 @@
 package dev.patchflow.report.domain;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.patchflow.schemas.events.PatchNotStarted;
 
@@ -17,6 +20,10 @@ public record PatchView(String status, Integer exitCode, String reason, String o
 
     public static final String FAILED = "FAILED";
 
+    /** Asked for every target of every report: a set, not a stream over a copy of the enum's values per call. */
+    private static final Set<String> NOT_STARTED = Arrays.stream(PatchNotStarted.NotStartedStatus.values())
+            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
+
     public PatchView {
         // Sorted by key: every format lists the details in the same order in every JVM (Map.copyOf's iteration
         // order is randomized per JVM, so a report re-rendered after a restart or a replay differed byte by byte).
@@ -29,7 +36,6 @@ public record PatchView(String status, Integer exitCode, String reason, String o
 
     /** The runner ended the target without starting it ({@code PatchNotStarted}): terminal, nothing ran. */
     public boolean notStarted() {
-        return java.util.Arrays.stream(PatchNotStarted.NotStartedStatus.values())
-                .anyMatch(s -> s.name().equals(status));
+        return NOT_STARTED.contains(status);
     }
 }
