@@ -100,11 +100,12 @@ public final class ReportScale implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(Path, Path, int, Consumer)} with report-svc's heap limit {@code maxHeap} (e.g. {@code 128m}),
-     * {@code tailBytes} more characters in every target's output tail and report-svc reading {@code batchSize}
-     * views per batch ({@code patchflow.report.target-batch-size}): a few thousand targets then make reports larger
-     * than report-svc's whole heap, which only a streamed report survives. A streamed report holds about two
-     * batches (the one rendered, the one read ahead), so big views need small batches.
+     * As {@link #start(Path, Path, int, Consumer)} with the local run's JVM options ({@link #localRunJvmOptions}),
+     * report-svc's heap limit {@code maxHeap} (e.g. {@code 128m}), {@code tailBytes} more characters in every
+     * target's output tail and report-svc reading {@code batchSize} views per batch
+     * ({@code patchflow.report.target-batch-size}): a few thousand targets then make reports larger than
+     * report-svc's whole heap, which only a streamed report survives. A streamed report holds about three batches
+     * (the driver's reply, the one read ahead, the one rendered), so big views need small batches.
      */
     public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
             int batchSize, Consumer<String> progress) throws IOException, InterruptedException {
