@@ -108,6 +108,11 @@ public class MongoViewStore implements ViewStore {
     public MongoViewStore(MongoClient client, ReportConfig config) {
         var db = client.getDatabase(config.database());
         this.batchSize = config.targetBatchSize();
+        if (batchSize < 1) {
+            // 0 would read a whole run in one batch (the driver's default reply), holding it all in memory
+            throw new IllegalArgumentException(
+                    "patchflow.report.target-batch-size must be at least 1, was " + batchSize);
+        }
         this.runs = db.getCollection(RUNS);
         this.targets = db.getCollection(TARGETS);
         this.history = db.getCollection(HISTORY);

@@ -1,6 +1,7 @@
 package dev.patchflow.report.adapters.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +78,18 @@ class TargetQueriesTest {
     @AfterAll
     static void stop() {
         mongo.close();
+    }
+
+    @Test
+    void aBatchSizeBelowOneIsRefusedWithTheSettingsName() {
+        assertThatThrownBy(() -> new MongoViewStore(mongo.client(), new TestConfig() {
+
+            @Override
+            public int targetBatchSize() {
+                return 0;
+            }
+        })).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("patchflow.report.target-batch-size must be at least 1, was 0");
     }
 
     static void record(String runId, TargetView view) {
