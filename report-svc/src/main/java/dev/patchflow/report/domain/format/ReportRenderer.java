@@ -95,8 +95,8 @@ public class ReportRenderer {
         this.htmlRow = fragment(html, ROW);
         this.htmlTail = fragment(html, TAIL);
         CsvMapper csv = new CsvMapper();
-        // A sequence writer flushes after every value by default: 100,000 flushes of the response for as many rows,
-        // each a hand-over to the event loop. The generator's buffer goes out when it is full and at the end instead.
+        // A sequence writer flushes its generator after every value by default: each row went out as a write of its
+        // own. The generator's buffer goes out when it is full and at the end instead.
         this.csvWriter = csv.writer(csv.schemaFor(CsvRow.class).withHeader())
                 .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
@@ -123,16 +123,18 @@ public class ReportRenderer {
     /**
      * Writes one format: {@code run} is the summary (its {@code targets} and {@code drift} are ignored),
      * {@code drift} the drifted targets in report order ({@code null}: no drift section), {@code targets} the rows
-     * in report order. Flushes {@code out}, does not close it.
+     * in report order. Flushes {@code out} once, at the end ({@link FlushedAtTheEnd}), does not close it.
      */
     public void write(ReportFormat format, RunReport run, Iterator<RunReport.Drift> drift,
             Iterator<TargetReport> targets, OutputStream out) throws IOException {
+        OutputStream body = new FlushedAtTheEnd(out);
         switch (format) {
-            case CSV -> writeCsv(run, targets, out);
-            case JSON -> writeJson(jsonPretty, run, drift, Map.of(), targets, out);
-            case HTML -> writeHtml(run, drift, targets, out);
-            case XML -> writeXml(run, drift, targets, out);
+            case CSV -> writeCsv(run, targets, body);
+            case JSON -> writeJson(jsonPretty, run, drift, Map.of(), targets, body);
+            case HTML -> writeHtml(run, drift, targets, body);
+            case XML -> writeXml(run, drift, targets, body);
         }
+        out.flush();
     }
 
     /**
@@ -142,7 +144,8 @@ public class ReportRenderer {
      */
     public void writeApiJson(RunReport run, Iterator<RunReport.Drift> drift, Map<String, ?> extra,
             Iterator<TargetReport> targets, OutputStream out) throws IOException {
-        writeJson(jsonCompact, run, drift, extra, targets, out);
+        writeJson(jsonCompact, run, drift, extra, targets, new FlushedAtTheEnd(out));
+        out.flush();
     }
 
     /**
@@ -214,7 +217,6 @@ public class ReportRenderer {
                 rows.write(inventory ? InventoryRow.of(error) : CsvRow.of(error));
             }
         }
-        out.flush();
     }
 
     /**
@@ -249,21 +251,19 @@ public class ReportRenderer {
             json.writeEndArray();
             json.writeEndObject();
         }
-        out.flush();
+    }
+
+    /** Jackson serializes the lazily mapped iterators element by element. */
+    private void writeXml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
+            OutputStream out) throws IOException {
+        xmlWriter.writeValue(out, XmlRun.of(run, drift, targets));
     }
 
     /**
-     * Jackson serializes the lazily mapped iterators element by element. The XML writer underneath flushes its
-     * output whenever its buffer of a few kilobytes is full (every fourth target); {@link FlushedAtTheEnd} lets only
-     * the last flush through, so the response is handed on when its own buffer is full.
+     * Passes the bytes on and ignores flushes: each flush of a response hands what was written to the HTTP server's
+     * event loop, and the writers flush on their own (the XML writer whenever its buffer of a few kilobytes is full,
+     * every fourth target), so a report is handed on when the response's own buffer is full and once at the end.
      */
-    private void writeXml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
-            OutputStream out) throws IOException {
-        xmlWriter.writeValue(new FlushedAtTheEnd(out), XmlRun.of(run, drift, targets));
-        out.flush();
-    }
-
-    /** Passes the bytes on and ignores flushes; the caller flushes the stream underneath when it is done. */
     private static final class FlushedAtTheEnd extends FilterOutputStream {
 
         FlushedAtTheEnd(OutputStream out) {
