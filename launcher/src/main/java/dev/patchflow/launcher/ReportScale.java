@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.bson.Document;
@@ -96,25 +97,19 @@ public final class ReportScale implements AutoCloseable {
     /** Starts the stack, seeds the run, starts report-svc at {@link #MAX_HEAP} and waits until it is ready. */
     public static ReportScale start(Path home, Path dataDir, int targets, Consumer<String> progress)
             throws IOException, InterruptedException {
-        return start(home, dataDir, targets, MAX_HEAP, 0, BATCH, deployedJvmOptions(MAX_HEAP), progress);
+        return start(home, dataDir, targets, MAX_HEAP, 0, BATCH, ReportScale::deployedJvmOptions, progress);
     }
 
     /**
-     * As {@link #start(Path, Path, int, Consumer)} with the local run's JVM options ({@link #localRunJvmOptions}),
-     * report-svc's heap limit {@code maxHeap} (e.g. {@code 128m}), {@code tailBytes} more characters in every
-     * target's output tail and report-svc reading {@code batchSize} views per batch
+     * As {@link #start(Path, Path, int, Consumer)} with report-svc's JVM options for its heap limit
+     * ({@code jvmOptions}: {@link #deployedJvmOptions} or {@link #localRunJvmOptions}), that limit {@code maxHeap}
+     * (e.g. {@code 128m}), {@code tailBytes} more characters in every target's output tail and report-svc reading {@code batchSize} views per batch
      * ({@code patchflow.report.target-batch-size}): a few thousand targets then make reports larger than
      * report-svc's whole heap, which only a streamed report survives. A streamed report holds about three batches
      * (the driver's reply, the one read ahead, the one rendered), so big views need small batches.
      */
     public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
-            int batchSize, Consumer<String> progress) throws IOException, InterruptedException {
-        return start(home, dataDir, targets, maxHeap, tailBytes, batchSize, localRunJvmOptions(maxHeap), progress);
-    }
-
-    /** As above with report-svc's JVM options ({@link #deployedJvmOptions}, {@link #localRunJvmOptions}). */
-    public static ReportScale start(Path home, Path dataDir, int targets, String maxHeap, int tailBytes,
-            int batchSize, List<String> jvmOptions, Consumer<String> progress)
+            int batchSize, Function<String, List<String>> jvmOptions, Consumer<String> progress)
             throws IOException, InterruptedException {
         if (targets < 1) {
             throw new IllegalArgumentException("targets must be at least 1, was " + targets);
@@ -143,7 +138,7 @@ public final class ReportScale implements AutoCloseable {
             properties.putAll(auth.serviceProperties());
             properties.put("patchflow.report.target-batch-size", Integer.toString(batchSize));
             report = new ServiceProcess(PatchflowService.REPORT.module(), home, dataDir.resolve("logs"),
-                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions).start();
+                    PatchflowSystem.freePort(), properties, Map.of(), jvmOptions.apply(maxHeap)).start();
             progress.accept("report-svc -Xmx" + maxHeap + ", batches of " + batchSize + " views, starting on "
                     + report.baseUrl() + ", log "
                     + report.logFile());

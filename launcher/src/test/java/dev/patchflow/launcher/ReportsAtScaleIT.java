@@ -63,7 +63,7 @@ class ReportsAtScaleIT {
     void start() throws Exception {
         Path home = LauncherMain.home();
         Path work = Files.createTempDirectory(Files.createDirectories(home.resolve("launcher/target")), "reports-");
-        scale = ReportScale.start(home, work, TARGETS, HEAP, TAIL_BYTES, BATCH,
+        scale = ReportScale.start(home, work, TARGETS, HEAP, TAIL_BYTES, BATCH, ReportScale::localRunJvmOptions,
                 line -> System.out.println("[reports-at-scale] " + line));
         api = "/api/runs/" + scale.runId();
     }
