@@ -3,8 +3,11 @@ package dev.patchflow.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,6 +70,17 @@ class ChaosIT {
     private static final int TARGETS = Integer.getInteger("chaos.targets", 1000);
     private static final long SEED = Long.getLong("chaos.seed", System.nanoTime());
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(20);
+    /** The process executor's concurrency in the request. */
+    private static final int CONCURRENCY = 20;
+    /**
+     * Installs patched at which the patch stage is held until the broker is back: the schedule's length depends on
+     * how fast five JVMs start again, the run's on how fast targets are patched, and on a fast machine a 1,000-target
+     * run had been fully patched before the broker stopped (CI, stop 18). Held scripts that passed the gate just
+     * before it closed (at most the concurrency, plus what one poll misses) still fit below the fleet's size.
+     */
+    private static final int HOLD_AT = Math.max(20, TARGETS - 5 * CONCURRENCY);
+    /** Long enough for a script held through two service restarts and the broker restart. */
+    private static final int PATCH_TIMEOUT_SECONDS = 900;
 
     private final EventCodec codec = new EventCodec();
     private Path home;
@@ -75,6 +90,9 @@ class ChaosIT {
     private KafkaProducer<String, byte[]> producer;
     private MinioClient s3;
     private int patchedWhenBrokerStopped;
+    /** While this file exists, the patch waits before it runs (see {@link #HOLD_AT}). */
+    private Path hold;
+    private Path heldPatch;
 
     @BeforeAll
     void startEverything() throws Exception {
@@ -88,6 +106,13 @@ class ChaosIT {
                 Map.of("kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "3000"),
                 line -> System.out.println("[chaos] " + line));
         runs = new RunWatcher(system.reportUrl(), system.token("viewer"));
+        hold = work.resolve("hold-patches");
+        heldPatch = work.resolve("apply-unless-held.sh");
+        Files.writeString(heldPatch, String.join("\n", "#!/bin/sh",
+                "# The demo patch, run once the chaos test no longer holds the patch stage.",
+                "while [ -e '" + hold + "' ]; do sleep 0.2; done",
+                "exec '" + home.resolve("examples/patches/demo-app/apply.sh") + "' \"$@\"", ""));
+        Files.setPosixFilePermissions(heldPatch, PosixFilePermissions.fromString("rwxr-xr-x"));
         producer = PipelineBenchmark.producer(system.stack().kafkaBootstrapServers());
         s3 = MinioClient.builder().endpoint(system.stack().s3Endpoint())
                 .credentials(system.stack().s3AccessKey(), system.stack().s3SecretKey()).build();
@@ -153,7 +178,8 @@ class ChaosIT {
      * Kills each service once in a random order at random moments, each started again at once in the background
      * (the next kill does not wait for it to be ready); once all are back, two at once; once those are back, restarts
      * the broker. Returns what it did, when. Not waiting for readiness between kills keeps the schedule short, so
-     * that even the broker restart falls in the middle of the run.
+     * that even the broker restart falls in the middle of the run; should the run get to {@link #HOLD_AT} installs
+     * patched first, the patch stage is held there until the broker is back (the other stages go on).
      */
     private List<String> chaos(List<Path> fleet, long start) throws Exception {
         Random random = new Random(SEED);
@@ -161,6 +187,8 @@ class ChaosIT {
         List<PatchflowService> order = new ArrayList<>(EnumSet.allOf(PatchflowService.class));
         Collections.shuffle(order, random);
         ExecutorService restarts = Executors.newFixedThreadPool(order.size());
+        ScheduledExecutorService holder = Executors.newSingleThreadScheduledExecutor();
+        holder.scheduleWithFixedDelay(() -> holdPatchesAt(fleet, start, schedule), 0, 100, TimeUnit.MILLISECONDS);
         try {
             // The first kill once the run is under way (some installs patched), so every stage has work in flight.
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
@@ -185,9 +213,31 @@ class ChaosIT {
             system.stack().startKafka();
             schedule.add(String.format("%6.1f  Kafka broker started again", since(start)));
         } finally {
+            holder.shutdownNow();
+            holder.awaitTermination(10, TimeUnit.SECONDS);
             restarts.shutdownNow();
+            if (Files.deleteIfExists(hold)) {
+                schedule.add(String.format("%6.1f  patch stage no longer held (%d of %d installs patched)",
+                        since(start), patched(fleet), TARGETS));
+            }
         }
         return new ArrayList<>(schedule);
+    }
+
+    private void holdPatchesAt(List<Path> fleet, long start, List<String> schedule) {
+        if (Files.exists(hold)) {
+            return;
+        }
+        int patched = patched(fleet);
+        if (patched >= HOLD_AT) {
+            try {
+                Files.createFile(hold);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            schedule.add(String.format("%6.1f  patch stage held (%d of %d installs patched)", since(start), patched,
+                    TARGETS));
+        }
     }
 
     /** {@code kill -9} of the services at once; each is started again on {@code restarts}. */
@@ -265,10 +315,10 @@ class ChaosIT {
     private PatchRequested request(Path fleetRoot) {
         String runId = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
         return new PatchRequested(runId, Instant.now(), "chaos-it",
-                new PatchSpec("demo-app", "1.1.0", PatchSpec.EXECUTOR_PROCESS,
-                        List.of(home.resolve("examples/patches/demo-app/apply.sh").toString()), 60, Map.of()),
+                new PatchSpec("demo-app", "1.1.0", PatchSpec.EXECUTOR_PROCESS, List.of(heldPatch.toString()),
+                        PATCH_TIMEOUT_SECONDS, Map.of()),
                 new TargetSelector("directory", fleetRoot.toString(), "dev", List.of(), Map.of()),
-                new RunOptions(false, Phases.ALL, new RolloutPolicy(null, "20"),
+                new RunOptions(false, Phases.ALL, new RolloutPolicy(null, String.valueOf(CONCURRENCY)),
                         List.of(new CheckSpec("version", CheckSpec.VERSION, null, null, null, null, null))));
     }
 }
