@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
+import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 
@@ -102,6 +103,8 @@ public class MongoViewStore implements ViewStore {
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> targets;
+    /** {@link #targets} read as {@link TargetRow}s, decoded straight from BSON ({@link TargetRowCodec}). */
+    private final MongoCollection<TargetRow> targetRows;
     private final MongoCollection<Document> history;
     private final int batchSize;
 
@@ -115,6 +118,8 @@ public class MongoViewStore implements ViewStore {
         }
         this.runs = db.getCollection(RUNS);
         this.targets = db.getCollection(TARGETS);
+        this.targetRows = targets.withDocumentClass(TargetRow.class).withCodecRegistry(CodecRegistries
+                .fromRegistries(CodecRegistries.fromCodecs(new TargetRowCodec()), targets.getCodecRegistry()));
         this.history = db.getCollection(HISTORY);
         createIndexes();
     }
@@ -423,8 +428,8 @@ public class MongoViewStore implements ViewStore {
      */
     @Override
     public Stream<TargetView> streamTargets(String runId, TargetFilter filter) {
-        MongoCursor<TargetView> cursor = targets.find(targetQuery(runId, filter, null, null))
-                .sort(Sorts.ascending("_id")).batchSize(batchSize).map(MongoViewStore::targetView).cursor();
+        MongoCursor<TargetView> cursor = targetRows.find(targetQuery(runId, filter, null, null))
+                .sort(Sorts.ascending("_id")).batchSize(batchSize).map(TargetRow::view).cursor();
         return PrefetchingCursor.stream(cursor, batchSize, 1, "report-views-" + runId);
     }
 
@@ -446,8 +451,8 @@ public class MongoViewStore implements ViewStore {
             }
             query = and(query, exists("patch.details.drift"));
         }
-        MongoCursor<TargetView> cursor = targets.find(query).sort(Sorts.ascending("_id")).batchSize(batchSize)
-                .map(MongoViewStore::targetView).cursor();
+        MongoCursor<TargetView> cursor = targetRows.find(query).sort(Sorts.ascending("_id")).batchSize(batchSize)
+                .map(TargetRow::view).cursor();
         return PrefetchingCursor.stream(cursor, batchSize, 1, "report-drift-" + runId);
     }
 
@@ -459,9 +464,9 @@ public class MongoViewStore implements ViewStore {
         Bson query = page.backwards()
                 ? targetQuery(runId, filter, null, page.before())
                 : targetQuery(runId, filter, page.after(), null);
-        List<TargetView> rows = targets.find(query)
+        List<TargetView> rows = targetRows.find(query)
                 .sort(page.backwards() ? Sorts.descending("_id") : Sorts.ascending("_id"))
-                .limit(page.size() + 1).batchSize(page.size() + 1).map(MongoViewStore::targetView)
+                .limit(page.size() + 1).batchSize(page.size() + 1).map(TargetRow::view)
                 .into(new ArrayList<>());
         return TargetPage.of(rows, page, TargetView::targetId);
     }
@@ -470,11 +475,11 @@ public class MongoViewStore implements ViewStore {
     @Override
     public TargetTally tally(String runId) {
         TargetTally tally = new TargetTally();
-        targets.find(targetQuery(runId, TargetFilter.ALL, null, null))
+        targetRows.find(targetQuery(runId, TargetFilter.ALL, null, null))
                 .projection(Projections.include("scanned", "backup.status", "patch.status", "validation.status",
                         "terminalAt"))
                 .batchSize(batchSize)
-                .forEach(d -> tally.add(targetView(d)).terminalAt(instant(d.getDate("terminalAt"))));
+                .forEach(row -> tally.add(row.view()).terminalAt(row.terminalAt()));
         return tally;
     }
 
@@ -607,25 +612,9 @@ public class MongoViewStore implements ViewStore {
                 .append("ssmAgentVersion", a.ssmAgentVersion());
     }
 
-    private static AwsView aws(Document d) {
-        return d == null
-                ? null
-                : new AwsView(d.getString("instanceId"), d.getString("accountId"), d.getString("region"),
-                        d.getString("availabilityZone"), d.getString("instanceType"), d.getString("platform"),
-                        d.getString("platformName"), d.getString("arch"), d.getString("privateIp"),
-                        d.getString("initialState"), d.getString("ssmStatus"), d.getString("ssmAgentVersion"));
-    }
-
     private static Document powerDoc(PowerView p) {
         return new Document("initialState", p.initialState()).append("state", p.state())
                 .append("restored", p.restored()).append("reason", p.reason()).append("at", date(p.at()));
-    }
-
-    private static PowerView power(Document d) {
-        return d == null
-                ? null
-                : new PowerView(d.getString("initialState"), d.getString("state"), bool(d, "restored"),
-                        d.getString("reason"), instant(d.getDate("at")));
     }
 
     private static RolloutView rollout(Document r) {
@@ -645,26 +634,10 @@ public class MongoViewStore implements ViewStore {
                 bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history, clusters);
     }
 
-    private static TargetView targetView(Document d) {
-        return new TargetView(d.getString("targetId"), d.getString("name"), d.getString("kind"),
-                d.getString("environment"), d.getString("landingZone"), d.getString("installedVersion"),
-                bool(d, "scanned"), backup(d.get("backup", Document.class)), patch(d.get("patch", Document.class)),
-                validation(d.get("validation", Document.class)), aws(d.get("aws", Document.class)),
-                power(d.get("power", Document.class)));
-    }
-
     private static Document backupDoc(BackupView b) {
         return new Document("status", b.status()).append("location", b.location()).append("sha256", b.sha256())
                 .append("sizeBytes", b.sizeBytes()).append("note", b.note()).append("reason", b.reason())
                 .append("method", b.method()).append("details", new Document(new LinkedHashMap<>(b.details())));
-    }
-
-    private static BackupView backup(Document d) {
-        return d == null
-                ? null
-                : new BackupView(d.getString("status"), d.getString("location"), d.getString("sha256"),
-                        longOf(d, "sizeBytes"), d.getString("note"), d.getString("reason"), d.getString("method"),
-                        stringMap(d.get("details", Document.class)));
     }
 
     private static Document patchDoc(PatchView p) {
@@ -673,45 +646,14 @@ public class MongoViewStore implements ViewStore {
                 .append("durationMs", p.durationMs()).append("details", new Document(new LinkedHashMap<>(p.details())));
     }
 
-    private static PatchView patch(Document d) {
-        if (d == null) {
-            return null;
-        }
-        return new PatchView(d.getString("status"), intOf(d, "exitCode"), d.getString("reason"),
-                d.getString("outputLocation"), d.getString("outputTail"), longOf(d, "durationMs"),
-                stringMap(d.get("details", Document.class)));
-    }
-
-    private static Map<String, String> stringMap(Document d) {
-        Map<String, String> map = new LinkedHashMap<>();
-        if (d != null) {
-            d.forEach((k, v) -> map.put(k, String.valueOf(v)));
-        }
-        return map;
-    }
-
     private static Document validationDoc(ValidationView v) {
         return new Document("status", v.status()).append("checks", checkDocs(v.checks())).append("failed",
                 checkDocs(v.failed()));
     }
 
-    private static ValidationView validation(Document d) {
-        return d == null
-                ? null
-                : new ValidationView(d.getString("status"), checks(d.getList("checks", Document.class)),
-                        checks(d.getList("failed", Document.class)));
-    }
-
     private static List<Document> checkDocs(List<CheckResult> checks) {
         return checks.stream().map(c -> new Document("name", c.name()).append("type", c.type())
                 .append("passed", c.passed()).append("detail", c.detail())).toList();
-    }
-
-    private static List<CheckResult> checks(List<Document> docs) {
-        return docs == null
-                ? List.of()
-                : docs.stream().map(c -> new CheckResult(c.getString("name"), c.getString("type"),
-                        c.getBoolean("passed", false), c.getString("detail"))).toList();
     }
 
     private static Document countsDoc(ViewCounts c) {
@@ -765,10 +707,6 @@ public class MongoViewStore implements ViewStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored run context is not readable", e);
         }
-    }
-
-    private static Long longOf(Document d, String key) {
-        return d.get(key) instanceof Number n ? n.longValue() : null;
     }
 
     private static Integer intOf(Document d, String key) {
