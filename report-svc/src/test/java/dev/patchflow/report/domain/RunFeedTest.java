@@ -62,7 +62,7 @@ class RunFeedTest {
                 new RunFinisher(real, TestRenderer.create(), new RecordingArchive(), new RecordingPublisher(), clock),
                 clock);
         // Counts are not reused between requests here, so that each poll shows what it reads at most.
-        queries = new RunQueries(counted, config, new RunningCounts(0));
+        queries = new RunQueries(counted, config, new RunningCounts(0, System::nanoTime, Runnable::run));
     }
 
     @AfterEach
