@@ -8,8 +8,11 @@ import java.util.concurrent.Callable;
 
 import dev.patchflow.launcher.ReportScale.Timing;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Reports at scale: a run of N targets (default 100,000) written straight into the view store, served by the
@@ -31,8 +34,15 @@ public final class ReportBenchmark implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Scratch folder (default: a new temporary folder).")
     Path dataDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (targets < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--targets must be at least 1 (the run whose reports are measured), not " + targets);
+        }
         Path data = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("patchflow-report-bench");
         try (ReportScale scale = ReportScale.start(LauncherMain.home(), data, targets, LauncherMain::say)) {
             measure(scale, System.out);
