@@ -68,7 +68,6 @@ import dev.patchflow.report.domain.ValidationView;
 import dev.patchflow.report.domain.ViewCounts;
 import dev.patchflow.report.domain.ViewStore;
 import dev.patchflow.schemas.EventJson;
-import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.RunOutcome;
 import dev.patchflow.schemas.events.Target;
@@ -366,14 +365,14 @@ public class MongoViewStore implements ViewStore {
         AwsView aws = AwsView.of(target);
         if (aws != null) {
             // Every event of an instance carries the same scanned facts: setting them again changes nothing.
-            updates.add(set("aws", awsDoc(aws)));
+            updates.add(set("aws", TargetRowCodec.awsDoc(aws)));
         }
         switch (stage) {
             case SCAN -> updates.add(set("scanned", true));
-            case BACKUP -> updates.add(set("backup", backupDoc((BackupView) fact)));
-            case PATCH -> updates.add(set("patch", patchDoc((PatchView) fact)));
-            case VALIDATION -> updates.add(set("validation", validationDoc((ValidationView) fact)));
-            case POWER -> updates.add(set("power", powerDoc((PowerView) fact)));
+            case BACKUP -> updates.add(set("backup", TargetRowCodec.backupDoc((BackupView) fact)));
+            case PATCH -> updates.add(set("patch", TargetRowCodec.patchDoc((PatchView) fact)));
+            case VALIDATION -> updates.add(set("validation", TargetRowCodec.validationDoc((ValidationView) fact)));
+            case POWER -> updates.add(set("power", TargetRowCodec.powerDoc((PowerView) fact)));
         }
         return combine(updates);
     }
@@ -603,20 +602,6 @@ public class MongoViewStore implements ViewStore {
                 d.getString("reason"));
     }
 
-    private static Document awsDoc(AwsView a) {
-        return new Document("instanceId", a.instanceId()).append("accountId", a.accountId())
-                .append("region", a.region()).append("availabilityZone", a.availabilityZone())
-                .append("instanceType", a.instanceType()).append("platform", a.platform())
-                .append("platformName", a.platformName()).append("arch", a.arch()).append("privateIp", a.privateIp())
-                .append("initialState", a.initialState()).append("ssmStatus", a.ssmStatus())
-                .append("ssmAgentVersion", a.ssmAgentVersion());
-    }
-
-    private static Document powerDoc(PowerView p) {
-        return new Document("initialState", p.initialState()).append("state", p.state())
-                .append("restored", p.restored()).append("reason", p.reason()).append("at", date(p.at()));
-    }
-
     private static RolloutView rollout(Document r) {
         if (r == null) {
             return null;
@@ -632,28 +617,6 @@ public class MongoViewStore implements ViewStore {
         }
         return new RolloutView(bool(r, "halted"), r.getString("haltCause"), r.getString("haltReason"),
                 bool(r, "cancelled"), r.getString("gate"), r.getString("gateState"), history, clusters);
-    }
-
-    private static Document backupDoc(BackupView b) {
-        return new Document("status", b.status()).append("location", b.location()).append("sha256", b.sha256())
-                .append("sizeBytes", b.sizeBytes()).append("note", b.note()).append("reason", b.reason())
-                .append("method", b.method()).append("details", new Document(new LinkedHashMap<>(b.details())));
-    }
-
-    private static Document patchDoc(PatchView p) {
-        return new Document("status", p.status()).append("exitCode", p.exitCode()).append("reason", p.reason())
-                .append("outputLocation", p.outputLocation()).append("outputTail", p.outputTail())
-                .append("durationMs", p.durationMs()).append("details", new Document(new LinkedHashMap<>(p.details())));
-    }
-
-    private static Document validationDoc(ValidationView v) {
-        return new Document("status", v.status()).append("checks", checkDocs(v.checks())).append("failed",
-                checkDocs(v.failed()));
-    }
-
-    private static List<Document> checkDocs(List<CheckResult> checks) {
-        return checks.stream().map(c -> new Document("name", c.name()).append("type", c.type())
-                .append("passed", c.passed()).append("detail", c.detail())).toList();
     }
 
     private static Document countsDoc(ViewCounts c) {

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.bson.BsonReader;
 import org.bson.BsonType;
 import org.bson.BsonWriter;
+import org.bson.Document;
 import org.bson.codecs.BsonValueCodec;
 import org.bson.codecs.Codec;
 import org.bson.codecs.DecoderContext;
@@ -30,8 +31,9 @@ import dev.patchflow.schemas.events.CheckResult;
  * 100,000-target run reads every view, and building each one as a {@code Document} (a map per sub-document, a codec
  * lookup per value) first and then picking its fields was the larger part of report-svc's CPU for such a report.
  * Fields it does not know are skipped; a missing field reads as {@code null} (or {@code false}, an empty list),
- * as the stored views were read before. Written views are updates built in {@link MongoViewStore}, so this codec
- * only decodes.
+ * as the stored views were read before. A view is written as updates ({@code MongoViewStore.targetUpdate}) that
+ * set the sub-documents built here ({@code backupDoc} … {@code powerDoc}), so what is written and what is read of
+ * a target view stand side by side; the codec itself only decodes.
  */
 final class TargetRowCodec implements Codec<TargetRow> {
 
@@ -39,6 +41,44 @@ final class TargetRowCodec implements Codec<TargetRow> {
     private static final DocumentCodec DOCUMENTS = new DocumentCodec();
     private static final BsonValueCodec OTHER_VALUES = new BsonValueCodec();
     private static final DecoderContext CONTEXT = DecoderContext.builder().build();
+
+    // What the projection sets (MongoViewStore.targetUpdate): each stage's sub-document, read back by decode.
+    static Document backupDoc(BackupView b) {
+        return new Document("status", b.status()).append("location", b.location()).append("sha256", b.sha256())
+                .append("sizeBytes", b.sizeBytes()).append("note", b.note()).append("reason", b.reason())
+                .append("method", b.method()).append("details", new Document(new LinkedHashMap<>(b.details())));
+    }
+
+    static Document patchDoc(PatchView p) {
+        return new Document("status", p.status()).append("exitCode", p.exitCode()).append("reason", p.reason())
+                .append("outputLocation", p.outputLocation()).append("outputTail", p.outputTail())
+                .append("durationMs", p.durationMs()).append("details", new Document(new LinkedHashMap<>(p.details())));
+    }
+
+    static Document validationDoc(ValidationView v) {
+        return new Document("status", v.status()).append("checks", checkDocs(v.checks())).append("failed",
+                checkDocs(v.failed()));
+    }
+
+    private static List<Document> checkDocs(List<CheckResult> checks) {
+        return checks.stream().map(c -> new Document("name", c.name()).append("type", c.type())
+                .append("passed", c.passed()).append("detail", c.detail())).toList();
+    }
+
+    static Document awsDoc(AwsView a) {
+        return new Document("instanceId", a.instanceId()).append("accountId", a.accountId())
+                .append("region", a.region()).append("availabilityZone", a.availabilityZone())
+                .append("instanceType", a.instanceType()).append("platform", a.platform())
+                .append("platformName", a.platformName()).append("arch", a.arch()).append("privateIp", a.privateIp())
+                .append("initialState", a.initialState()).append("ssmStatus", a.ssmStatus())
+                .append("ssmAgentVersion", a.ssmAgentVersion());
+    }
+
+    static Document powerDoc(PowerView p) {
+        return new Document("initialState", p.initialState()).append("state", p.state())
+                .append("restored", p.restored()).append("reason", p.reason())
+                .append("at", p.at() == null ? null : Date.from(p.at()));
+    }
 
     @Override
     public Class<TargetRow> getEncoderClass() {
