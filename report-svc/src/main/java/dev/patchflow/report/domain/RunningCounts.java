@@ -75,7 +75,7 @@ final class RunningCounts {
         }
         if (recounting.add(runId)) {
             try {
-                background.execute(() -> recount(runId, count));
+                background.execute(() -> recount(runId, last, count));
             } catch (RejectedExecutionException e) {
                 recounting.remove(runId);
                 return count(runId, count);
@@ -84,9 +84,16 @@ final class RunningCounts {
         return last.counts();
     }
 
-    private void recount(String runId, Supplier<ViewCounts> count) {
+    /**
+     * Replaces {@code last} only if it is still the run's entry: a run whose counts were frozen meanwhile
+     * ({@link #forget}) gets no entry back.
+     */
+    private void recount(String runId, Counted last, Supplier<ViewCounts> count) {
         try {
-            count(runId, count);
+            long start = nanoTime.getAsLong();
+            ViewCounts counts = count.get();
+            long done = nanoTime.getAsLong();
+            counted.replace(runId, last, new Counted(counts, done, done - start));
         } catch (RuntimeException e) {
             // The last count stays; the next request past its reuse tries again.
             LOG.warnf("counting run %s again failed: %s", runId, e.getMessage());

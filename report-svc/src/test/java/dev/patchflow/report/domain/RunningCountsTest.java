@@ -94,4 +94,16 @@ class RunningCountsTest {
         assertThat(cache.get("big", counting(1_200))).isSameAs(first);
         assertThat(background).as("tried again").hasSize(1);
     }
+
+    @Test
+    void aRunFrozenWhileItWasCountedInTheBackgroundGetsNoCountBack() {
+        cache.get("big", counting(1_200));
+        later(12_001);
+        cache.get("big", counting(1_200));
+        cache.forget("big");
+        background.remove(0).run();
+
+        assertThat(cache.get("big", counting(0)).scanned()).as("counted afresh, not the background count").isEqualTo(3);
+        assertThat(background).isEmpty();
+    }
 }
