@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -93,6 +92,7 @@ class ChaosIT {
     /** While this file exists, the patch waits before it runs (see {@link #HOLD_AT}). */
     private Path hold;
     private Path heldPatch;
+    private boolean holdFailed;
 
     @BeforeAll
     void startEverything() throws Exception {
@@ -225,18 +225,20 @@ class ChaosIT {
     }
 
     private void holdPatchesAt(List<Path> fleet, long start, List<String> schedule) {
-        if (Files.exists(hold)) {
+        if (holdFailed || Files.exists(hold)) {
             return;
         }
         int patched = patched(fleet);
         if (patched >= HOLD_AT) {
             try {
                 Files.createFile(hold);
+                schedule.add(String.format("%6.1f  patch stage held (%d of %d installs patched)", since(start),
+                        patched, TARGETS));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // A scheduled task that throws is cancelled without a word: say it in the schedule instead, once.
+                holdFailed = true;
+                schedule.add(String.format("%6.1f  could not hold the patch stage: %s", since(start), e));
             }
-            schedule.add(String.format("%6.1f  patch stage held (%d of %d installs patched)", since(start), patched,
-                    TARGETS));
         }
     }
 
