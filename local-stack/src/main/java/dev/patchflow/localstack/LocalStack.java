@@ -259,13 +259,20 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The configuration a Patchflow service needs to use the servers that were started, under the names the services
-     * read (see docs/CONVENTIONS.md): {@code kafka.bootstrap.servers}, {@code quarkus.mongodb.connection-string},
-     * {@code patchflow.s3.*}.
+     * read (see docs/CONVENTIONS.md): {@code kafka.bootstrap.servers} (and the consumers' session timeout),
+     * {@code quarkus.mongodb.connection-string}, {@code patchflow.s3.*}.
      */
     public Map<String, String> serviceProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         if (kafkaBootstrapServers != null) {
             properties.put("kafka.bootstrap.servers", kafkaBootstrapServers());
+            // On one machine services are killed and started again (a crash, the tests' kill -9, a restart of the
+            // broker); a consumer that left without saying so keeps its partitions until its session times out, and
+            // its group waits for it that long. Kafka's default (45 s) stood the run still for 45 s each time; 10 s
+            // (heartbeats every 3 s, from a thread of their own) is above the broker's minimum (6 s) and leaves a
+            // live consumer margin on a loaded machine.
+            properties.put("kafka.session.timeout.ms", "10000");
+            properties.put("kafka.heartbeat.interval.ms", "3000");
         }
         if (mongoConnectionString != null) {
             properties.put("quarkus.mongodb.connection-string", mongoConnectionString());
