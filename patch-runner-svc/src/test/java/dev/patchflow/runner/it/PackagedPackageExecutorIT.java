@@ -180,9 +180,10 @@ class PackagedPackageExecutorIT {
         Path install = PackageFixtures.install(dir.resolve("fleet").resolve(targetId));
         Map<String, String> fromContent = PackageFixtures.content(install);
         Map<String, String> toContent = PackageFixtures.content(dir.resolve("build/tree-1.1.0"));
-        // Lease = 40 s timeout + 1 s grace: the restarted runner recovers at start, long before the lease
-        // expires and the target is executed again, so the test sees the recovered tree first.
-        PatchSpec patch = new PatchSpec("app-" + UUID.randomUUID(), PackageFixtures.TO, "package", null, 40,
+        // Lease = 20 s timeout + 1 s grace: the restarted runner recovers at start (about 5 s after the kill), well
+        // before the lease expires and the target is executed again, so the test sees the recovered tree first.
+        // The wait for the lease is most of this test's time.
+        PatchSpec patch = new PatchSpec("app-" + UUID.randomUUID(), PackageFixtures.TO, "package", null, 20,
                 Map.of("manifest", manifest));
         RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, false, Phases.ALL, null);
         Target target = Fixtures.directoryTarget(targetId, install.toString());
