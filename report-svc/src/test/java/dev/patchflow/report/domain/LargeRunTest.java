@@ -27,14 +27,18 @@ import dev.patchflow.schemas.events.RunCounts;
 
 /**
  * A run the size of a real fleet: the per-event cost must not grow with the number of targets (no
- * recount per event), so 10,000 targets complete in one pass and the reports hold every target. The events are
+ * recount per event), so a large run completes in one pass and the reports hold every target. The events are
  * handed over in batches of {@value #POLL} (the consumer's {@code max.poll.records}), as the service does; one
- * event at a time, the same 40,001 events took two minutes of the suite for nothing more.
+ * event at a time, 40,001 events took two minutes of the suite for nothing more.
+ * <p>
+ * 5,000 targets (20,001 events) in {@code mvn verify}, as launcher's {@code ReportsAtScaleIT}: at 10,000 this test
+ * alone took 52-104 s of a suite that must stay under 30 minutes, for the same assertions.
+ * {@code -Dreport.large-run.targets=100000} runs it at the benchmark's size.
  */
 class LargeRunTest {
 
     static final Logger LOG = Logger.getLogger(LargeRunTest.class);
-    static final int TARGETS = Integer.getInteger("report.large-run.targets", 10_000);
+    static final int TARGETS = Integer.getInteger("report.large-run.targets", 5_000);
     static final int POLL = 500;
 
     EmbeddedMongo mongo;
@@ -57,7 +61,7 @@ class LargeRunTest {
     }
 
     @Test
-    void tenThousandTargetRunCompletesOnceWithEveryTargetInTheReports() {
+    void aLargeRunCompletesOnceWithEveryTargetInTheReports() {
         String runId = "big";
         List<PatchflowEvent> events = new ArrayList<>();
         for (int i = 0; i < TARGETS; i++) {
