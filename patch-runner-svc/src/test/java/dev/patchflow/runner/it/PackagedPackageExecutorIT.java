@@ -215,8 +215,7 @@ class PackagedPackageExecutorIT {
                 // At-least-once: with this test's 1 s lease grace, the restarted runner's sweep may re-send a
                 // recorded outcome whose first acknowledgement was slow. A re-send is the same fact with the
                 // same event id (downstream drops it); a second, different outcome would be the bug.
-                assertThat(patches.keyAfter(key, Duration.ofSeconds(2)))
-                        .extracting(record -> Records.CODEC.decode(record).id())
+                assertThat(Records.eventIds(patches.keyAfter(key, Duration.ofSeconds(2))))
                         .containsOnly(Records.CODEC.decode(outcomes.get(0)).id());
                 return Records.CODEC.decode(outcomes.get(0)).as(PatchApplied.class).data();
             }

@@ -1,6 +1,7 @@
 package dev.patchflow.runner.support;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,14 @@ public final class Records {
     public static final EventCodec CODEC = new EventCodec();
 
     private Records() {
+    }
+
+    /**
+     * The event ids of these records, in order: a re-sent outcome carries the id of the first (at-least-once on the
+     * wire), a second, different outcome another one.
+     */
+    public static List<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().map(record -> CODEC.decode(record).id()).toList();
     }
 
     public static ProducerRecord<String, byte[]> producerRecord(String source, PatchflowEvent event) {
