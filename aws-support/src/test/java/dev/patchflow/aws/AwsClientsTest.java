@@ -3,7 +3,6 @@ package dev.patchflow.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,12 +49,7 @@ class AwsClientsTest {
     }
 
     private AwsClients clients(Duration staleTime, Duration prefetchTime) {
-        URI endpoint = aws.endpoint();
-        return new AwsClients(new AwsSettings(null, "standard", 4, Duration.ofSeconds(30), "us-east-1",
-                Duration.ofHours(1), staleTime, prefetchTime, Optional.of(endpoint),
-                Optional.of(endpoint), Optional.of(endpoint)),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsStub.BASE_ACCESS_KEY,
-                        AwsStub.BASE_SECRET_KEY)));
+        return aws.clients(4, staleTime, prefetchTime);
     }
 
     @Test

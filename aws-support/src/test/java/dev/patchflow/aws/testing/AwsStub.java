@@ -12,12 +12,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -26,6 +28,12 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import dev.patchflow.aws.AwsClients;
+import dev.patchflow.aws.AwsSettings;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The AWS stand-in for tests: a WireMock server on a random loopback port that answers the real SDK clients in
@@ -82,6 +90,23 @@ public final class AwsStub implements AutoCloseable {
         p.put("aws.secretAccessKey", BASE_SECRET_KEY);
         p.put("aws.region", "us-east-1");
         return p;
+    }
+
+    /**
+     * The real SDK clients of a service, pointed at this stand-in: standard retries with {@code maxAttempts}, the
+     * base identity above, role sessions of an hour, refreshed from five minutes before they expire and at the
+     * latest one minute before (the SDK's prefetch and stale times).
+     */
+    public AwsClients clients(int maxAttempts) {
+        return clients(maxAttempts, Duration.ofMinutes(1), Duration.ofMinutes(5));
+    }
+
+    /** As {@link #clients(int)}, with the role credentials' stale and prefetch times. */
+    public AwsClients clients(int maxAttempts, Duration staleTime, Duration prefetchTime) {
+        return new AwsClients(new AwsSettings(null, "standard", maxAttempts, Duration.ofSeconds(30), "us-east-1",
+                Duration.ofHours(1), staleTime, prefetchTime, Optional.of(endpoint()), Optional.of(endpoint()),
+                Optional.of(endpoint())),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_ACCESS_KEY, BASE_SECRET_KEY)));
     }
 
     @Override

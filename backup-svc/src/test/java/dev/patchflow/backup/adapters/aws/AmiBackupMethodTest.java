@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.aws.AwsClients;
-import dev.patchflow.aws.AwsSettings;
 import dev.patchflow.aws.LandingZoneSource;
 import dev.patchflow.aws.testing.AwsStub;
 import dev.patchflow.aws.testing.AwsStub.Image;
@@ -45,9 +44,6 @@ import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-
 /** The ami method with the real EC2 client and its waiter against the AWS stand-in. */
 class AmiBackupMethodTest {
 
@@ -65,11 +61,7 @@ class AmiBackupMethodTest {
     @BeforeAll
     static void start() {
         aws = AwsStub.start();
-        clients = new AwsClients(new AwsSettings(null, "standard", 3, Duration.ofSeconds(30), "us-east-1",
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(5), Optional.of(aws.endpoint()),
-                Optional.of(aws.endpoint()), Optional.of(aws.endpoint())),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsStub.BASE_ACCESS_KEY,
-                        AwsStub.BASE_SECRET_KEY)));
+        clients = aws.clients(3);
     }
 
     @AfterAll

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.aws.AwsClients;
-import dev.patchflow.aws.AwsSettings;
 import dev.patchflow.aws.LandingZoneSource;
 import dev.patchflow.aws.testing.AwsStub;
 import dev.patchflow.runner.config.RunnerConfig;
@@ -37,9 +36,6 @@ import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-
 /** The ssm executor with the real SSM and EC2 clients and waiters against the AWS stand-in. */
 class SsmPatchExecutorTest {
 
@@ -55,11 +51,7 @@ class SsmPatchExecutorTest {
     @BeforeAll
     static void start() {
         aws = AwsStub.start();
-        clients = new AwsClients(new AwsSettings(null, "standard", 3, Duration.ofSeconds(30), "us-east-1",
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(5), Optional.of(aws.endpoint()),
-                Optional.of(aws.endpoint()), Optional.of(aws.endpoint())),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsStub.BASE_ACCESS_KEY,
-                        AwsStub.BASE_SECRET_KEY)));
+        clients = aws.clients(3);
     }
 
     @AfterAll

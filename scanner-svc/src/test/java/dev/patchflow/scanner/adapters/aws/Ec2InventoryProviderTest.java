@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.aws.AwsClients;
-import dev.patchflow.aws.AwsSettings;
 import dev.patchflow.aws.LandingZoneSource;
 import dev.patchflow.aws.testing.AwsStub;
 import dev.patchflow.aws.testing.AwsStub.Instance;
@@ -36,9 +35,6 @@ import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 import dev.patchflow.schemas.events.ZoneError;
-
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The aws-ec2 provider with the real SDK clients against the AWS stand-in. */
 class Ec2InventoryProviderTest {
@@ -68,11 +64,7 @@ class Ec2InventoryProviderTest {
     @BeforeAll
     static void start() {
         aws = AwsStub.start();
-        clients = new AwsClients(new AwsSettings(null, "standard", 4, Duration.ofSeconds(30), "us-east-1",
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(5), Optional.of(aws.endpoint()),
-                Optional.of(aws.endpoint()), Optional.of(aws.endpoint())),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsStub.BASE_ACCESS_KEY,
-                        AwsStub.BASE_SECRET_KEY)));
+        clients = aws.clients(4);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.patchflow.aws.AwsClients;
-import dev.patchflow.aws.AwsSettings;
 import dev.patchflow.aws.LandingZoneSource;
 import dev.patchflow.aws.testing.AwsStub;
 import dev.patchflow.schemas.events.AwsTarget;
@@ -30,9 +28,6 @@ import dev.patchflow.schemas.events.RunOptions;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 import dev.patchflow.validator.domain.CheckUnavailableException;
-
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The AWS checks with the real clients against the AWS stand-in. */
 class AwsChecksTest {
@@ -49,11 +44,7 @@ class AwsChecksTest {
     @BeforeAll
     static void start() {
         aws = AwsStub.start();
-        clients = new AwsClients(new AwsSettings(null, "standard", 2, Duration.ofSeconds(30), "us-east-1",
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(5), Optional.of(aws.endpoint()),
-                Optional.of(aws.endpoint()), Optional.of(aws.endpoint())),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsStub.BASE_ACCESS_KEY,
-                        AwsStub.BASE_SECRET_KEY)));
+        clients = aws.clients(2);
     }
 
     @AfterAll
