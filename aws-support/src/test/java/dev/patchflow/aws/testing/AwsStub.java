@@ -103,9 +103,9 @@ public final class AwsStub implements AutoCloseable {
 
     /** As {@link #clients(int)}, with the role credentials' stale and prefetch times. */
     public AwsClients clients(int maxAttempts, Duration staleTime, Duration prefetchTime) {
+        Optional<URI> all = Optional.of(endpoint());
         return new AwsClients(new AwsSettings(null, "standard", maxAttempts, Duration.ofSeconds(30), "us-east-1",
-                Duration.ofHours(1), staleTime, prefetchTime, Optional.of(endpoint()), Optional.of(endpoint()),
-                Optional.of(endpoint())),
+                Duration.ofHours(1), staleTime, prefetchTime, all, all, all),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_ACCESS_KEY, BASE_SECRET_KEY)));
     }
 

@@ -163,7 +163,7 @@ class PackagedRunnerIT {
         String instanceId = "i-0a1b2c3d4e5f60901";
         String commandId = "11111111-2222-3333-4444-555555555555";
         try (AwsStub aws = AwsStub.start()) {
-            aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", zoneKey, Instant.now().plusSeconds(3600));
+            aws.assumeRole(AwsStub.ZONE_ROLE, zoneKey, Instant.now().plusSeconds(3600));
             // The command stays InProgress until the test says otherwise.
             aws.command(zoneKey, instanceId, commandId, "InProgress");
             Path zones = AwsStub.writeOneZone(dir);

@@ -48,7 +48,6 @@ import dev.patchflow.schemas.events.TargetSelector;
 class AmiBackupMethodTest {
 
     static final String KEY = "ASIALZ250";
-    static final String ROLE = "arn:aws:iam::250000000001:role/PatchflowZone";
     static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
 
     private static AwsStub aws;
@@ -73,7 +72,7 @@ class AmiBackupMethodTest {
     @BeforeEach
     void setUp() throws IOException {
         aws.reset();
-        aws.assumeRole(ROLE, KEY, Instant.now().plusSeconds(3600));
+        aws.assumeRole(AwsStub.ZONE_ROLE, KEY, Instant.now().plusSeconds(3600));
         Path lz = AwsStub.writeOneZone(dir);
         method = new AmiBackupMethod(new LandingZoneSource(Optional.of(lz)), clients, ami(Duration.ofSeconds(20)),
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -183,7 +182,7 @@ class AmiBackupMethodTest {
                         + " Unavailable: The server is unavailable.");
 
         aws.reset();
-        aws.assumeRole(ROLE, KEY, Instant.now().plusSeconds(3600));
+        aws.assumeRole(AwsStub.ZONE_ROLE, KEY, Instant.now().plusSeconds(3600));
         aws.imageLifecycle(KEY, instance, image("ami-0f1e2d3c4b5a60006"), "available");
         RestorePoint point = method.create(new BackupMethod.Job(run(null), target(instance), 2));
 

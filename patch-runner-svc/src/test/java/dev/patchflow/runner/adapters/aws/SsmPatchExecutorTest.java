@@ -63,7 +63,7 @@ class SsmPatchExecutorTest {
     @BeforeEach
     void setUp() throws IOException {
         aws.reset();
-        aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", KEY, Instant.now().plusSeconds(3600));
+        aws.assumeRole(AwsStub.ZONE_ROLE, KEY, Instant.now().plusSeconds(3600));
         Path lz = AwsStub.writeOneZone(dir);
         executor = new SsmPatchExecutor(new LandingZoneSource(Optional.of(lz)), clients, config());
     }

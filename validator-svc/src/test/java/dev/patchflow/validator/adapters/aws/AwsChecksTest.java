@@ -56,7 +56,7 @@ class AwsChecksTest {
     @BeforeEach
     void setUp() throws IOException {
         aws.reset();
-        aws.assumeRole("arn:aws:iam::250000000001:role/PatchflowZone", KEY, Instant.now().plusSeconds(3600));
+        aws.assumeRole(AwsStub.ZONE_ROLE, KEY, Instant.now().plusSeconds(3600));
         zones = new LandingZoneSource(Optional.of(AwsStub.writeOneZone(dir)));
     }
 
