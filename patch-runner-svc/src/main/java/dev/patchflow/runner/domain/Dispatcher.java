@@ -291,7 +291,7 @@ public class Dispatcher {
             if (candidates.isEmpty()) {
                 continue;
             }
-            RolloutScheduler.Pass pass = scheduler.admit(runId, candidates, free);
+            RolloutScheduler.Pass pass = scheduler.admit(runId, candidates, targetId -> queued(runId, targetId), free);
             wakeAt = earliest(wakeAt, pass.wakeAt());
             List<Runnable> work = new ArrayList<>();
             synchronized (this) {
@@ -337,6 +337,12 @@ public class Dispatcher {
             candidates.add(it.next());
         }
         return candidates;
+    }
+
+    /** The queued target of {@code runId} with this target id, if any. */
+    private synchronized ReadyTarget queued(String runId, String targetId) {
+        LinkedHashMap<String, ReadyTarget> queue = pending.get(runId);
+        return queue == null ? null : queue.get(RunTarget.idOf(runId, targetId));
     }
 
     private void dequeue(LinkedHashMap<String, ReadyTarget> queue, String id) {

@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -232,12 +235,23 @@ public class RolloutScheduler {
      * at most {@code slots} starts, and writes every new start in one optimistic update.
      */
     public Pass admit(String runId, List<ReadyTarget> candidates, int slots) {
+        Map<String, ReadyTarget> byTargetId = new HashMap<>();
+        candidates.forEach(c -> byTargetId.putIfAbsent(c.targetId(), c));
+        return admit(runId, candidates, byTargetId::get, slots);
+    }
+
+    /**
+     * As {@link #admit(String, List, int)}, with {@code queued} answering which queued target (if any) has a given
+     * target id: the run's in-flight targets are looked up there, so that a pass costs the same however long the
+     * queue behind its candidates is.
+     */
+    public Pass admit(String runId, List<ReadyTarget> candidates, Function<String, ReadyTarget> queued, int slots) {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             RunCache run = cached(runId, attempt > 0);
             if (run == null) {
                 return Pass.nothing(null);
             }
-            Outcome outcome = decide(run, candidates, slots);
+            Outcome outcome = decide(run, candidates, queued, slots);
             if (outcome.retry) {
                 continue;
             }
@@ -287,7 +301,8 @@ public class RolloutScheduler {
         }
     }
 
-    private Outcome decide(RunCache run, List<ReadyTarget> candidates, int slots) {
+    private Outcome decide(RunCache run, List<ReadyTarget> candidates, Function<String, ReadyTarget> queued,
+            int slots) {
         Outcome out = new Outcome();
         RolloutState base = run.state;
         out.base = base;
@@ -304,18 +319,15 @@ public class RolloutScheduler {
         // go first and on their own admission, whatever the policy says of the others: a queued target that
         // must wait (limit reached — by these very slots —, a gate, a halt) ends the policy's look at the run,
         // and must not keep them from ever running again behind it.
-        Map<String, RolloutState.InFlight> holding = new HashMap<>();
-        base.inFlight().forEach(f -> holding.put(f.targetId(), f));
-        if (!holding.isEmpty()) {
-            for (ReadyTarget candidate : candidates) {
-                if (out.starts.size() >= slots) {
-                    break;
-                }
-                RolloutState.InFlight existing = holding.get(candidate.targetId());
-                if (existing != null) {
-                    out.starts.add(new Start(candidate, existing.token(), base.canary().contains(candidate
-                            .targetId()), false));
-                }
+        // Looked up by id (at most the run's concurrency), not found by reading every queued candidate: while the
+        // run is busy its in-flight targets are executing, not queued, and the queue can be thousands long.
+        Set<String> holding = new HashSet<>();
+        for (RolloutState.InFlight existing : base.inFlight()) {
+            holding.add(existing.targetId());
+            ReadyTarget candidate = out.starts.size() < slots ? queued.apply(existing.targetId()) : null;
+            if (candidate != null) {
+                out.starts.add(new Start(candidate, existing.token(), base.canary().contains(existing.targetId()),
+                        false));
             }
         }
         Map<String, ClusterState> clusters = new HashMap<>();
@@ -325,7 +337,7 @@ public class RolloutScheduler {
             if (out.starts.size() + out.pending.size() + out.ends.size() >= slots || looked++ >= PASS_SCAN) {
                 break;
             }
-            if (holding.containsKey(candidate.targetId())) {
+            if (holding.contains(candidate.targetId())) {
                 continue; // started above (or waits for a free worker)
             }
             if (candidate.notBefore() != null && candidate.notBefore().isAfter(now)
