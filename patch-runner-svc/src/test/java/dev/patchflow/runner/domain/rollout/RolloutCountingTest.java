@@ -392,6 +392,60 @@ class RolloutCountingTest {
     }
 
     @Test
+    void aRunWhoseTargetsInFlightAreStoredAsAnArrayIsConvertedOnceAndItsTargetIsCountedWhenItFinishes() {
+        RunContext run = run("run-array", "5");
+        Target t1 = Fixtures.clusterNode("t1", "c1");
+        store.insertIfAbsent(RunTarget.ready(run, t1, clock.instant()));
+        // What the runner before the map of tokens wrote: an array of {target, admission token, cluster}.
+        client.getDatabase("runner").getCollection(RunnerDatabase.ROLLOUTS).insertOne(new Document("_id",
+                run.runId()).append("run", EventJson.mapper().valueToTree(run).toString())
+                .append("version", 4L).append("rev", 7L).append("arrived", 1).append("started", 1)
+                .append("inFlight", List.of(new Document("t", "t1").append("a", 4L).append("c", "c1")))
+                .append("halted", false).append("cancelled", false));
+        RunTargetStore.Claim claim = store.claim(RunTarget.idOf(run.runId(), "t1"), ME, clock.instant(),
+                clock.instant().plusSeconds(60), 4);
+        assertThat(claim).isInstanceOf(RunTargetStore.Claimed.class);
+
+        assertThat(rollouts.migrateLegacy()).isEqualTo(1);
+        assertThat(rollouts.migrateLegacy()).isZero();
+        assertThat(state(run).inFlight()).containsExactly(new RolloutState.InFlight("t1", 4, "c1"));
+
+        RunTarget record = ((RunTargetStore.Claimed) claim).record();
+        PatchflowEvent applied = recorder.recordAndEmit(record.id(), new PatchApplied(run, t1, PatchStatus.APPLIED, 0,
+                null, null, 1L, Map.of()));
+        scheduler.afterExecution(new RolloutScheduler.Start(RunTargetStore.ReadyTarget.of(record, 60), 4, false,
+                false), true, applied);
+
+        assertThat(state(run).finished()).isEqualTo(1);
+        assertThat(state(run).inFlight()).isEmpty();
+        assertThat(rollouts.runsInProgress(10)).doesNotContain(run.runId());
+    }
+
+    @Test
+    void targetIdsThatAreNotLegalFieldNamesGoInAndOutOfFlightUnchanged() {
+        RunContext run = run("run-names", "5");
+        // Field names may hold neither "." nor a leading "$"; the in-flight map keys its entries by target id.
+        List<String> ids = List.of("db1.example.com", "$vm:42", "ns/app+canary 1", "50%off");
+        for (String id : ids) {
+            intake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.clusterNode(id, "cluster." + id)));
+        }
+        List<RolloutScheduler.Start> starts = scheduler.admit(run.runId(), queued(), 10).starts();
+        assertThat(state(run).inFlight()).extracting(RolloutState.InFlight::targetId, RolloutState.InFlight::clusterId)
+                .containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> tuple(id, "cluster." + id)).toList());
+        assertThat(rollouts.runsInProgress(10)).contains(run.runId());
+
+        for (RolloutScheduler.Start start : starts) {
+            scheduler.afterExecution(start, true, execute(start, true));
+        }
+
+        RolloutState s = state(run);
+        assertThat(s.started()).isEqualTo(ids.size());
+        assertThat(s.finished()).isEqualTo(ids.size());
+        assertThat(s.inFlight()).isEmpty();
+        assertThat(rollouts.runsInProgress(10)).doesNotContain(run.runId());
+    }
+
+    @Test
     void aClusterNodeTheClusterGateRefusesEndsRefusedOnceWithTheGatesReason() {
         RunContext run = run("run-refused", "5");
         sizes.record(run.runId(), 3);
