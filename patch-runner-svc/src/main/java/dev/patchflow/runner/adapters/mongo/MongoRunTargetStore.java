@@ -6,6 +6,7 @@ import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.push;
@@ -149,7 +150,18 @@ public class MongoRunTargetStore implements RunTargetStore {
         if (held != null) {
             return held;
         }
-        Document d = targets.find(eq("_id", id)).first();
+        // One round trip in the usual case: the record taken to RUNNING unless it is done, as it was before.
+        Document d = targets.findOneAndUpdate(and(eq("_id", id), ne("state", TargetState.DONE.name())),
+                combine(set("state", TargetState.RUNNING.name()), set("owner", owner),
+                        set("leaseUntil", date(leaseUntil)), set("startedAt", date(now)), set("slot", slot)));
+        if (d != null) {
+            queue.deleteOne(eq("_id", id));
+            RunTarget record = toRunTarget(d);
+            return new Claimed(new RunTarget(record.id(), record.runId(), record.targetId(), TargetState.RUNNING,
+                    record.run(), record.target(), record.outcome(), record.emitted(), owner, leaseUntil,
+                    record.readyAt(), record.notBefore(), record.doneAt()), record.state());
+        }
+        d = targets.find(eq("_id", id)).first();
         if (d == null) {
             releaseClaim(id, owner);
             // The intake writes the queue entry before the record, so a young entry without a record is an intake
@@ -159,23 +171,16 @@ public class MongoRunTargetStore implements RunTargetStore {
                     exists("queuedAt", false))));
             return new Settled(Optional.empty());
         }
+        // Done (the update above left it as it was).
         RunTarget record = toRunTarget(d);
-        if (record.state() == TargetState.DONE) {
-            queue.deleteOne(eq("_id", id));
-            if (record.emitted()) {
-                releaseClaim(id, owner);
-            } else {
-                // An outcome not yet acknowledged: the claim stays for the sweep to re-send it, due at once.
-                claims.updateOne(eq("_id", id), set("leaseUntil", date(now)));
-            }
-            return new Settled(Optional.of(record));
-        }
-        targets.updateOne(eq("_id", id), combine(set("state", TargetState.RUNNING.name()), set("owner", owner),
-                set("leaseUntil", date(leaseUntil)), set("startedAt", date(now)), set("slot", slot)));
         queue.deleteOne(eq("_id", id));
-        return new Claimed(new RunTarget(record.id(), record.runId(), record.targetId(), TargetState.RUNNING,
-                record.run(), record.target(), record.outcome(), record.emitted(), owner, leaseUntil,
-                record.readyAt(), record.notBefore(), record.doneAt()), record.state());
+        if (record.emitted()) {
+            releaseClaim(id, owner);
+        } else {
+            // An outcome not yet acknowledged: the claim stays for the sweep to re-send it, due at once.
+            claims.updateOne(eq("_id", id), set("leaseUntil", date(now)));
+        }
+        return new Settled(Optional.of(record));
     }
 
     /** Takes the claim document; {@code null} when taken, else the answer for the caller. */
