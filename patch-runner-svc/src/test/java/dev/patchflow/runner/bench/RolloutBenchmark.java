@@ -78,7 +78,7 @@ public final class RolloutBenchmark {
     }
 
     /** One size's figures. */
-    private record Figures(int targets, int concurrency, long durationMs, double makespan, int peak) {
+    private record Figures(int targets, int concurrency, long durationMs, double makespan, int peak, double cpu) {
 
         double ideal() {
             return (double) targets / concurrency * durationMs / 1000.0;
@@ -208,6 +208,7 @@ public final class RolloutBenchmark {
                         new RolloutPolicy("rolling", String.valueOf(concurrency)), List.of()));
         sizes.record(run.runId(), targets);
         dispatcher.start();
+        long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
         List<BackupCompleted> batch = new ArrayList<>(INTAKE_BATCH);
         for (int i = 0; i < targets; i++) {
@@ -224,8 +225,9 @@ public final class RolloutBenchmark {
             System.out.println("did not finish within 30 minutes; " + done.getCount() + " targets left");
         }
         double makespan = (System.nanoTime() - started) / 1e9;
+        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
         dispatcher.stop();
-        return new Figures(targets, concurrency, durationMs, makespan, peak.get());
+        return new Figures(targets, concurrency, durationMs, makespan, peak.get(), cpu);
     }
 
     private static void print(Figures f) {
@@ -237,6 +239,16 @@ public final class RolloutBenchmark {
                 f.ideal(), f.ratio(), f.overheadMsPerTarget());
         System.out.printf("sequential N x D    %8.2f s   (the seed's one-host-after-another loop; %.1fx slower)%n",
                 sequential, sequential / f.makespan());
+        // The runner and the wire server share this JVM: the CPU both spend per target bounds the makespan from
+        // below at CPU / cores, however well the scheduling overlaps with it.
+        System.out.printf("CPU (this JVM)      %8.2f s   %.2f ms per target, %.2f of %d cores busy on average%n",
+                f.cpu(), f.cpu() * 1000 / f.targets(), f.cpu() / f.makespan(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
