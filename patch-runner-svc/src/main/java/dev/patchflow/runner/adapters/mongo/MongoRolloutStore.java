@@ -408,9 +408,8 @@ public class MongoRolloutStore implements RolloutStore {
                 migrated++;
             }
         }
-        for (Document d : rollouts.find(and(exists(IN_FLIGHT), exists(IN_FLIGHT_COUNT, false),
-                exists("members", false))).into(
-                        new ArrayList<>())) {
+        Bson inFlightArray = and(exists(IN_FLIGHT), exists(IN_FLIGHT_COUNT, false), exists("members", false));
+        for (Document d : rollouts.find(inFlightArray).into(new ArrayList<>())) {
             if (!(d.get(IN_FLIGHT) instanceof List)) {
                 continue;
             }
@@ -562,7 +561,7 @@ public class MongoRolloutStore implements RolloutStore {
         d.put(IN_FLIGHT_COUNT, entries.size());
     }
 
-    /** The targets in flight: a map of tokens (and of clusters), or an array of entries in a document not converted yet. */
+    /** The targets in flight: the map of tokens (and of clusters), or the array of a document not converted yet. */
     private static List<RolloutState.InFlight> inFlightEntries(Document d) {
         List<RolloutState.InFlight> inFlight = new ArrayList<>();
         Object stored = d.get(IN_FLIGHT);
