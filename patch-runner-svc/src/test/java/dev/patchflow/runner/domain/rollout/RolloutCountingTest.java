@@ -361,16 +361,13 @@ class RolloutCountingTest {
         store.insertIfAbsent(RunTarget.ready(run, t1, clock.instant()));
         store.insertIfAbsent(RunTarget.ready(run, Fixtures.staticTarget("t2"), clock.instant()));
         // What the former runner wrote: a set of every target id per fact, and a member map.
-        client.getDatabase("runner").getCollection(RunnerDatabase.ROLLOUTS).insertOne(new Document("_id",
-                run.runId()).append("run", EventJson.mapper().valueToTree(run).toString())
-                .append("version", 3L).append("arrived", List.of("t1", "t2")).append("started", List.of("t1"))
-                .append("inFlight", List.of("t1")).append("finished", List.of()).append("failed", List.of())
-                .append("verified", List.of()).append("canary", List.of())
-                .append("members", List.of(new Document("t", "t1").append("c", "c1").append("r", "secondary")))
-                .append("halted", false).append("cancelled", false));
-        RunTargetStore.Claim claim = store.claim(RunTarget.idOf(run.runId(), "t1"), ME, clock.instant(),
-                clock.instant().plusSeconds(60), 0);
-        assertThat(claim).isInstanceOf(RunTargetStore.Claimed.class);
+        storeRollout(run,
+                new Document("version", 3L).append("arrived", List.of("t1", "t2")).append("started", List.of("t1"))
+                        .append("inFlight", List.of("t1")).append("finished", List.of()).append("failed", List.of())
+                        .append("verified", List.of()).append("canary", List.of())
+                        .append("members", List.of(new Document("t", "t1").append("c", "c1").append("r", "secondary")))
+                        .append("halted", false).append("cancelled", false));
+        RunTargetStore.Claim claim = claimUnder(run, "t1", 0);
 
         assertThat(rollouts.migrateLegacy()).isEqualTo(1);
         assertThat(rollouts.migrateLegacy()).isZero();
@@ -380,11 +377,7 @@ class RolloutCountingTest {
         assertThat(converted.inFlight()).containsExactly(new RolloutState.InFlight("t1", 0, "c1"));
         assertThat(rollouts.cluster(run.runId(), "c1").members()).containsOnlyKeys("t1");
 
-        RunTarget record = ((RunTargetStore.Claimed) claim).record();
-        PatchflowEvent applied = recorder.recordAndEmit(record.id(), new PatchApplied(run, t1, PatchStatus.APPLIED, 0,
-                null, null, 1L, Map.of()));
-        scheduler.afterExecution(new RolloutScheduler.Start(RunTargetStore.ReadyTarget.of(record, 60), 0, false,
-                false), true, applied);
+        succeedUnder(claim, 0);
 
         assertThat(state(run).finished()).isEqualTo(1);
         assertThat(state(run).inFlight()).isEmpty();
@@ -397,24 +390,16 @@ class RolloutCountingTest {
         Target t1 = Fixtures.clusterNode("t1", "c1");
         store.insertIfAbsent(RunTarget.ready(run, t1, clock.instant()));
         // What the runner before the map of tokens wrote: an array of {target, admission token, cluster}.
-        client.getDatabase("runner").getCollection(RunnerDatabase.ROLLOUTS).insertOne(new Document("_id",
-                run.runId()).append("run", EventJson.mapper().valueToTree(run).toString())
-                .append("version", 4L).append("rev", 7L).append("arrived", 1).append("started", 1)
+        storeRollout(run, new Document("version", 4L).append("rev", 7L).append("arrived", 1).append("started", 1)
                 .append("inFlight", List.of(new Document("t", "t1").append("a", 4L).append("c", "c1")))
                 .append("halted", false).append("cancelled", false));
-        RunTargetStore.Claim claim = store.claim(RunTarget.idOf(run.runId(), "t1"), ME, clock.instant(),
-                clock.instant().plusSeconds(60), 4);
-        assertThat(claim).isInstanceOf(RunTargetStore.Claimed.class);
+        RunTargetStore.Claim claim = claimUnder(run, "t1", 4);
 
         assertThat(rollouts.migrateLegacy()).isEqualTo(1);
         assertThat(rollouts.migrateLegacy()).isZero();
         assertThat(state(run).inFlight()).containsExactly(new RolloutState.InFlight("t1", 4, "c1"));
 
-        RunTarget record = ((RunTargetStore.Claimed) claim).record();
-        PatchflowEvent applied = recorder.recordAndEmit(record.id(), new PatchApplied(run, t1, PatchStatus.APPLIED, 0,
-                null, null, 1L, Map.of()));
-        scheduler.afterExecution(new RolloutScheduler.Start(RunTargetStore.ReadyTarget.of(record, 60), 4, false,
-                false), true, applied);
+        succeedUnder(claim, 4);
 
         assertThat(state(run).finished()).isEqualTo(1);
         assertThat(state(run).inFlight()).isEmpty();
@@ -563,6 +548,29 @@ class RolloutCountingTest {
                 ? new PatchApplied(record.run(), record.target(), PatchStatus.APPLIED, 0, null, null, 1L, Map.of())
                 : new PatchFailed(record.run(), record.target(), "exit 3", 3, null, null, 1L, Map.of());
         return recorder.recordAndEmit(record.id(), outcome);
+    }
+
+    /** A run's rollout document as a former runner wrote it: {@code fields} with the run's id and context. */
+    private void storeRollout(RunContext run, Document fields) {
+        Document doc = new Document("_id", run.runId()).append("run", EventJson.mapper().valueToTree(run).toString());
+        doc.putAll(fields);
+        client.getDatabase("runner").getCollection(RunnerDatabase.ROLLOUTS).insertOne(doc);
+    }
+
+    private RunTargetStore.Claim claimUnder(RunContext run, String targetId, long token) {
+        RunTargetStore.Claim claim = store.claim(RunTarget.idOf(run.runId(), targetId), ME, clock.instant(),
+                clock.instant().plusSeconds(60), token);
+        assertThat(claim).isInstanceOf(RunTargetStore.Claimed.class);
+        return claim;
+    }
+
+    /** A worker's end of a target it claimed under admission {@code token}: applied, recorded, counted. */
+    private void succeedUnder(RunTargetStore.Claim claim, long token) {
+        RunTarget record = ((RunTargetStore.Claimed) claim).record();
+        PatchflowEvent applied = recorder.recordAndEmit(record.id(), new PatchApplied(record.run(), record.target(),
+                PatchStatus.APPLIED, 0, null, null, 1L, Map.of()));
+        scheduler.afterExecution(new RolloutScheduler.Start(RunTargetStore.ReadyTarget.of(record, 60), token, false,
+                false), true, applied);
     }
 
     private List<RunTargetStore.ReadyTarget> queued() {
