@@ -46,6 +46,13 @@ public class Dispatcher {
     private static final int SWEEP_BATCH = 500;
     /** Candidates handed to one pass per run (the scheduler looks at fewer when the limit is reached first). */
     private static final int PASS_CANDIDATES = 4096;
+    /**
+     * Candidates handed to a usual pass: the first of the queue, a few per free worker. Copying thousands of queued
+     * targets for the two or three a busy run starts per pass cost the dispatcher more than its decisions; a pass
+     * they cannot fill is followed at once by one over {@value #PASS_CANDIDATES}.
+     */
+    private static final int NARROW_CANDIDATES = 64;
+    private static final int NARROW_CANDIDATES_PER_WORKER = 4;
     private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final RunTargetStore store;
@@ -59,6 +66,8 @@ public class Dispatcher {
     private final Map<String, LinkedHashMap<String, ReadyTarget>> pending = new LinkedHashMap<>();
     private final Set<String> executing = new HashSet<>();
     private final Map<String, Integer> inFlight = new HashMap<>();
+    /** Runs whose next pass looks further down the queue; read and written by the dispatcher thread only. */
+    private final Set<String> lookFurther = new HashSet<>();
     private int queued;
     private int busyWorkers;
     private boolean signalled;
@@ -282,17 +291,29 @@ public class Dispatcher {
             runIds = new ArrayList<>(pending.keySet());
         }
         Instant wakeAt = null;
+        boolean again = false;
         for (String runId : runIds) {
             int free = freeWorkers();
             if (free <= 0) {
                 break;
             }
-            List<ReadyTarget> candidates = candidates(runId);
+            boolean wide = lookFurther.remove(runId);
+            int window = wide
+                    ? PASS_CANDIDATES
+                    : Math.min(PASS_CANDIDATES, NARROW_CANDIDATES + free * NARROW_CANDIDATES_PER_WORKER);
+            List<ReadyTarget> candidates = candidates(runId, window);
             if (candidates.isEmpty()) {
                 continue;
             }
             RolloutScheduler.Pass pass = scheduler.admit(runId, candidates, targetId -> queued(runId, targetId), free);
             wakeAt = earliest(wakeAt, pass.wakeAt());
+            if (!wide && candidates.size() == window && !pass.waiting()
+                    && pass.starts().size() + pass.ends().size() < free) {
+                // The first candidates wait their turn (a cluster, a lock, not due yet): decide from further down
+                // the queue in the next pass, right away.
+                lookFurther.add(runId);
+                again = true;
+            }
             List<Runnable> work = new ArrayList<>();
             synchronized (this) {
                 LinkedHashMap<String, ReadyTarget> queue = pending.get(runId);
@@ -323,17 +344,22 @@ public class Dispatcher {
                 }
             }
         }
+        if (again) {
+            synchronized (this) {
+                signalled = true;
+            }
+        }
         return wakeAt;
     }
 
-    private synchronized List<ReadyTarget> candidates(String runId) {
+    private synchronized List<ReadyTarget> candidates(String runId, int window) {
         LinkedHashMap<String, ReadyTarget> queue = pending.get(runId);
         if (queue == null) {
             return List.of();
         }
-        List<ReadyTarget> candidates = new ArrayList<>(Math.min(queue.size(), PASS_CANDIDATES));
+        List<ReadyTarget> candidates = new ArrayList<>(Math.min(queue.size(), window));
         Iterator<ReadyTarget> it = queue.values().iterator();
-        while (it.hasNext() && candidates.size() < PASS_CANDIDATES) {
+        while (it.hasNext() && candidates.size() < window) {
             candidates.add(it.next());
         }
         return candidates;

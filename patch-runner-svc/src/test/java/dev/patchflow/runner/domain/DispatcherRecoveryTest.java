@@ -43,7 +43,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 /**
  * The dispatcher with the real scheduler and stores (mongo-java-server) after a runner died in the middle of a
  * run: what it left in MongoDB (targets admitted and claimed, others queued) is found again and the run
- * completes, each target executed and reported once, never more than the run's limit at once.
+ * completes, each target executed and reported once, never more than the run's limit at once. And a queue whose
+ * first targets wait their turn does not hold back the targets behind them.
  */
 class DispatcherRecoveryTest {
 
@@ -188,5 +189,29 @@ class DispatcherRecoveryTest {
         assertThat(executions).hasSize(3).allSatisfy((t, n) -> assertThat(n.get()).as(t).isEqualTo(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> new MongoRolloutStore(database).state(run.runId())
                 .orElseThrow().finished() == 3);
+    }
+
+    @Test
+    void targetsQueuedBehindManyNodesWaitingForTheirClusterStartWithoutWaitingForThem() throws Exception {
+        RunContext run = Fixtures.run("run-behind", Fixtures.patch("demo-app", "3.0.2", "counting", List.of(), 60),
+                false, Phases.ALL, "8");
+        Runner runner = new Runner(ME);
+        // One node of a cluster at a time: 150 nodes queued first (more than a usual pass looks at), then three
+        // targets that may start at once.
+        for (int i = 0; i < 150; i++) {
+            runner.intake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.clusterNode("node-" + i, "c1")));
+        }
+        List<String> behind = List.of("web-1", "web-2", "web-3");
+        for (String t : behind) {
+            runner.intake.onBackupCompleted(Fixtures.backupCompleted(run, Fixtures.staticTarget(t)));
+        }
+        dispatcher = runner.dispatcher;
+        dispatcher.start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> behind.stream().allMatch(t -> published.containsKey(
+                run.runId() + "/" + t)));
+        long nodesDone = published.keySet().stream().filter(k -> k.startsWith(run.runId() + "/node-")).count();
+        assertThat(nodesDone).as("cluster nodes done before the targets behind them").isLessThan(10);
+        assertThat(peak.get()).isLessThanOrEqualTo(8);
     }
 }
