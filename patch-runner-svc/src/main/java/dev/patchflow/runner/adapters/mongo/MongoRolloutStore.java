@@ -252,8 +252,9 @@ public class MongoRolloutStore implements RolloutStore {
     @Override
     public Optional<RolloutState> finish(String runId, RolloutState.InFlight entry, Map<String, Integer> increments,
             String domain, boolean canaryFailed) {
+        String key = fieldName(entry.targetId());
         List<Bson> updates = new ArrayList<>(List.of(inc("rev", 1L)));
-        updates.addAll(leaving(entry));
+        updates.addAll(leaving(key));
         increments.forEach((field, n) -> updates.add(inc(field, n)));
         if (domain != null && increments.getOrDefault(RolloutState.BUDGET_FAILURES, 0) > 0) {
             updates.add(inc(domainField(domain), increments.get(RolloutState.BUDGET_FAILURES)));
@@ -261,7 +262,8 @@ public class MongoRolloutStore implements RolloutStore {
         if (canaryFailed) {
             updates.add(addToSet("canaryFailed", entry.targetId()));
         }
-        return Optional.ofNullable(rollouts.findOneAndUpdate(inFlight(runId, entry), combine(updates), after()))
+        return Optional.ofNullable(rollouts.findOneAndUpdate(inFlight(runId, key, entry.token()), combine(updates),
+                after()))
                 .map(MongoRolloutStore::toState);
     }
 
@@ -269,22 +271,23 @@ public class MongoRolloutStore implements RolloutStore {
     public Optional<RolloutState> unstart(String runId, RolloutState.InFlight entry, boolean leaveCanary) {
         List<Bson> updates = new ArrayList<>(List.of(inc("rev", 1L), inc("version", 1L),
                 inc(RolloutState.STARTED, -1)));
-        updates.addAll(leaving(entry));
+        String key = fieldName(entry.targetId());
+        updates.addAll(leaving(key));
         if (leaveCanary) {
             updates.add(pull("canary", entry.targetId()));
         }
-        return Optional.ofNullable(rollouts.findOneAndUpdate(inFlight(runId, entry), combine(updates), after()))
+        return Optional.ofNullable(rollouts.findOneAndUpdate(inFlight(runId, key, entry.token()), combine(updates),
+                after()))
                 .map(MongoRolloutStore::toState);
     }
 
-    /** The run's document while {@code entry} (this target under this admission) is in flight. */
-    private static Bson inFlight(String runId, RolloutState.InFlight entry) {
-        return and(eq("_id", runId), eq(IN_FLIGHT + "." + fieldName(entry.targetId()), entry.token()));
+    /** The run's document while the target named {@code key} is in flight under admission {@code token}. */
+    private static Bson inFlight(String runId, String key, long token) {
+        return and(eq("_id", runId), eq(IN_FLIGHT + "." + key, token));
     }
 
-    /** The updates that take {@code entry} out of flight. */
-    private static List<Bson> leaving(RolloutState.InFlight entry) {
-        String key = fieldName(entry.targetId());
+    /** The updates that take the target named {@code key} out of flight. */
+    private static List<Bson> leaving(String key) {
         return List.of(unset(IN_FLIGHT + "." + key), unset(IN_FLIGHT_CLUSTERS + "." + key), inc(IN_FLIGHT_COUNT, -1));
     }
 
