@@ -1,9 +1,11 @@
 package dev.patchflow.report.domain.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -207,6 +209,48 @@ class ReportStreamingTest {
             renderer.write(format, everyCombination().withoutTargets(), null, targets, out);
 
             assertThat(out.flushes).as(format.name()).isLessThan(total / 10);
+        }
+    }
+
+    /**
+     * A client that goes away half-way: every format stops taking targets at the failure of its output and passes
+     * the failure on (a page that swallowed it would read the rest of a 100,000-target run for nobody, and the
+     * caller could not tell the report was cut short).
+     */
+    @Test
+    void everyFormatStopsAtAFailureOfItsOutputAndPassesItOn() {
+        TargetReport row = everyCombination().targets().get(42);
+        int total = 20_000;
+        for (ReportFormat format : ReportFormat.values()) {
+            int[] taken = {0};
+            Iterator<TargetReport> targets = java.util.stream.IntStream.rangeClosed(1, total)
+                    .peek(i -> taken[0]++)
+                    .mapToObj(i -> new TargetReport(String.format("t-%05d", i), row.name(), row.kind(),
+                            row.environment(), row.landingZone(), row.installedVersion(), row.status(), row.phase(),
+                            row.reason(), row.backup(), row.patch(), row.validation()))
+                    .iterator();
+            OutputStream goneAfter256k = new OutputStream() {
+
+                long bytes;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[]{(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    bytes += len;
+                    if (bytes > 256 * 1024) {
+                        throw new IOException("connection reset by peer");
+                    }
+                }
+            };
+
+            assertThatThrownBy(() -> renderer.write(format, everyCombination().withoutTargets(), null, targets,
+                    goneAfter256k)).as(format.name()).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("connection reset by peer");
+            assertThat(taken[0]).as(format.name()).isLessThan(total / 2);
         }
     }
 
