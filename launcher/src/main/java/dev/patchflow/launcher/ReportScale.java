@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.bson.Document;
@@ -338,7 +339,7 @@ public final class ReportScale implements AutoCloseable {
     public double reportCompilerCpuSeconds() {
         Path tasks = Path.of("/proc", Long.toString(report.pid()), "task");
         double seconds = 0;
-        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+        try (Stream<Path> threads = Files.list(tasks)) {
             for (Path thread : threads.toList()) {
                 try {
                     String name = Files.readString(thread.resolve("comm")).strip();
