@@ -134,7 +134,29 @@ public class PatchApplier {
             store.retryLater(claimed.id(), settings.instanceId(), retry);
             return null;
         }
-        return recorder.recordAndEmit(claimed.id(), execute(claimed, executor, key, lease));
+        PatchflowEvent outcome;
+        try {
+            outcome = execute(claimed, executor, key, lease);
+        } catch (StartNotRecordedException e) {
+            executeAgainLater(claimed, key, e);
+            return null;
+        }
+        return recorder.recordAndEmit(claimed.id(), outcome);
+    }
+
+    /**
+     * The executor's child could not be recorded (MongoDB briefly down), so the executor stopped it before it did
+     * anything: the target goes back to the queue, and this run's ledger claim is let go, to be executed again after
+     * the busy-retry delay. If those writes fail too, the exception leaves the target claimed and RUNNING, and the
+     * claim's expiry queues it again (the same run takes its ledger claim over).
+     */
+    private void executeAgainLater(RunTarget claimed, LedgerKey key, StartNotRecordedException e) {
+        LOG.warnf("%s: %s; nothing ran, it is executed again in %s", claimed.id(), e.getMessage(),
+                settings.busyRetry());
+        if (key != null) {
+            ledger.release(key, claimed.run().runId());
+        }
+        store.retryLater(claimed.id(), settings.instanceId(), clock.instant().plus(settings.busyRetry()));
     }
 
     private PatchflowEvent applyDryRun(RunTarget claimed, PatchExecutor executor, LedgerKey key) {
@@ -147,7 +169,14 @@ public class PatchApplier {
                     new LedgerClaim.AlreadyApplied(applied.runId(), applied.appliedAt(), applied.exitCode()),
                     executor));
         }
-        return recorder.recordAndEmit(claimed.id(), execute(claimed, executor, null, null));
+        PatchflowEvent outcome;
+        try {
+            outcome = execute(claimed, executor, null, null);
+        } catch (StartNotRecordedException e) {
+            executeAgainLater(claimed, null, e);
+            return null;
+        }
+        return recorder.recordAndEmit(claimed.id(), outcome);
     }
 
     private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied,
@@ -227,6 +256,10 @@ public class PatchApplier {
                         ? executor.execute(request)
                         : ExecutionResult.failure("not patched: " + stepDownFailure, null,
                                 Duration.ofNanos(System.nanoTime() - started), Map.of("stepDown", "failed"));
+            } catch (StartNotRecordedException e) {
+                // Nothing ran: no outcome, no ledger entry; the caller queues the target again.
+                deleteQuietly(output);
+                throw e;
             } catch (RuntimeException | Error e) {
                 // An Error too (e.g. OutOfMemoryError on this worker): the target must end with a recorded outcome,
                 // or it would stay RUNNING and be retried into the same failure after every lease.

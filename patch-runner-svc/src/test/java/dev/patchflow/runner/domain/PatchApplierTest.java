@@ -46,6 +46,7 @@ class PatchApplierTest {
     private boolean interruptDuringExecution;
     private ExecutionResult scriptedResult = ExecutionResult.success(0, Duration.ofMillis(12), Map.of());
     private Error thrown;
+    private StartNotRecordedException notRecorded;
 
     private PatchApplier applier() {
         RunnerSettings settings = new RunnerSettings(4, 4, Duration.ofMinutes(10), Duration.ofSeconds(5),
@@ -69,6 +70,9 @@ class PatchApplierTest {
                 }
                 if (thrown != null) {
                     throw thrown;
+                }
+                if (notRecorded != null) {
+                    throw notRecorded;
                 }
                 if (interruptDuringExecution) {
                     Thread.currentThread().interrupt();
@@ -177,6 +181,27 @@ class PatchApplierTest {
         assertThat(executions).hasValue(0);
         assertThat(published).isEmpty();
         assertThat(recorded).isEmpty();
+        assertThat(retries).containsExactly(NOW.plusSeconds(5));
+    }
+
+    /**
+     * The executor could not record its child (MongoDB briefly down) and stopped it before it did anything: not a
+     * failure of the patch. Nothing is recorded or emitted, this run's ledger claim is let go, and the target goes
+     * back to the queue to be executed again after the busy-retry delay (found by DependencyOutageIT: a run ended
+     * FAILED with "cannot record the started process: Prematurely reached end of stream").
+     */
+    @Test
+    void aStartThatCouldNotBeRecordedGoesBackToTheQueueWithoutAnOutcome() {
+        notRecorded = new StartNotRecordedException("cannot record the started process: connection refused",
+                new IllegalStateException("connection refused"));
+
+        PatchflowEvent outcome = applier().apply(target);
+
+        assertThat(outcome).isNull();
+        assertThat(executions).hasValue(1);
+        assertThat(ledgerWrites).containsExactly("released db-1|demo-app|1.1.0 run-2");
+        assertThat(recorded).isEmpty();
+        assertThat(published).isEmpty();
         assertThat(retries).containsExactly(NOW.plusSeconds(5));
     }
 

@@ -36,6 +36,7 @@ import dev.patchflow.runner.domain.AdoptableExecutor;
 import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
+import dev.patchflow.runner.domain.StartNotRecordedException;
 import dev.patchflow.schemas.events.KubernetesTarget;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.Target;
@@ -141,10 +142,10 @@ public class KubernetesJobExecutor implements AdoptableExecutor {
         try {
             request.onChildStarted().accept(ChildProcess.external(job.handle(), started, request.output().toString()));
         } catch (RuntimeException e) {
-            // Not recorded = not adoptable: it must not run. It is still suspended; remove it.
+            // Not recorded = not adoptable: it must not run. It is still suspended; remove it, and the target is
+            // executed again later (a Job left behind by a failed removal is adopted then, still suspended).
             deleteQuietly(client, job);
-            return ExecutionResult.failure("cannot record Job " + job + ": " + e.getMessage(), null, since(started),
-                    details);
+            throw new StartNotRecordedException("cannot record Job " + job + ": " + e.getMessage(), e);
         }
         LOG.infof("%s: created Job %s (image %s)", target.id(), job, parameters.image());
         return adoptJob(client, job, created, request, started, details);

@@ -31,6 +31,7 @@ import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
 import dev.patchflow.runner.domain.RunnerSettings;
+import dev.patchflow.runner.domain.StartNotRecordedException;
 import dev.patchflow.schemas.events.PatchSpec;
 import dev.patchflow.schemas.events.Target;
 
@@ -136,11 +137,11 @@ public class ProcessPatchExecutor implements AdoptableExecutor {
         try {
             request.onChildStarted().accept(child);
         } catch (RuntimeException e) {
-            // Not recorded = not adoptable: it must not run. Closing stdin without "go" makes it exit unrun.
+            // Not recorded = not adoptable: it must not run. Closing stdin without "go" makes it exit unrun; the
+            // target is executed again later (the record failed on a dependency, not on the patch).
             closeQuietly(process);
             killTree(process);
-            return ExecutionResult.failure("cannot record the started process: " + e.getMessage(), null,
-                    elapsed(started), details);
+            throw new StartNotRecordedException("cannot record the started process: " + e.getMessage(), e);
         }
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write(GO);

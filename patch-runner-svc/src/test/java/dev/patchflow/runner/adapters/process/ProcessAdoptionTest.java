@@ -1,6 +1,7 @@
 package dev.patchflow.runner.adapters.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
+import dev.patchflow.runner.domain.StartNotRecordedException;
 import dev.patchflow.runner.support.Fixtures;
 import dev.patchflow.schemas.events.Phases;
 import dev.patchflow.schemas.events.RunContext;
@@ -74,16 +76,19 @@ class ProcessAdoptionTest {
         assertThat(Path.of(reported.get().exitFile())).hasContent("0");
     }
 
+    /**
+     * Recording the child failed on MongoDB, not on the patch: the command never runs, and the executor reports
+     * that nothing ran (to be executed again) instead of a failure of the target.
+     */
     @Test
-    void aChildThatCannotBeRecordedNeverRunsTheCommand() {
+    void aChildThatCannotBeRecordedNeverRunsTheCommandAndIsNotAFailureOfThePatch() {
         Path marker = dir.resolve("command-ran");
 
-        ExecutionResult result = executor().execute(request(List.of("touch", marker.toString()), child -> {
+        assertThatThrownBy(() -> executor().execute(request(List.of("touch", marker.toString()), child -> {
             throw new IllegalStateException("MongoDB is down");
-        }));
+        }))).isInstanceOf(StartNotRecordedException.class)
+                .hasMessage("cannot record the started process: MongoDB is down");
 
-        assertThat(result.succeeded()).isFalse();
-        assertThat(result.failureReason()).isEqualTo("cannot record the started process: MongoDB is down");
         assertThat(marker).doesNotExist();
     }
 
