@@ -222,16 +222,24 @@ public final class PatchflowSystem implements AutoCloseable {
 
     /**
      * CPU time used so far by each running service, and by this JVM under {@link #EMBEDDED_STACK} (the embedded
-     * Kafka broker and MongoDB-wire server run in it; S3 is a child process of its own).
+     * Kafka broker and MongoDB-wire server run in it; S3 is a child process of its own), and by the services' child
+     * processes that have ended under {@link #SERVICE_CHILDREN} (the runner's patch executors: a service's own
+     * figure leaves them out).
      */
     public Map<String, Duration> cpuTimes() {
         Map<String, Duration> times = new LinkedHashMap<>();
         java.util.Set<Long> servicePids = new java.util.HashSet<>();
+        Duration[] children = {null};
         synchronized (services) {
             services.forEach((service, process) -> {
                 servicePids.add(process.pid());
                 process.cpuTime().ifPresent(t -> times.put(service.module(), t));
+                process.childrenCpuTime().ifPresent(
+                        t -> children[0] = children[0] == null ? t : children[0].plus(t));
             });
+        }
+        if (children[0] != null) {
+            times.put(SERVICE_CHILDREN, children[0]);
         }
         ProcessHandle.current().info().totalCpuDuration().ifPresent(t -> times.put(EMBEDDED_STACK, t));
         Duration others = ProcessHandle.current().children().filter(child -> !servicePids.contains(child.pid()))
@@ -245,6 +253,8 @@ public final class PatchflowSystem implements AutoCloseable {
     public static final String EMBEDDED_STACK = "launcher (Kafka, MongoDB-wire)";
     /** The name {@link #cpuTimes()} gives this JVM's other child processes: the embedded S3 server. */
     public static final String EMBEDDED_S3 = "S3 server";
+    /** The name {@link #cpuTimes()} gives the services' ended child processes: the runner's patch executors. */
+    public static final String SERVICE_CHILDREN = "child processes (patch executors)";
 
     public LocalStack stack() {
         return stack;

@@ -132,6 +132,26 @@ public final class ServiceProcess implements AutoCloseable {
         return process == null ? java.util.Optional.empty() : process.info().totalCpuDuration();
     }
 
+    /**
+     * CPU time the service's child processes that have ended used (a runner's patch executors: each launcher shell
+     * and, through it, its command), {@code cutime + cstime} of /proc/<pid>/stat at 100 ticks a second; empty where
+     * there is no /proc (not Linux) or the process is gone. {@link #cpuTime()} leaves it out.
+     */
+    public java.util.Optional<Duration> childrenCpuTime() {
+        if (process == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces: cutime is the 14th
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+            return java.util.Optional.of(Duration.ofMillis(ticks * 10));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The operating system's process id, once started. */
     public long pid() {
         return process.pid();
