@@ -31,6 +31,7 @@ public class CommandCheck implements HealthCheck {
 
     /** Only the end of the output matters for the detail; never read a huge log whole. */
     private static final int TAIL_BYTES = 16 * 1024;
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final Duration defaultTimeout;
 
@@ -120,6 +121,18 @@ public class CommandCheck implements HealthCheck {
         var descendants = process.descendants().toList();
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
+        // A process acts on SIGKILL when it next runs, which on a busy machine can be after this returns: wait a
+        // little for the command to be gone, so that a check reported killed has no command left running.
+        boolean interrupted = Thread.interrupted();
+        try {
+            process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static String lastLine(Path output) throws IOException {
