@@ -262,7 +262,7 @@ public class ClusterRollouts implements ClusterGate {
     private LockOutcome lock(ClusterRollout r) {
         Instant now = clock.instant();
         String name = "cluster:" + r.clusterId();
-        LeaseLocks.Acquisition a = locks.tryAcquire(name, holder(r), now, lockSettings.ttl());
+        LeaseLocks.Acquisition a = locks.resume(name, holder(r), now, lockSettings.ttl());
         if (a instanceof LeaseLocks.Acquired acquired) {
             held.put(r.id(), acquired.lease());
             return new LockOutcome(true, null);
@@ -352,9 +352,11 @@ public class ClusterRollouts implements ClusterGate {
             return;
         }
         held.remove(r.id());
-        // After a restart (or a lapse): the rollout's own holder takes it back; a node of this run holding it
-        // node-level keeps it until it ends.
-        LeaseLocks.Acquisition a = locks.tryAcquire("cluster:" + r.clusterId(), holder(r), now, lockSettings.ttl());
+        // After a restart (or on a replica): the rollout's own holder takes its live lease back as it is, same
+        // token, since a node resumed by this runner may already be running under it (a new token would fence
+        // that node out between its patch and its record); a lapsed lease is taken anew. A node of this run
+        // holding the cluster node-level keeps it until it ends.
+        LeaseLocks.Acquisition a = locks.resume("cluster:" + r.clusterId(), holder(r), now, lockSettings.ttl());
         if (a instanceof LeaseLocks.Acquired acquired) {
             held.put(r.id(), acquired.lease());
         }

@@ -15,6 +15,21 @@ public interface LeaseLocks {
     /** Takes the lock if it is free, expired, or already held by {@code holder} (a re-acquisition, new token). */
     Acquisition tryAcquire(String name, LockHolder holder, Instant now, Duration ttl);
 
+    /**
+     * Takes the lock back for a holder that lost its handle on it (a restarted runner, or a replica that never had
+     * it): its own live lease is kept as it is, refreshed with the same token, so that work already running under
+     * that token is not fenced out by its own holder; otherwise {@link #tryAcquire}.
+     */
+    default Acquisition resume(String name, LockHolder holder, Instant now, Duration ttl) {
+        Optional<Lease> current = current(name);
+        if (current.isPresent() && current.get().liveAt(now)
+                && current.get().holder().holderId().equals(holder.holderId()) && refresh(current.get(), now, ttl)) {
+            Lease kept = current.get();
+            return new Acquired(new Lease(kept.name(), kept.holder(), kept.token(), kept.since(), now.plus(ttl)));
+        }
+        return tryAcquire(name, holder, now, ttl);
+    }
+
     /** Extends a live lease; {@code false} if it expired and someone else took it (or it was released). */
     boolean refresh(Lease lease, Instant now, Duration ttl);
 

@@ -116,6 +116,28 @@ class MongoLeaseLocksTest {
     }
 
     @Test
+    void aHolderResumingItsLiveLeaseKeepsItsTokenSoWorkFencedByItStaysValid() {
+        Lease before = acquired(locks.tryAcquire("cluster:c1", A, T0, TTL));
+
+        Lease resumed = acquired(locks.resume("cluster:c1", A, T0.plusSeconds(10), TTL));
+
+        assertThat(resumed.token()).isEqualTo(before.token());
+        assertThat(resumed.expiresAt()).isEqualTo(T0.plusSeconds(40));
+        assertThat(locks.holds(before, T0.plusSeconds(35))).isTrue();
+        assertThat(locks.resume("cluster:c1", B, T0.plusSeconds(11), TTL)).isInstanceOf(LeaseLocks.Held.class);
+    }
+
+    @Test
+    void aHolderResumingALapsedLeaseTakesItAnewWithAHigherToken() {
+        Lease before = acquired(locks.tryAcquire("cluster:c1", A, T0, TTL));
+
+        Lease resumed = acquired(locks.resume("cluster:c1", A, T0.plus(TTL).plusSeconds(1), TTL));
+
+        assertThat(resumed.token()).isGreaterThan(before.token());
+        assertThat(locks.holds(before, T0.plus(TTL).plusSeconds(2))).isFalse();
+    }
+
+    @Test
     void aReleasedLockIsFreeForTheNextHolderAtOnce() {
         Lease a = acquired(locks.tryAcquire("cluster:c1", A, T0, TTL));
         locks.release(a);
