@@ -134,6 +134,11 @@ public class PatchApplier {
             store.retryLater(claimed.id(), settings.instanceId(), retry);
             return null;
         }
+        return executeAndRecord(claimed, executor, key, lease);
+    }
+
+    /** Runs the patch and records its outcome; null when it could not even start (see executeAgainLater). */
+    private PatchflowEvent executeAndRecord(RunTarget claimed, PatchExecutor executor, LedgerKey key, Lease lease) {
         PatchflowEvent outcome;
         try {
             outcome = execute(claimed, executor, key, lease);
@@ -169,14 +174,7 @@ public class PatchApplier {
                     new LedgerClaim.AlreadyApplied(applied.runId(), applied.appliedAt(), applied.exitCode()),
                     executor));
         }
-        PatchflowEvent outcome;
-        try {
-            outcome = execute(claimed, executor, null, null);
-        } catch (StartNotRecordedException e) {
-            executeAgainLater(claimed, null, e);
-            return null;
-        }
-        return recorder.recordAndEmit(claimed.id(), outcome);
+        return executeAndRecord(claimed, executor, null, null);
     }
 
     private PatchflowEvent alreadyApplied(RunContext run, Target target, LedgerClaim.AlreadyApplied applied,
