@@ -24,6 +24,7 @@ import dev.patchflow.runner.domain.AdoptableExecutor;
 import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
+import dev.patchflow.runner.domain.StartNotRecordedException;
 import dev.patchflow.runner.domain.rollout.ErrorBudget;
 import dev.patchflow.schemas.events.AwsOptions;
 import dev.patchflow.schemas.events.PatchStatus;
@@ -51,7 +52,9 @@ import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
  * Crash safety: the intent is recorded before SendCommand, the command id right after, both through
  * {@link ExecutionRequest#onChildStarted()} (the runner's adoption record); a restarted runner gets them back in
  * {@link #adopt} and waits for that command instead of sending another. A crash between sending and recording the id
- * is closed by ListCommands on the instance, matching the command's comment (run and target).
+ * is closed by ListCommands on the instance, matching the command's comment (run and target). MongoDB down at the
+ * intent: nothing is sent and the target is executed again later ({@link StartNotRecordedException}); down at the
+ * command id: the command is awaited all the same (it runs, and the intent already covers a crash).
  * <p>
  * Every SSM status is mapped: Pending, InProgress, Delayed → still waiting (the SDK's generic waiter with acceptors;
  * SSM's own {@code CommandExecuted} waiter turns failures into exceptions and loses the status); Success → applied
@@ -147,7 +150,15 @@ public class SsmPatchExecutor implements AdoptableExecutor {
         String comment = comment(request);
         Instant sentAt = Instant.now();
         // Intent first: a crash between SendCommand and recording its id is then recognised on restart.
-        request.onChildStarted().accept(ChildProcess.remote("", sentAt, request.output().toString()));
+        try {
+            request.onChildStarted().accept(ChildProcess.remote("", sentAt, request.output().toString()));
+        } catch (RuntimeException e) {
+            // Nothing was sent, and without the intent on record nothing may be: the target is executed again later
+            // (MongoDB's failure, not the patch's). An instance started here is left running for that attempt,
+            // which starts it (a no-op) and restores its power state as this one would have.
+            throw new StartNotRecordedException("cannot record the intent to send the SSM command: " + e.getMessage(),
+                    e);
+        }
         String commandId;
         try {
             commandId = send(ssm, request, instanceId, rebootOption, comment);
@@ -156,7 +167,7 @@ public class SsmPatchExecutor implements AdoptableExecutor {
                     + instanceId + " failed: " + AwsErrors.describe(e), null, elapsed(started), details);
             return startedHere ? restoreAfterFailure(request, ec2, instanceId, failed, details, started) : failed;
         }
-        request.onChildStarted().accept(ChildProcess.remote(commandId, sentAt, request.output().toString()));
+        recordSent(request, commandId, sentAt);
         details.put("commandId", commandId);
         details.put("rebootOption", rebootOption);
         details.put("operation", request.dryRun() ? "Scan" : "Install");
@@ -193,8 +204,7 @@ public class SsmPatchExecutor implements AdoptableExecutor {
                         request.run().runId(), target.id());
                 return Optional.empty();
             }
-            request.onChildStarted().accept(ChildProcess.remote(commandId, child.processStart(),
-                    request.output().toString()));
+            recordSent(request, commandId, child.processStart());
         }
         LOG.infof("%s/%s: adopting SSM command %s sent before the runner restarted", request.run().runId(),
                 target.id(), commandId);
@@ -213,6 +223,20 @@ public class SsmPatchExecutor implements AdoptableExecutor {
                     result.status()));
         }
         return Optional.of(result);
+    }
+
+    /**
+     * Records the id of a command SSM already has. If that fails (MongoDB briefly down) the command is awaited all
+     * the same: it is running, failing the target would misreport it and a retry would send it twice; the intent is
+     * on record, so a runner restarted meanwhile finds the command by its comment.
+     */
+    private static void recordSent(ExecutionRequest request, String commandId, Instant sentAt) {
+        try {
+            request.onChildStarted().accept(ChildProcess.remote(commandId, sentAt, request.output().toString()));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "%s/%s: SSM command %s sent but its id not recorded; awaiting it anyway",
+                    request.run().runId(), request.target().id(), commandId);
+        }
     }
 
     private String send(SsmClient ssm, ExecutionRequest request, String instanceId, String rebootOption,

@@ -1,6 +1,7 @@
 package dev.patchflow.runner.adapters.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +27,7 @@ import dev.patchflow.runner.config.RunnerConfig;
 import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.ExecutionRequest;
 import dev.patchflow.runner.domain.ExecutionResult;
+import dev.patchflow.runner.domain.StartNotRecordedException;
 import dev.patchflow.runner.domain.rollout.ErrorBudget;
 import dev.patchflow.schemas.events.AwsOptions;
 import dev.patchflow.schemas.events.AwsTarget;
@@ -118,8 +121,48 @@ class SsmPatchExecutorTest {
     }
 
     private ExecutionRequest request(RunContext run, Target target) throws IOException {
+        return request(run, target, recorded::add);
+    }
+
+    private ExecutionRequest request(RunContext run, Target target, Consumer<ChildProcess> onChildStarted)
+            throws IOException {
         return new ExecutionRequest(run, target, run.options().dryRun(), Duration.ofSeconds(30),
-                Files.createTempFile(dir, "out", ".log"), null, recorded::add);
+                Files.createTempFile(dir, "out", ".log"), null, onChildStarted);
+    }
+
+    /** The runner's adoption record with MongoDB down from the {@code n}th write on (1: the intent). */
+    private Consumer<ChildProcess> recordsFailingFrom(int n) {
+        return child -> {
+            if (recorded.size() + 1 >= n) {
+                throw new IllegalStateException("MongoDB is down");
+            }
+            recorded.add(child);
+        };
+    }
+
+    @Test
+    void anIntentThatCannotBeRecordedSendsNothingAndLeavesTheTargetToBeExecutedAgain() throws IOException {
+        String id = "i-0a1b2c3d4e5f60108";
+        aws.command(KEY, id, "cmd-0008", "Success");
+        ExecutionRequest request = request(run(false, false), target(id, "running"), recordsFailingFrom(1));
+
+        assertThatThrownBy(() -> executor.execute(request)).isInstanceOf(StartNotRecordedException.class)
+                .hasMessageContaining("MongoDB is down");
+        assertThat(aws.ssmCalls("SendCommand")).isZero();
+    }
+
+    @Test
+    void aSentCommandWhoseIdCannotBeRecordedIsAwaitedNotFailed() throws IOException {
+        String id = "i-0a1b2c3d4e5f60109";
+        aws.command(KEY, id, "cmd-0009", "InProgress", "Success");
+        ExecutionRequest request = request(run(false, false), target(id, "running"), recordsFailingFrom(2));
+
+        ExecutionResult result = executor.execute(request);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.details()).containsEntry("commandId", "cmd-0009").containsEntry("ssmStatus", "Success");
+        assertThat(recorded).extracting(ChildProcess::remoteCommand).containsExactly("");
+        assertThat(aws.ssmCalls("SendCommand")).isEqualTo(1);
     }
 
     @Test
