@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,13 +12,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,6 +28,7 @@ import dev.patchflow.localstack.LocalStackExtension;
 import dev.patchflow.localstack.ServiceProcess;
 import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.support.ClusterFixtures;
+import dev.patchflow.runner.support.PackagedRunners;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.CloudEvent;
 import dev.patchflow.schemas.Topics;
@@ -63,7 +57,8 @@ class PackagedClusterRunnerIT {
     @TempDir
     Path dir;
 
-    private final List<Process> services = new ArrayList<>();
+    @RegisterExtension
+    final PackagedRunners runners = new PackagedRunners();
 
     @BeforeAll
     static void startCluster() {
@@ -77,14 +72,6 @@ class PackagedClusterRunnerIT {
         }
     }
 
-    @AfterEach
-    void stopServices() throws InterruptedException {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
-    }
-
     @Test
     void aRunnerKilledMidRolloutContinuesWhereItWasWithoutPatchingANodeTwice() throws Exception {
         LocalStack stack = localStack.stack();
@@ -92,9 +79,9 @@ class PackagedClusterRunnerIT {
         String leader = nodes.get(2).database().member();
         String instanceId = "cluster-runner-it-" + System.nanoTime();
         Path parked = dir.resolve("parked");
-        Process first = start(stack, "cluster-first", "-Dpatchflow.runner.instance-id=" + instanceId,
-                "-Dpatchflow.db-cluster.test-only-pause-after-update=" + leader,
-                "-Dpatchflow.db-cluster.test-only-pause-signal=" + parked);
+        ServiceProcess first = start(stack, "cluster-first", Map.of("patchflow.runner.instance-id", instanceId,
+                "patchflow.db-cluster.test-only-pause-after-update", leader,
+                "patchflow.db-cluster.test-only-pause-signal", parked.toString()));
         RunContext run = ClusterFixtures.run(cluster, "7.0.0", null, Map.of(), "0", false);
 
         try (KafkaProbe scans = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.SCANS);
@@ -109,7 +96,7 @@ class PackagedClusterRunnerIT {
             // Mid-rollout: both replicas patched, the leader role handed over, the former leader's update recorded.
             await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.exists(parked));
-            first.destroyForcibly().waitFor();
+            first.kill();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> outcomes(patches, run, nodes.get(0)).size() == 1
                             && outcomes(patches, run, nodes.get(1)).size() == 1);
@@ -117,7 +104,7 @@ class PackagedClusterRunnerIT {
             assertThat(patchLevel(leader)).as("updated, not yet restarted").isNotEqualTo("7.0.0");
             assertThat(cluster.engine().topology(cluster.ref()).leader().orElseThrow().name()).isNotEqualTo(leader);
 
-            start(stack, "cluster-second", "-Dpatchflow.runner.instance-id=" + instanceId);
+            start(stack, "cluster-second", Map.of("patchflow.runner.instance-id", instanceId));
 
             for (Target node : nodes) {
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
@@ -158,53 +145,17 @@ class PackagedClusterRunnerIT {
     }
 
     /** The packaged runner as the launcher starts it, plus this cluster's clone and free-space settings. */
-    private Process start(LocalStack stack, String name, String... extraProperties) throws IOException {
-        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("package the module first (mvn verify)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // As the launcher starts it: the JVM's defaults cost about half as much CPU again until it is ready.
-        command.addAll(ServiceProcess.DEFAULT_JVM_OPTIONS);
-        stack.serviceProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        int port = freePort();
-        command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dpatchflow.runner.lease-grace=1s");
-        command.add("-Dpatchflow.runner.lease-check-interval=1s");
-        command.add("-Dpatchflow.runner.poll-interval=200ms");
-        command.add("-Dpatchflow.runner.locks.ttl=6s");
-        command.add("-Dpatchflow.db-cluster.clone-dir=" + cluster.baseDir().resolve("clones"));
-        command.add("-Dpatchflow.db-cluster.postgres.run-as=postgres");
-        command.add("-Dpatchflow.db-cluster.free-space-path=/tmp");
-        command.add("-Dpatchflow.db-cluster.min-free-bytes=1024");
-        command.add("-Dpatchflow.db-cluster.step-timeout=2m");
-        command.add("-Dpatchflow.db-cluster.poll=300ms");
-        command.addAll(List.of(extraProperties));
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "packaged-runner-" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        services.add(process);
-        awaitReady(process, port, name);
-        return process;
-    }
-
-    private static void awaitReady(Process service, int port, String name) {
-        HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as("runner exited, see target/packaged-runner-" + name + ".log").isTrue();
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private ServiceProcess start(LocalStack stack, String name, Map<String, String> extraProperties)
+            throws IOException, InterruptedException {
+        Map<String, String> properties = PackagedRunners.withQuickLeases(stack);
+        properties.put("patchflow.runner.locks.ttl", "6s");
+        properties.put("patchflow.db-cluster.clone-dir", cluster.baseDir().resolve("clones").toString());
+        properties.put("patchflow.db-cluster.postgres.run-as", "postgres");
+        properties.put("patchflow.db-cluster.free-space-path", "/tmp");
+        properties.put("patchflow.db-cluster.min-free-bytes", "1024");
+        properties.put("patchflow.db-cluster.step-timeout", "2m");
+        properties.put("patchflow.db-cluster.poll", "300ms");
+        properties.putAll(extraProperties);
+        return runners.start("packaged-runner-" + name, properties);
     }
 }

@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +24,7 @@ import dev.patchflow.localstack.ServiceProcess;
 import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.adapters.kubernetes.KubernetesFixtures;
 import dev.patchflow.runner.support.Fixtures;
+import dev.patchflow.runner.support.PackagedRunners;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.PatchApplied;
@@ -48,15 +43,13 @@ class PackagedKubernetesJobIT {
     @RegisterExtension
     static LocalStackExtension localStack = new LocalStackExtension();
 
-    private final List<Process> services = new ArrayList<>();
+    @RegisterExtension
+    final PackagedRunners runners = new PackagedRunners();
+
     private EmbeddedKubernetes cluster;
 
     @AfterEach
-    void stop() throws InterruptedException {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
+    void stop() {
         if (cluster != null) {
             cluster.close();
         }
@@ -69,9 +62,7 @@ class PackagedKubernetesJobIT {
         cluster.createDeployment("rules", "rule-engine", Map.of(), "rule-engine:5.16.2", 2);
         cluster.setDeploymentStatus("rules", "rule-engine", 2, true);
         String instanceId = "k8s-runner-" + System.nanoTime();
-        int port = freePort();
-        Process first = start(stack, "k8s-first", port, instanceId);
-        awaitReady(first, port, "k8s-first");
+        ServiceProcess first = start(stack, instanceId);
 
         Target target = KubernetesFixtures.deployment("prod", "rules", "rule-engine");
         RunContext run = Fixtures.run("k8s-kill-run", KubernetesFixtures.patch("5.17.0", 600, Map.of()), false,
@@ -82,10 +73,8 @@ class PackagedKubernetesJobIT {
             backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
             await().atMost(Duration.ofMinutes(4)).until(() -> startedJob() != null);
 
-            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
-            first.waitFor();
-            Process second = start(stack, "k8s-second", port, instanceId);
-            awaitReady(second, port, "k8s-second");
+            first.kill();
+            runners.start(first.sameAgain(), Duration.ofMinutes(4));
             // The Job ran on while the runner was down; the Job controller reports it now.
             cluster.finishJob("rules", startedJob().getMetadata().getName(), JobEnd.COMPLETE, 0,
                     "rule-engine 5.17.0: 3 rules fixed\n");
@@ -110,45 +99,15 @@ class PackagedKubernetesJobIT {
                 .orElse(null);
     }
 
-    private Process start(LocalStack stack, String name, int port, String instanceId) throws IOException {
-        Path jar = Path.of(System.getProperty("quarkus-run.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("package the module first (mvn verify)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // As the launcher starts it: the JVM's defaults cost about half as much CPU again until it is ready.
-        command.addAll(ServiceProcess.DEFAULT_JVM_OPTIONS);
-        stack.serviceProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-        cluster.serviceProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-Dpatchflow.kubernetes.contexts.prod.namespaces=rules");
-        command.add("-Dpatchflow.runner.k8s-job.poll-interval=200ms");
-        command.add("-Dpatchflow.runner.instance-id=" + instanceId);
-        command.add("-Dpatchflow.runner.poll-interval=200ms");
-        command.add("-Dquarkus.http.port=" + port);
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "packaged-runner-" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        services.add(process);
-        return process;
-    }
-
-    private static void awaitReady(Process service, int port, String name) {
-        HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as("runner exited, see target/packaged-runner-" + name + ".log").isTrue();
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** The packaged runner as the launcher starts it, with this cluster and short polls. */
+    private ServiceProcess start(LocalStack stack, String instanceId) throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
+        properties.putAll(cluster.serviceProperties());
+        properties.put("patchflow.kubernetes.contexts.prod.namespaces", "rules");
+        properties.put("patchflow.runner.k8s-job.poll-interval", "200ms");
+        properties.put("patchflow.runner.instance-id", instanceId);
+        properties.put("patchflow.runner.poll-interval", "200ms");
+        return runners.start(ServiceProcess.forTest("patch-runner-svc", "packaged-runner-k8s", properties),
+                Duration.ofMinutes(4));
     }
 }

@@ -8,14 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +30,7 @@ import dev.patchflow.runner.support.Catalog;
 import dev.patchflow.runner.support.Fixtures;
 import dev.patchflow.runner.support.PackageFixtures;
 import dev.patchflow.runner.support.PackageFixtures.Release;
+import dev.patchflow.runner.support.PackagedRunners;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.PatchApplied;
@@ -58,7 +56,8 @@ class PackagedPackageExecutorIT {
     @TempDir
     Path dir;
 
-    private final List<ServiceProcess> services = new ArrayList<>();
+    @RegisterExtension
+    final PackagedRunners runners = new PackagedRunners();
     private Path keysDir;
     private Path workDir;
     private Path signal;
@@ -69,11 +68,6 @@ class PackagedPackageExecutorIT {
         Ed25519Keys.writeKeyPair(keysDir, "catalog");
         workDir = dir.resolve("package-work");
         signal = dir.resolve("parked");
-    }
-
-    @AfterEach
-    void stopServices() {
-        services.forEach(ServiceProcess::close);
     }
 
     @Test
@@ -230,22 +224,14 @@ class PackagedPackageExecutorIT {
     /** @param jvmOptions e.g. the launcher's ({@link ServiceProcess#DEFAULT_JVM_OPTIONS}: its heap, quick start) */
     private ServiceProcess start(LocalStack stack, String name, String pauseAt, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
-        properties.put("patchflow.runner.lease-grace", "1s");
-        properties.put("patchflow.runner.lease-check-interval", "1s");
-        properties.put("patchflow.runner.poll-interval", "200ms");
+        Map<String, String> properties = PackagedRunners.withQuickLeases(stack);
         properties.put("patchflow.runner.package.trusted-keys-dir", keysDir.toString());
         properties.put("patchflow.runner.package.work-dir", workDir.toString());
         if (pauseAt != null) {
             properties.put("patchflow.runner.package.test-only-pause-at", pauseAt);
             properties.put("patchflow.runner.package.test-only-pause-signal", signal.toString());
         }
-        ServiceProcess runner = ServiceProcess
-                .forTest("patch-runner-svc", "packaged-package-runner-" + name, properties)
-                .withJvmOptions(jvmOptions)
-                .start();
-        services.add(runner);
-        runner.awaitReady(Duration.ofSeconds(90));
-        return runner;
+        return runners.start(ServiceProcess.forTest("patch-runner-svc", "packaged-package-runner-" + name, properties)
+                .withJvmOptions(jvmOptions), Duration.ofSeconds(120));
     }
 }

@@ -16,7 +16,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +26,7 @@ import dev.patchflow.localstack.LocalStackExtension;
 import dev.patchflow.localstack.ServiceProcess;
 import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.support.Fixtures;
+import dev.patchflow.runner.support.PackagedRunners;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.AwsOptions;
@@ -53,12 +53,8 @@ class PackagedRunnerIT {
     @TempDir
     Path dir;
 
-    private final List<ServiceProcess> services = new ArrayList<>();
-
-    @AfterEach
-    void stopServices() {
-        services.forEach(ServiceProcess::close);
-    }
+    @RegisterExtension
+    final PackagedRunners runners = new PackagedRunners();
 
     @Test
     void aRunnerKilledInTheMiddleOfAPatchAdoptsTheStillRunningChildAfterRestartAndReportsItOnce() throws Exception {
@@ -223,16 +219,8 @@ class PackagedRunnerIT {
 
     private ServiceProcess start(LocalStack stack, String name, Map<String, String> extraProperties)
             throws IOException, InterruptedException {
-        Map<String, String> properties = new HashMap<>(stack.serviceProperties());
-        // Short leases and sweeps, so that the killed runner's claim expires within the test.
-        properties.put("patchflow.runner.lease-grace", "1s");
-        properties.put("patchflow.runner.lease-check-interval", "1s");
-        properties.put("patchflow.runner.poll-interval", "200ms");
+        Map<String, String> properties = PackagedRunners.withQuickLeases(stack);
         properties.putAll(extraProperties);
-        ServiceProcess runner = ServiceProcess.forTest("patch-runner-svc", "packaged-runner-" + name, properties)
-                .start();
-        services.add(runner);
-        runner.awaitReady(Duration.ofSeconds(90));
-        return runner;
+        return runners.start("packaged-runner-" + name, properties);
     }
 }

@@ -18,7 +18,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +36,7 @@ import dev.patchflow.localstack.testing.KafkaProbe;
 import dev.patchflow.runner.adapters.mongo.MongoSchemaJournal;
 import dev.patchflow.runner.support.Catalog;
 import dev.patchflow.runner.support.Fixtures;
+import dev.patchflow.runner.support.PackagedRunners;
 import dev.patchflow.runner.support.Records;
 import dev.patchflow.schemas.Topics;
 import dev.patchflow.schemas.events.DatabaseTarget;
@@ -88,12 +88,8 @@ class PackagedSqlSchemaIT {
     @TempDir
     Path dir;
 
-    private final List<ServiceProcess> services = new ArrayList<>();
-
-    @AfterEach
-    void stopServices() {
-        services.forEach(ServiceProcess::close);
-    }
+    @RegisterExtension
+    final PackagedRunners runners = new PackagedRunners();
 
     @Test
     void aRunnerKilledAfterTheThirdOfFiveStatementsResumesAndEachStatementRunsOnce(MariaDbServer mariadb)
@@ -181,11 +177,6 @@ class PackagedSqlSchemaIT {
             properties.put("patchflow.runner.sql-schema.test-only-pause-after", "3");
             properties.put("patchflow.runner.sql-schema.test-only-pause-signal", signal.toString());
         }
-        ServiceProcess runner = ServiceProcess
-                .forTest("patch-runner-svc", "packaged-sql-schema-runner-" + name, properties)
-                .start();
-        services.add(runner);
-        runner.awaitReady(Duration.ofSeconds(90));
-        return runner;
+        return runners.start("packaged-sql-schema-runner-" + name, properties);
     }
 }
