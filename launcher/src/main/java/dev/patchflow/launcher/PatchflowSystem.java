@@ -229,18 +229,16 @@ public final class PatchflowSystem implements AutoCloseable {
     public Map<String, Duration> cpuTimes() {
         Map<String, Duration> times = new LinkedHashMap<>();
         java.util.Set<Long> servicePids = new java.util.HashSet<>();
-        Duration[] children = {null};
+        java.util.Optional<Duration> children;
         synchronized (services) {
             services.forEach((service, process) -> {
                 servicePids.add(process.pid());
                 process.cpuTime().ifPresent(t -> times.put(service.module(), t));
-                process.childrenCpuTime().ifPresent(
-                        t -> children[0] = children[0] == null ? t : children[0].plus(t));
             });
+            children = services.values().stream().map(ServiceProcess::childrenCpuTime)
+                    .flatMap(java.util.Optional::stream).reduce(Duration::plus);
         }
-        if (children[0] != null) {
-            times.put(SERVICE_CHILDREN, children[0]);
-        }
+        children.ifPresent(t -> times.put(SERVICE_CHILDREN, t));
         ProcessHandle.current().info().totalCpuDuration().ifPresent(t -> times.put(EMBEDDED_STACK, t));
         Duration others = ProcessHandle.current().children().filter(child -> !servicePids.contains(child.pid()))
                 .map(child -> child.info().totalCpuDuration().orElse(Duration.ZERO))
