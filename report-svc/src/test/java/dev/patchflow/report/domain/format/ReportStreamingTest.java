@@ -119,6 +119,33 @@ class ReportStreamingTest {
         }
     }
 
+    /**
+     * The page is encoded part by part into a buffer of its own: a part larger than that buffer (a reason of a
+     * patch's whole output) and characters of two and three bytes on either side of the buffer's edges come out as
+     * the template rendered at once writes them.
+     */
+    @Test
+    void htmlWithAPartLargerThanThePageBufferAndMultiByteTextIsTheWholeTemplateRenderedAtOnce() throws Exception {
+        RunReport every = everyCombination();
+        List<TargetReport> targets = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            TargetReport t = every.targets().get(i % every.targets().size());
+            String reason = i % 100 == 7 ? "é→✗ <x> ".repeat(20_000) : "exit 1 – ünchanged → " + "é".repeat(i);
+            targets.add(new TargetReport(String.format("t-%03d", i), t.name(), t.kind(), t.environment(),
+                    t.landingZone(), t.installedVersion(), t.status(), t.phase(), reason, t.backup(), t.patch(),
+                    t.validation(), t.aws()));
+        }
+        RunReport run = new RunReport(every.runId(), every.state(), every.outcome(), every.reason(), every.patch(),
+                every.requestedBy(), every.requestedAt(), every.completedAt(), every.dryRun(), every.expectedTargets(),
+                every.counts(), every.reportLocation(), every.rollout(), every.drift(), targets, every.haltCause(),
+                every.scannerOnly(), every.zoneErrors());
+        String whole = TestRenderer.engine().getTemplate("report.html").data("run", run).data("hasTargets", true)
+                .render();
+
+        assertThat(whole.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(3 * (1 << 16));
+        assertThat(new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8)).isEqualTo(whole);
+    }
+
     @Test
     void xmlStreamedIsValidAgainstTheXsdWithOneTargetElementPerTargetInOrder() throws Exception {
         var schema = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
