@@ -128,7 +128,7 @@ class PackagedPackageExecutorIT {
         RunContext run = Fixtures.run("run-" + UUID.randomUUID(), patch, false, Phases.ALL, null);
         Target target = Fixtures.directoryTarget("pkg-big", install.toString());
 
-        ServiceProcess runner = start(stack, "big", null, ServiceProcess.DEFAULT_JVM_OPTIONS);
+        ServiceProcess runner = start(stack, "big", null, ServiceProcess.jvmOptionsOf("patch-runner-svc"));
         try (KafkaProbe patches = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.PATCHES)) {
             try (KafkaProbe backups = new KafkaProbe(stack.kafkaBootstrapServers(), Topics.BACKUPS)) {
                 backups.send(Records.producerRecord("/patchflow/backup-svc", Fixtures.backupCompleted(run, target)));
@@ -218,10 +218,10 @@ class PackagedPackageExecutorIT {
 
     private ServiceProcess start(LocalStack stack, String name, String pauseAt)
             throws IOException, InterruptedException {
-        return start(stack, name, pauseAt, ServiceProcess.DEFAULT_JVM_OPTIONS);
+        return start(stack, name, pauseAt, ServiceProcess.jvmOptionsOf("patch-runner-svc"));
     }
 
-    /** @param jvmOptions e.g. the launcher's ({@link ServiceProcess#DEFAULT_JVM_OPTIONS}: its heap, quick start) */
+    /** @param jvmOptions e.g. the launcher's ({@link ServiceProcess#jvmOptionsOf}: its heap, quick start) */
     private ServiceProcess start(LocalStack stack, String name, String pauseAt, List<String> jvmOptions)
             throws IOException, InterruptedException {
         Map<String, String> properties = PackagedRunners.withQuickLeases(stack);
