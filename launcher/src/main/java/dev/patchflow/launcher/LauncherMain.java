@@ -86,8 +86,9 @@ public final class LauncherMain {
                 + "the last line printed is the folder holding the four report files.")
         boolean exitWhenDone;
 
-        @Option(names = "--fresh", description = "Recreate the demo fleet at version 1.0.0 (otherwise an already "
-                + "patched fleet shows ALREADY_APPLIED, which is the ledger at work).")
+        @Option(names = "--fresh", description = "Start again: recreate the demo fleet at version 1.0.0 and empty "
+                + "the stack, the patch ledger included (otherwise an already patched fleet shows ALREADY_APPLIED, "
+                + "which is the ledger at work).")
         boolean fresh;
 
         @Override
@@ -105,6 +106,12 @@ public final class LauncherMain {
 
             say("trusting its key with patchctl package trust");
             release.trust(data.resolve(PatchflowSystem.TRUSTED_KEYS));
+            if (fresh) {
+                // The ledger remembers app-01… as patched: recreated installs of the same names would be reported
+                // ALREADY_APPLIED at 1.0.0 and fail their validation.
+                say("--fresh: emptying the stack's state in " + data.resolve(PatchflowSystem.STACK));
+                PatchflowSystem.forgetState(data);
+            }
             PatchflowSystem system = PatchflowSystem.start(home, data, true, Map.of(), LauncherMain::say);
             sayTokens(system);
             Thread stopper = new Thread(() -> {

@@ -45,8 +45,20 @@ public final class PatchflowSystem implements AutoCloseable {
     /** Under the data dir: the public keys the runner's package executor trusts, read again for every package. */
     public static final String TRUSTED_KEYS = "trusted-keys";
 
+    /** Under the data dir: what the embedded Kafka, MongoDB-wire and S3 servers keep across restarts. */
+    public static final String STACK = "stack";
+
     /** How long the role tokens minted at start stay valid. */
     public static final Duration TOKEN_VALIDITY = Duration.ofHours(12);
+
+    /**
+     * Deletes what the stack keeps under {@code dataDir} (topics, MongoDB-wire state with the patch ledger, S3
+     * objects), for a start from nothing; the signing key, the trusted keys and earlier reports stay. Only while
+     * nothing runs on that data dir.
+     */
+    public static void forgetState(Path dataDir) throws IOException {
+        DemoFleet.delete(dataDir.resolve(STACK));
+    }
 
     /**
      * Starts the stack, then the five services in parallel, and waits until every one is ready.
@@ -70,7 +82,7 @@ public final class PatchflowSystem implements AutoCloseable {
             Map<String, String> extraProperties,
             Consumer<String> progress) throws IOException, InterruptedException {
         progress.accept("starting the embedded stack (Kafka, MongoDB-wire, S3) in " + dataDir);
-        LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve("stack"))
+        LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve(STACK))
                 .persistentMongo(persistentMongo);
         if (fixedPorts) {
             builder.kafkaPort(19092).mongoPort(27027).s3Port(19000);
