@@ -325,10 +325,11 @@ class EndToEndIT {
         assertThat(targets.get("pkg-current").path("patch").path("details").path("strategy").asText())
                 .isEqualTo("NoUpgrade");
         assertThat(targets.get("pkg-current").path("patch").path("status").asText()).isEqualTo("ALREADY_APPLIED");
-        // Every install now holds exactly the release's files (the demo's own target.yaml aside).
+        // Every install now holds exactly the release's files and its own target.yaml, which the full upgrade kept:
+        // without it the scanner would no longer see the install's environment and labels.
         for (Path install : packageFleet) {
             Map<String, String> tree = treeDigest(install);
-            tree.remove("target.yaml");
+            assertThat(tree.remove("target.yaml")).as(install.getFileName() + "/target.yaml").isNotNull();
             assertThat(tree).as(install.getFileName().toString()).isEqualTo(treeDigest(expected));
         }
     }

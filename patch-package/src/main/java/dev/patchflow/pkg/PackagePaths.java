@@ -11,6 +11,13 @@ public final class PackagePaths {
     /** The install's version marker, written by the engine as the last step of an apply. */
     public static final String VERSION_MARKER = "VERSION";
 
+    /**
+     * The scanner's descriptor of a directory install (name, environment, landing zone, labels: scanner-svc's
+     * {@code DirectoryInventoryProvider.TARGET_FILE}). It belongs to the install, not to a release: a full upgrade
+     * keeps it when the package has none, or the install would drop out of every run that selects by those.
+     */
+    public static final String INSTALL_DESCRIPTOR = "target.yaml";
+
     private PackagePaths() {
     }
 

@@ -136,6 +136,19 @@ class PackageEngineTest {
     }
 
     @Test
+    void aFullUpgradeKeepsTheInstallsScannerDescriptorThePackageLacks() throws Exception {
+        Files.writeString(install.resolve("target.yaml"), "environment: prod\nlabels: {tier: web}\n");
+        byte[] full = new TarFixtures().file("bin/app", "full", 0755).build();
+        ReleaseManifest release = fixture.fullRelease("1.0.0", full);
+
+        ApplyResult result = fixture.engine().apply(fixture.request(install, work, release).withForceFull(true));
+
+        assertThat(result.status()).isEqualTo(ApplyResult.Status.APPLIED);
+        assertThat(Trees.digest(install)).containsOnlyKeys("", "bin", "bin/app", "target.yaml", "VERSION");
+        assertThat(install.resolve("target.yaml")).hasContent("environment: prod\nlabels: {tier: web}");
+    }
+
+    @Test
     void applyRefusesToRunWhileAnUnfinishedJournalExists() throws Exception {
         Path area;
         fixture.engine().apply(fixture.request(install, work, manifest).withDryRun(false));

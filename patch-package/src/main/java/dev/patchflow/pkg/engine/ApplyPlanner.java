@@ -130,7 +130,8 @@ final class ApplyPlanner {
     /**
      * The steps, the VERSION marker last (staged into {@code versionFile}): for a patch, deletions of files, of
      * directories, replacements of directories, of files; for a full package, CREATE_INSTALL if missing,
-     * deletion of every top-level entry the package lacks, replacement of every one it has.
+     * deletion of every top-level entry the package lacks but the install's {@link PackagePaths#INSTALL_DESCRIPTOR},
+     * replacement of every one it has.
      */
     static List<Step> steps(Operations ops, Path staging, Path install, String version, Path versionFile)
             throws IOException {
@@ -159,7 +160,7 @@ final class ApplyPlanner {
             steps.add(new Step(StepKind.CREATE_INSTALL, "", null));
         } else {
             for (String name : list(install)) {
-                if (!staged.contains(name)) {
+                if (!staged.contains(name) && !name.equals(PackagePaths.INSTALL_DESCRIPTOR)) {
                     steps.add(new Step(StepKind.DELETE, name, null));
                 }
             }
