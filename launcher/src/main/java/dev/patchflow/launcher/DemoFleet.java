@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.patchflow.schemas.DirectoryInstall;
+
 /**
  * A fleet of local application installs made from {@code examples/demo-app}: each a folder with a
  * {@code VERSION} file and a {@code target.yaml} (environment, landing zone, labels) that the
@@ -60,13 +62,13 @@ public final class DemoFleet {
         } else {
             copyTree(template, install);
             if (!"1.0.0".equals(version)) {
-                Files.writeString(install.resolve("VERSION"), version + "\n");
+                Files.writeString(install.resolve(DirectoryInstall.VERSION_FILE), version + "\n");
                 Path conf = install.resolve("conf/app.conf");
                 Files.writeString(conf, Files.readString(conf).replaceFirst("(?m)^release=.*$", "release=" + version));
             }
         }
         String landingZone = index % 2 == 1 ? "lz-dev-a" : "lz-dev-b";
-        Files.writeString(install.resolve("target.yaml"), """
+        Files.writeString(install.resolve(DirectoryInstall.DESCRIPTOR_FILE), """
                 # Read by scanner-svc's directory provider.
                 name: %s
                 environment: %s

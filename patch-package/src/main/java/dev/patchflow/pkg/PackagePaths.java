@@ -2,6 +2,8 @@ package dev.patchflow.pkg;
 
 import java.nio.file.Path;
 
+import dev.patchflow.schemas.DirectoryInstall;
+
 /**
  * The one rule for paths inside an install or a package: relative, '/'-separated, no empty, '.' or
  * '..' segments, no backslash or NUL. Used for manifest operations and archive entries alike.
@@ -9,14 +11,10 @@ import java.nio.file.Path;
 public final class PackagePaths {
 
     /** The install's version marker, written by the engine as the last step of an apply. */
-    public static final String VERSION_MARKER = "VERSION";
+    public static final String VERSION_MARKER = DirectoryInstall.VERSION_FILE;
 
-    /**
-     * The scanner's descriptor of a directory install (name, environment, landing zone, labels: scanner-svc's
-     * {@code DirectoryInventoryProvider.TARGET_FILE}). It belongs to the install, not to a release: a full upgrade
-     * keeps it when the package has none, or the install would drop out of every run that selects by those.
-     */
-    public static final String INSTALL_DESCRIPTOR = "target.yaml";
+    /** The install's descriptor, which a full upgrade keeps when the package has none. */
+    public static final String INSTALL_DESCRIPTOR = DirectoryInstall.DESCRIPTOR_FILE;
 
     private PackagePaths() {
     }

@@ -23,6 +23,7 @@ import dev.patchflow.scanner.config.ScannerConfig;
 import dev.patchflow.scanner.domain.InventoryProvider;
 import dev.patchflow.scanner.domain.RejectedRunException;
 import dev.patchflow.scanner.domain.TargetIds;
+import dev.patchflow.schemas.DirectoryInstall;
 import dev.patchflow.schemas.events.Target;
 import dev.patchflow.schemas.events.TargetSelector;
 
@@ -37,8 +38,8 @@ import dev.patchflow.schemas.events.TargetSelector;
 public class DirectoryInventoryProvider implements InventoryProvider {
 
     public static final String NAME = "directory";
-    public static final String VERSION_FILE = "VERSION";
-    public static final String TARGET_FILE = "target.yaml";
+    public static final String VERSION_FILE = DirectoryInstall.VERSION_FILE;
+    public static final String TARGET_FILE = DirectoryInstall.DESCRIPTOR_FILE;
     public static final String DEFAULT_ENVIRONMENT = "local";
     public static final String DEFAULT_LANDING_ZONE = "local";
     public static final String STATE_INSTALLED = "installed";

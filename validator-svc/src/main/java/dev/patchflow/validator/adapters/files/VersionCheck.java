@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import jakarta.inject.Singleton;
 
+import dev.patchflow.schemas.DirectoryInstall;
 import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.CheckSpec;
 import dev.patchflow.schemas.events.RunContext;
@@ -20,7 +21,7 @@ import dev.patchflow.validator.domain.HealthCheck;
 @Singleton
 public class VersionCheck implements HealthCheck {
 
-    static final String DEFAULT_FILE = "VERSION";
+    static final String DEFAULT_FILE = DirectoryInstall.VERSION_FILE;
 
     @Override
     public String type() {
