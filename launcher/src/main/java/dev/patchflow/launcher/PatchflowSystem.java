@@ -31,10 +31,13 @@ public final class PatchflowSystem implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final LocalAuth auth;
     private final Map<String, String> tokens;
+    /** Held from start to close: no other run empties or shares this data dir meanwhile. */
+    private final DataDirLock lock;
 
-    private PatchflowSystem(Path home, Path dataDir, LocalStack stack, Map<String, String> extraProperties,
-            LocalAuth auth, Map<String, String> tokens) {
+    private PatchflowSystem(Path home, Path dataDir, DataDirLock lock, LocalStack stack,
+            Map<String, String> extraProperties, LocalAuth auth, Map<String, String> tokens) {
         this.home = home;
+        this.lock = lock;
         this.dataDir = dataDir;
         this.stack = stack;
         this.extraProperties = extraProperties;
@@ -53,11 +56,13 @@ public final class PatchflowSystem implements AutoCloseable {
 
     /**
      * Deletes what the stack keeps under {@code dataDir} (topics, MongoDB-wire state with the patch ledger, S3
-     * objects), for a start from nothing; the signing key, the trusted keys and earlier reports stay. Only while
-     * nothing runs on that data dir.
+     * objects), for a start from nothing; the signing key, the trusted keys and earlier reports stay. Fails, and
+     * deletes nothing, while another run holds the data dir ({@link DataDirLock}).
      */
     public static void forgetState(Path dataDir) throws IOException {
-        DemoFleet.delete(dataDir.resolve(STACK));
+        try (DataDirLock unused = DataDirLock.acquire(dataDir)) {
+            DemoFleet.delete(dataDir.resolve(STACK));
+        }
     }
 
     /**
@@ -81,6 +86,18 @@ public final class PatchflowSystem implements AutoCloseable {
     public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts, boolean persistentMongo,
             Map<String, String> extraProperties,
             Consumer<String> progress) throws IOException, InterruptedException {
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            return start(home, dataDir, lock, fixedPorts, persistentMongo, extraProperties, progress);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static PatchflowSystem start(Path home, Path dataDir, DataDirLock lock, boolean fixedPorts,
+            boolean persistentMongo, Map<String, String> extraProperties, Consumer<String> progress)
+            throws IOException, InterruptedException {
         progress.accept("starting the embedded stack (Kafka, MongoDB-wire, S3) in " + dataDir);
         LocalStack.Builder builder = LocalStack.builder().dataDir(dataDir.resolve(STACK))
                 .persistentMongo(persistentMongo);
@@ -98,7 +115,8 @@ public final class PatchflowSystem implements AutoCloseable {
         properties.put("patchflow.runner.package.trusted-keys-dir", trustedKeys.toString());
         properties.putAll(extraProperties);
         LocalStack stack = builder.build().start();
-        PatchflowSystem system = new PatchflowSystem(home, dataDir, stack, Map.copyOf(properties), auth, tokens);
+        PatchflowSystem system = new PatchflowSystem(home, dataDir, lock, stack, Map.copyOf(properties), auth,
+                tokens);
         try {
             progress.accept("signing key and role tokens (" + String.join(", ", tokens.keySet()) + ", valid "
                     + TOKEN_VALIDITY.toHours() + " h) in " + dataDir.resolve("auth"));
@@ -337,6 +355,11 @@ public final class PatchflowSystem implements AutoCloseable {
             }
         }
         stack.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            // the process's end releases it anyway
+        }
     }
 
     static int freePort() throws IOException {

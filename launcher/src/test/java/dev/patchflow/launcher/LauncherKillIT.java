@@ -1,6 +1,7 @@
 package dev.patchflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * {@code kill -9} of the launcher takes everything it started with it (issue #13, point 7): the launcher
  * ({@link PatchflowSystem}, what {@code ./patchflow up} runs, in a JVM of its own) starts the stack and the five
  * services, and once they are all ready it is killed with SIGKILL, so no shutdown hook runs. Within a bounded time
- * every process it started (the five service JVMs and s3proxy) is gone and every port it held is free again.
+ * every process it started (the five service JVMs and s3proxy) is gone and every port it held is free again. While
+ * it runs, its data dir is its own: emptying its state ({@code demo --fresh} elsewhere) is refused; once it is
+ * killed, it is not.
  */
 class LauncherKillIT {
 
@@ -47,13 +50,14 @@ class LauncherKillIT {
     }
 
     @Test
-    void killingTheLauncherWithSigkillEndsEveryServiceAndS3ProxyAndFreesTheirPorts() throws Exception {
+    void killingTheLauncherWithSigkillEndsEveryServiceAndS3ProxyAndFreesTheirPortsAndItsDataDir() throws Exception {
         Path home = LauncherMain.home();
         Path work = Files.createTempDirectory(Files.createDirectories(home.resolve("launcher/target")), "kill-");
+        Path data = work.resolve("data");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-Dpatchflow.home=" + home, "-cp",
                 System.getProperty("java.class.path"), SystemInChildJvm.class.getName(),
-                work.resolve("data").toString());
+                data.toString());
         launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Integer> ports = new TreeMap<>();
         CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -89,6 +93,11 @@ class LauncherKillIT {
         }
         assertThat(ports).containsKeys("kafka", "mongo", "s3", "scanner-svc", "report-svc").hasSize(8);
 
+        // demo --fresh in a second terminal: refused while the launcher runs, its stack's state left as it is
+        assertThatThrownBy(() -> PatchflowSystem.forgetState(data)).as("forgetting a running launcher's state")
+                .hasMessageContaining("in use by another Patchflow run");
+        assertThat(data.resolve(PatchflowSystem.STACK)).isNotEmptyDirectory();
+
         long killedAt = System.nanoTime();
         launcher.destroyForcibly(); // SIGKILL: no shutdown hook, nothing stopped gracefully
         assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -99,6 +108,9 @@ class LauncherKillIT {
         await().atMost(GONE_WITHIN).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
                 ports.entrySet().stream().filter(p -> !free(p.getValue())).map(Map.Entry::getKey).toList())
                 .as("ports still taken").isEmpty());
+        // the operating system released the killed launcher's hold on the data dir
+        PatchflowSystem.forgetState(data);
+        assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
         System.out.printf("[kill-it] all %d children gone and %d ports free %d ms after kill -9%n", children.size(),
                 ports.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
     }

@@ -1,6 +1,7 @@
 package dev.patchflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +45,30 @@ class PatchflowSystemStateTest {
         PatchflowSystem.forgetState(data);
 
         assertThat(key).exists();
+        assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
+    }
+
+    @Test
+    void forgettingStateWhileAnotherRunHoldsTheDataDirFailsNamingItAndDeletesNothing() throws IOException {
+        Path mongo = file("stack/mongo.mv");
+
+        try (DataDirLock running = DataDirLock.acquire(data)) {
+            assertThatThrownBy(() -> PatchflowSystem.forgetState(data))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(data.toString())
+                    .hasMessageContaining("in use by another Patchflow run");
+        }
+
+        assertThat(mongo).hasContent("stack/mongo.mv");
+    }
+
+    @Test
+    void aDataDirIsFreeAgainOnceItsRunEnds() throws IOException {
+        file("stack/mongo.mv");
+        DataDirLock.acquire(data).close();
+
+        PatchflowSystem.forgetState(data);
+
         assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
     }
 }
