@@ -43,11 +43,19 @@ public final class DataDirLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new IllegalStateException("the data dir " + dataDir + " is in use by another Patchflow run on "
+            throw new InUseException("the data dir " + dataDir + " is in use by another Patchflow run on "
                     + "this machine (patchflow up, demo or a benchmark; it holds " + file + "): stop it first, or "
                     + "use another --data-dir");
         }
         return new DataDirLock(channel, lock);
+    }
+
+    /** Another run holds the data dir: the operator's to resolve, so the launcher prints it as one line. */
+    public static final class InUseException extends IllegalStateException {
+
+        InUseException(String message) {
+            super(message);
+        }
     }
 
     /** Releases the lock; again is a no-op. */

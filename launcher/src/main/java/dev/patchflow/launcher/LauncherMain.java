@@ -23,7 +23,25 @@ public final class LauncherMain {
         // Before anything touches java.util.logging: the embedded broker logs through JBoss LogManager,
         // configured by logging.properties (libraries at WARN).
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
-        System.exit(new CommandLine(new LauncherMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Exit code when another run holds the data dir. */
+    static final int IN_USE = 75;
+
+    /**
+     * The launcher's command line: a data dir held by another run is one line naming it (and exit code
+     * {@value #IN_USE}), anything else picocli's stack trace.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new LauncherMain()).setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            if (!(e instanceof DataDirLock.InUseException)) {
+                throw e;
+            }
+            cmd.getErr().println("patchflow: " + e.getMessage());
+            cmd.getErr().flush();
+            return IN_USE;
+        });
     }
 
     /** Where the repository is: the launcher finds the packaged services and the examples there. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -69,6 +71,21 @@ class PatchflowSystemStateTest {
 
         PatchflowSystem.forgetState(data);
 
+        assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
+    }
+
+    @Test
+    void upOnADataDirAnotherRunHoldsExitsWithOneLineNamingIt() throws IOException {
+        StringWriter err = new StringWriter();
+        int exit;
+        try (DataDirLock running = DataDirLock.acquire(data)) {
+            exit = LauncherMain.commandLine().setErr(new PrintWriter(err))
+                    .execute("up", "--data-dir", data.toString());
+        }
+
+        assertThat(exit).isEqualTo(LauncherMain.IN_USE);
+        assertThat(err.toString().strip()).startsWith("patchflow: the data dir " + data)
+                .contains("in use by another Patchflow run").doesNotContain("\tat ").hasLineCount(1);
         assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
     }
 }
