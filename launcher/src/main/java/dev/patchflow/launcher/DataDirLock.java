@@ -19,12 +19,19 @@ public final class DataDirLock implements AutoCloseable {
 
     static final String FILE = "in-use.lock";
 
+    private final Path dataDir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(Path dataDir, FileChannel channel, FileLock lock) {
+        this.dataDir = dataDir;
         this.channel = channel;
         this.lock = lock;
+    }
+
+    /** The data dir this lock holds. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** Takes the lock, or fails naming the data dir when another run (this JVM's or another's) holds it. */
@@ -47,7 +54,7 @@ public final class DataDirLock implements AutoCloseable {
                     + "this machine (patchflow up, demo or a benchmark; it holds " + file + "): stop it first, or "
                     + "use another --data-dir");
         }
-        return new DataDirLock(channel, lock);
+        return new DataDirLock(dataDir, channel, lock);
     }
 
     /** Another run holds the data dir: the operator's to resolve, so the launcher prints it as one line. */

@@ -1,7 +1,6 @@
 package dev.patchflow.launcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +8,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.patchflow.schemas.DirectoryInstall;
 
@@ -88,21 +85,6 @@ public final class DemoFleet {
     /** Marks an install so that its health check fails after patching. */
     public static void markUnhealthy(Path install, String why) throws IOException {
         Files.writeString(install.resolve(UNHEALTHY), why + "\n");
-    }
-
-    public static void delete(Path tree) throws IOException {
-        if (!Files.exists(tree)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(tree)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

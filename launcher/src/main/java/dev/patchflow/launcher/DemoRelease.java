@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.patchflow.localstack.FileTrees;
+
 /**
  * The demo's signed release, made the way a release engineer makes one: {@code patchctl package
  * keygen}, {@code create} (diffing {@code examples/demo-app} 1.0.0 against {@code examples/demo-app-1.1.0})
@@ -37,7 +39,7 @@ public final class DemoRelease {
             run(List.of("package", "keygen", "--out", keys.toString(), "--name", KEY_NAME));
         }
         if (Files.exists(dist.resolve("manifest.json")) && !verifies()) {
-            DemoFleet.delete(dist);
+            FileTrees.delete(dist);
         }
         if (!Files.exists(dist.resolve("manifest.json"))) {
             run(List.of("package", "create",

@@ -1,5 +1,6 @@
 package dev.patchflow.launcher;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+
+import dev.patchflow.localstack.FileTrees;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,18 +122,26 @@ public final class LauncherMain {
             Path data = dataDir.toAbsolutePath().normalize();
             Path home = home();
             DemoRelease release = new DemoRelease(home, data);
-            say("making the signed demo release " + DemoRelease.VERSION + " with patchctl package keygen/create");
-            release.build();
+            // Taken first and held to the end: no other run uses the data dir while the release is made, between
+            // --fresh and the start, or while this one runs.
+            DataDirLock lock = DataDirLock.acquire(data);
+            try {
+                say("making the signed demo release " + DemoRelease.VERSION + " with patchctl package keygen/create");
+                release.build();
 
-            say("trusting its key with patchctl package trust");
-            release.trust(data.resolve(PatchflowSystem.TRUSTED_KEYS));
-            if (fresh) {
-                // The ledger remembers app-01… as patched: recreated installs of the same names would be reported
-                // ALREADY_APPLIED at 1.0.0 and fail their validation.
-                say("--fresh: emptying the stack's state in " + data.resolve(PatchflowSystem.STACK));
-                PatchflowSystem.forgetState(data);
+                say("trusting its key with patchctl package trust");
+                release.trust(data.resolve(PatchflowSystem.TRUSTED_KEYS));
+                if (fresh) {
+                    // The ledger remembers app-01… as patched: recreated installs of the same names would be
+                    // reported ALREADY_APPLIED at 1.0.0 and fail their validation.
+                    say("--fresh: emptying the stack's state in " + data.resolve(PatchflowSystem.STACK));
+                    PatchflowSystem.forgetState(lock);
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                lock.close();
+                throw e;
             }
-            PatchflowSystem system = PatchflowSystem.start(home, data, true, Map.of(), LauncherMain::say);
+            PatchflowSystem system = PatchflowSystem.start(home, lock, true, true, Map.of(), LauncherMain::say);
             sayTokens(system);
             Thread stopper = new Thread(() -> {
                 say("stopping everything");
@@ -144,7 +155,7 @@ public final class LauncherMain {
 
             DemoFleet fleet = new DemoFleet(home, data.resolve("demo-fleet"));
             if (fresh) {
-                DemoFleet.delete(fleet.root());
+                FileTrees.delete(fleet.root());
             }
             if (!Files.isDirectory(fleet.root())) {
                 for (int i = 1; i <= targets; i++) {

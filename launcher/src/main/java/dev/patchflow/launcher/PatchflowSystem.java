@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import dev.patchflow.localstack.FileTrees;
 import dev.patchflow.localstack.LocalAuth;
 import dev.patchflow.localstack.LocalStack;
 import dev.patchflow.localstack.ServiceProcess;
@@ -60,9 +61,14 @@ public final class PatchflowSystem implements AutoCloseable {
      * deletes nothing, while another run holds the data dir ({@link DataDirLock}).
      */
     public static void forgetState(Path dataDir) throws IOException {
-        try (DataDirLock unused = DataDirLock.acquire(dataDir)) {
-            DemoFleet.delete(dataDir.resolve(STACK));
+        try (DataDirLock held = DataDirLock.acquire(dataDir)) {
+            forgetState(held);
         }
+    }
+
+    /** {@link #forgetState(Path)} under a lock the caller holds and goes on holding, e.g. to start right after. */
+    public static void forgetState(DataDirLock held) throws IOException {
+        FileTrees.delete(held.dataDir().resolve(STACK));
     }
 
     /**
@@ -86,11 +92,20 @@ public final class PatchflowSystem implements AutoCloseable {
     public static PatchflowSystem start(Path home, Path dataDir, boolean fixedPorts, boolean persistentMongo,
             Map<String, String> extraProperties,
             Consumer<String> progress) throws IOException, InterruptedException {
-        DataDirLock lock = DataDirLock.acquire(dataDir);
+        return start(home, DataDirLock.acquire(dataDir), fixedPorts, persistentMongo, extraProperties, progress);
+    }
+
+    /**
+     * Starts on a data dir whose lock the caller took (e.g. to empty it first, with no other run getting it in
+     * between); the system holds it from here on and releases it on close, or at once when the start fails.
+     */
+    public static PatchflowSystem start(Path home, DataDirLock held, boolean fixedPorts, boolean persistentMongo,
+            Map<String, String> extraProperties,
+            Consumer<String> progress) throws IOException, InterruptedException {
         try {
-            return start(home, dataDir, lock, fixedPorts, persistentMongo, extraProperties, progress);
+            return start(home, held.dataDir(), held, fixedPorts, persistentMongo, extraProperties, progress);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            lock.close();
+            held.close();
             throw e;
         }
     }

@@ -75,6 +75,19 @@ class PatchflowSystemStateTest {
     }
 
     @Test
+    void forgettingStateUnderAHeldLockKeepsTheDataDirHeldForTheStartThatFollows() throws IOException {
+        file("stack/mongo.mv");
+
+        try (DataDirLock held = DataDirLock.acquire(data)) {
+            PatchflowSystem.forgetState(held);
+
+            assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
+            assertThatThrownBy(() -> DataDirLock.acquire(data)).as("another run, between --fresh and the start")
+                    .isInstanceOf(DataDirLock.InUseException.class);
+        }
+    }
+
+    @Test
     void upOnADataDirAnotherRunHoldsExitsWithOneLineNamingIt() throws IOException {
         StringWriter err = new StringWriter();
         int exit;
@@ -87,5 +100,22 @@ class PatchflowSystemStateTest {
         assertThat(err.toString().strip()).startsWith("patchflow: the data dir " + data)
                 .contains("in use by another Patchflow run").doesNotContain("\tat ").hasLineCount(1);
         assertThat(data.resolve(PatchflowSystem.STACK)).doesNotExist();
+    }
+
+    @Test
+    void demoOnADataDirAnotherRunHoldsWritesNothingThereAndExitsWithOneLine() throws IOException {
+        StringWriter err = new StringWriter();
+        int exit;
+        try (DataDirLock running = DataDirLock.acquire(data)) {
+            exit = LauncherMain.commandLine().setErr(new PrintWriter(err))
+                    .execute("demo", "--fresh", "--data-dir", data.toString());
+        }
+
+        assertThat(exit).isEqualTo(LauncherMain.IN_USE);
+        assertThat(err.toString().strip()).contains("in use by another Patchflow run").hasLineCount(1);
+        try (var written = Files.list(data)) {
+            assertThat(written).as("the running one's data dir").extracting(p -> p.getFileName().toString())
+                    .containsExactly(DataDirLock.FILE);
+        }
     }
 }

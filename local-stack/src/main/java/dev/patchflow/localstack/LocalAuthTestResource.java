@@ -36,7 +36,7 @@ public class LocalAuthTestResource implements QuarkusTestResourceLifecycleManage
     @Override
     public void stop() {
         if (dir != null) {
-            Files2.deleteRecursively(dir);
+            FileTrees.deleteQuietly(dir);
         }
     }
 
@@ -64,7 +64,7 @@ public class LocalAuthTestResource implements QuarkusTestResourceLifecycleManage
             try {
                 return LocalAuth.open(other).roleToken(role, Duration.ofHours(1));
             } finally {
-                Files2.deleteRecursively(other);
+                FileTrees.deleteQuietly(other);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -369,7 +369,7 @@ public final class LocalStack implements AutoCloseable {
         closeQuietly(mongo, failures);
         closeQuietly(kafka, failures);
         if (deleteDataDirOnClose && dataDir != null) {
-            Files2.deleteRecursively(dataDir);
+            FileTrees.deleteQuietly(dataDir);
         }
         if (!failures.isEmpty()) {
             IllegalStateException failure = new IllegalStateException("The local stack did not stop cleanly");
