@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
  * {@link ExecutionRequest#onChildStarted()} (the runner's adoption record); a restarted runner gets them back in
  * {@link #adopt} and waits for that command instead of sending another. A crash between sending and recording the id
  * is closed by ListCommands on the instance, matching the command's comment (run and target). MongoDB down at the
- * intent: nothing is sent and the target is executed again later ({@link StartNotRecordedException}); down at the
+ * intent: nothing is sent, an instance started for it is stopped again (when the run restores power states), and
+ * the target is executed again later ({@link StartNotRecordedException}); down at the
  * command id: the command is awaited all the same (it runs, and the intent already covers a crash).
  * <p>
  * Every SSM status is mapped: Pending, InProgress, Delayed → still waiting (the SDK's generic waiter with acceptors;
@@ -154,8 +155,12 @@ public class SsmPatchExecutor implements AdoptableExecutor {
             request.onChildStarted().accept(ChildProcess.remote("", sentAt, request.output().toString()));
         } catch (RuntimeException e) {
             // Nothing was sent, and without the intent on record nothing may be: the target is executed again later
-            // (MongoDB's failure, not the patch's). An instance started here is left running for that attempt,
-            // which starts it (a no-op) and restores its power state as this one would have.
+            // (MongoDB's failure, not the patch's). An instance started here is stopped again first when the run
+            // restores power states: nothing records that it was started, and a run cancelled or halted before
+            // that attempt would leave it running for good. The attempt starts it again.
+            if (startedHere) {
+                stopAgainQuietly(request, ec2, instanceId);
+            }
             throw new StartNotRecordedException("cannot record the intent to send the SSM command: " + e.getMessage(),
                     e);
         }
@@ -311,6 +316,20 @@ public class SsmPatchExecutor implements AdoptableExecutor {
             more.put("powerRestored", "false: " + AwsErrors.describe(e));
         }
         return ExecutionResult.failure(failed.failureReason(), failed.exitCode(), elapsed(started), more);
+    }
+
+    /** Best effort: the caller's failure is what it reports; a stop that fails is logged with the instance. */
+    private void stopAgainQuietly(ExecutionRequest request, Ec2Client ec2, String instanceId) {
+        if (!AwsOptions.restoresPowerOf(request.run(), request.target())) {
+            return;
+        }
+        try {
+            InstancePower.stop(ec2, instanceId, config.startWaitTimeout(), config.pollInterval());
+        } catch (SdkException | IllegalStateException e) {
+            LOG.warnf("%s/%s: %s was started for patching and could not be stopped again (%s); it stays running "
+                    + "until the target is executed again", request.run().runId(), request.target().id(), instanceId,
+                    AwsErrors.describe(e));
+        }
     }
 
     static Map<String, String> withBudget(Map<String, String> details, boolean counted) {

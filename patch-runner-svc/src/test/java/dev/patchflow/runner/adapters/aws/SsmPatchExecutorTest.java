@@ -152,6 +152,24 @@ class SsmPatchExecutorTest {
     }
 
     @Test
+    void anInstanceStartedForPatchingIsStoppedAgainWhenTheIntentCannotBeRecorded() throws IOException {
+        String id = "i-0a1b2c3d4e5f60110";
+        AwsStub.Instance instance = new AwsStub.Instance(id, "web", "stopped", "10.0.0.6", "eu-west-1a", "t3.micro",
+                "x86_64", "Linux/UNIX", Map.of());
+        aws.powerStates(KEY, instance);
+        aws.pingStatuses(KEY, id, "Online");
+        aws.command(KEY, id, "cmd-0010", "Success");
+        ExecutionRequest request = request(run(false, true), target(id, "stopped"), recordsFailingFrom(1));
+
+        assertThatThrownBy(() -> executor.execute(request)).isInstanceOf(StartNotRecordedException.class);
+
+        // Nothing records that it was started: left running, a run cancelled before the retry never stops it.
+        assertThat(aws.ec2Calls("StartInstances")).isEqualTo(1);
+        assertThat(aws.ec2Calls("StopInstances")).isEqualTo(1);
+        assertThat(aws.ssmCalls("SendCommand")).isZero();
+    }
+
+    @Test
     void aSentCommandWhoseIdCannotBeRecordedIsAwaitedNotFailed() throws IOException {
         String id = "i-0a1b2c3d4e5f60109";
         aws.command(KEY, id, "cmd-0009", "InProgress", "Success");
