@@ -1,8 +1,13 @@
 package dev.patchflow.runner.adapters.mongo;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.patchflow.schemas.EventJson;
+import dev.patchflow.schemas.events.RunContext;
 
 /**
  * Event payloads are stored as JSON strings, not as BSON sub-documents: label keys such as
@@ -20,6 +25,35 @@ final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** How many runs' contexts {@link #readRun} keeps: the runs a runner works on at once, with room to spare. */
+    private static final int RUNS_KEPT = 32;
+    private static final Map<String, RunContext> RECENT_RUNS = Collections.synchronizedMap(
+            new LinkedHashMap<>(RUNS_KEPT * 2, 0.75f, true) {
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, RunContext> eldest) {
+                    return size() > RUNS_KEPT;
+                }
+            });
+
+    /**
+     * A stored run context, parsed once per run instead of once per claim: every target record and rollout document
+     * of a run stores the same text, and each claim, admission and finish read it again. The text is the key, so an
+     * entry is exactly what parsing it gives; the contract's records are immutable, so one instance serves all.
+     */
+    static RunContext readRun(String json) {
+        if (json == null) {
+            return null;
+        }
+        RunContext known = RECENT_RUNS.get(json);
+        if (known != null) {
+            return known;
+        }
+        RunContext read = read(json, RunContext.class);
+        RECENT_RUNS.put(json, read);
+        return read;
     }
 
     static <T> T read(String json, Class<T> type) {

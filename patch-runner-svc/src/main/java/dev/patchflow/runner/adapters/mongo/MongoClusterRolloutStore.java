@@ -31,7 +31,6 @@ import com.mongodb.client.model.UpdateOptions;
 import dev.patchflow.runner.domain.cluster.ClusterRollout;
 import dev.patchflow.runner.domain.cluster.ClusterRolloutStore;
 import dev.patchflow.schemas.events.ClusterPhaseCompleted;
-import dev.patchflow.schemas.events.RunContext;
 
 /**
  * {@code cluster_rollouts} ({@code _id = runId/clusterId}: {@code phase}, {@code run}, {@code kind},
@@ -172,7 +171,7 @@ public class MongoClusterRolloutStore implements ClusterRolloutStore {
         }
         return new ClusterRollout(d.getString("_id"), d.getString("runId"), d.getString("clusterId"),
                 d.getString("kind"), ClusterRollout.Phase.valueOf(d.getString("phase")),
-                Json.read(d.getString("run"), RunContext.class), d.getString("refusal"), d.getString("worker"),
+                Json.readRun(d.getString("run")), d.getString("refusal"), d.getString("worker"),
                 instant(d.getDate("workUntil")), instant(d.getDate("since")), outbox, results);
     }
 }

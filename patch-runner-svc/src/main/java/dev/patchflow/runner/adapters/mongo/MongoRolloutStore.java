@@ -364,7 +364,7 @@ public class MongoRolloutStore implements RolloutStore {
             Set<String> canary = ids(d, "canary");
             Set<String> failed = ids(d, RolloutState.FAILED);
             Set<String> verified = ids(d, RolloutState.VERIFIED);
-            RunContext run = Json.read(d.getString("run"), RunContext.class);
+            RunContext run = Json.readRun(d.getString("run"));
             String domainKind = run.options().rollout() == null || run.options().rollout().maxErrorsPerDomain() == null
                     ? null
                     : run.options().rollout().maxErrorsPerDomain().domain();
@@ -522,7 +522,7 @@ public class MongoRolloutStore implements RolloutStore {
         for (Document h : d.getList("history", Document.class, List.of())) {
             history.add(event(h));
         }
-        return new Loaded(Json.read(d.getString("run"), RunContext.class), toState(d), history);
+        return new Loaded(Json.readRun(d.getString("run")), toState(d), history);
     }
 
     static RolloutState toState(Document d) {

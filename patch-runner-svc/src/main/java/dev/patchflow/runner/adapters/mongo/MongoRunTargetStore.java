@@ -48,7 +48,6 @@ import dev.patchflow.runner.domain.RunnerSettings;
 import dev.patchflow.runner.domain.TargetState;
 import dev.patchflow.schemas.EventType;
 import dev.patchflow.schemas.events.PatchflowEvent;
-import dev.patchflow.schemas.events.RunContext;
 import dev.patchflow.schemas.events.Target;
 
 /**
@@ -461,7 +460,7 @@ public class MongoRunTargetStore implements RunTargetStore {
 
     static RunTarget toRunTarget(Document d) {
         return new RunTarget(d.getString("_id"), d.getString("runId"), d.getString("targetId"),
-                TargetState.valueOf(d.getString("state")), Json.read(d.getString("run"), RunContext.class),
+                TargetState.valueOf(d.getString("state")), Json.readRun(d.getString("run")),
                 Json.read(d.getString("target"), Target.class), outcome(d), Boolean.TRUE.equals(d.getBoolean(
                         "emitted")),
                 d.getString("owner"), instant(d.getDate("leaseUntil")), instant(d.getDate("readyAt")),
