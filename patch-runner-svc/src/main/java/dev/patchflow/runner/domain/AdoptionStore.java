@@ -1,18 +1,16 @@
 package dev.patchflow.runner.domain;
 
 import java.time.Instant;
-import java.util.Optional;
 
 /**
- * Where a claimed target's child process is recorded ({@code run_targets.child}) and found again, and the claims
+ * Where a claimed target's child process is recorded ({@code run_targets.child}; a claim reads it back with the
+ * target, {@link RunTarget#child()}), and the claims
  * that crash safety and lock waits need beyond {@link RunTargetStore}.
  */
 public interface AdoptionStore {
 
     /** Records the child of a RUNNING target (replacing an earlier attempt's record). */
     void recordChild(String runTargetId, ChildProcess child, Instant now);
-
-    Optional<ChildProcess> findChild(String runTargetId);
 
     /**
      * A restarted runner takes its own RUNNING targets back at once: with a stable instance id, the previous
@@ -32,11 +30,6 @@ public interface AdoptionStore {
 
         @Override
         public void recordChild(String runTargetId, ChildProcess child, Instant now) {
-        }
-
-        @Override
-        public Optional<ChildProcess> findChild(String runTargetId) {
-            return Optional.empty();
         }
 
         @Override

@@ -208,8 +208,9 @@ public class PatchApplier {
         Target target = claimed.target();
         boolean dryRun = run.options().dryRun();
         Duration timeout = settings.timeoutFor(run.patch());
+        // As the claim read it: only the claim's holder records a child, so nothing newer can exist meanwhile.
         Optional<ChildProcess> earlier = executor instanceof AdoptableExecutor
-                ? adoption.findChild(claimed.id())
+                ? Optional.ofNullable(claimed.child())
                 : Optional.empty();
         long started = System.nanoTime();
         AtomicReference<ChildProcess> child = new AtomicReference<>(earlier.orElse(null));

@@ -14,10 +14,20 @@ import dev.patchflow.schemas.events.Target;
  * @param outcome the recorded {@code PatchApplied} / {@code PatchFailed}, once {@link TargetState#DONE}
  * @param emitted whether the outcome's publication was acknowledged by Kafka
  * @param notBefore a READY target is not dispatched before this (set when its ledger entry was busy)
+ * @param child what an executor started for it and recorded for adoption (an earlier attempt's, when a claim reads
+ *        it), or {@code null}
  */
 public record RunTarget(String id, String runId, String targetId, TargetState state, RunContext run, Target target,
         PatchflowEvent outcome, boolean emitted, String owner, Instant leaseUntil, Instant readyAt,
-        Instant notBefore, Instant doneAt) {
+        Instant notBefore, Instant doneAt, ChildProcess child) {
+
+    /** Without a recorded child. */
+    public RunTarget(String id, String runId, String targetId, TargetState state, RunContext run, Target target,
+            PatchflowEvent outcome, boolean emitted, String owner, Instant leaseUntil, Instant readyAt,
+            Instant notBefore, Instant doneAt) {
+        this(id, runId, targetId, state, run, target, outcome, emitted, owner, leaseUntil, readyAt, notBefore, doneAt,
+                null);
+    }
 
     public static String idOf(String runId, String targetId) {
         return EventIds.key(runId, targetId);

@@ -7,14 +7,12 @@ import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.date;
 import static dev.patchflow.runner.adapters.mongo.MongoRunTargetStore.instant;
 
 import java.time.Instant;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Projections;
 
 import dev.patchflow.runner.domain.AdoptionStore;
 import dev.patchflow.runner.domain.ChildProcess;
@@ -48,16 +46,15 @@ public class MongoAdoptionStore implements AdoptionStore {
         targets.updateOne(eq("_id", runTargetId), set("child", doc));
     }
 
-    @Override
-    public Optional<ChildProcess> findChild(String runTargetId) {
-        Document d = targets.find(eq("_id", runTargetId)).projection(Projections.include("child")).first();
-        Document child = d == null ? null : d.get("child", Document.class);
+    /** The child recorded in a {@code run_targets} document, or {@code null}. */
+    static ChildProcess childOf(Document target) {
+        Document child = target.get("child", Document.class);
         if (child == null) {
-            return Optional.empty();
+            return null;
         }
         Number pid = child.get("pid", Number.class);
-        return Optional.of(new ChildProcess(pid.longValue(), instant(child.getDate("processStart")),
-                child.getString("outputFile"), child.getString("exitFile"), child.getString("handle")));
+        return new ChildProcess(pid.longValue(), instant(child.getDate("processStart")),
+                child.getString("outputFile"), child.getString("exitFile"), child.getString("handle"));
     }
 
     @Override

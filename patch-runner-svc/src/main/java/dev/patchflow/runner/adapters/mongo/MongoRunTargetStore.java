@@ -158,7 +158,7 @@ public class MongoRunTargetStore implements RunTargetStore {
             RunTarget record = toRunTarget(d);
             return new Claimed(new RunTarget(record.id(), record.runId(), record.targetId(), TargetState.RUNNING,
                     record.run(), record.target(), record.outcome(), record.emitted(), owner, leaseUntil,
-                    record.readyAt(), record.notBefore(), record.doneAt()), record.state());
+                    record.readyAt(), record.notBefore(), record.doneAt(), record.child()), record.state());
         }
         d = targets.find(eq("_id", id)).first();
         if (d == null) {
@@ -464,7 +464,7 @@ public class MongoRunTargetStore implements RunTargetStore {
                 Json.read(d.getString("target"), Target.class), outcome(d), Boolean.TRUE.equals(d.getBoolean(
                         "emitted")),
                 d.getString("owner"), instant(d.getDate("leaseUntil")), instant(d.getDate("readyAt")),
-                instant(d.getDate("notBefore")), instant(d.getDate("doneAt")));
+                instant(d.getDate("notBefore")), instant(d.getDate("doneAt")), MongoAdoptionStore.childOf(d));
     }
 
     static Date date(Instant instant) {

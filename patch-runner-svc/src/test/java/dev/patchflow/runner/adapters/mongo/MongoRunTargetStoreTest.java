@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 
+import dev.patchflow.runner.domain.ChildProcess;
 import dev.patchflow.runner.domain.RunTarget;
 import dev.patchflow.runner.domain.RunTargetStore;
 import dev.patchflow.runner.domain.RunnerSettings;
@@ -92,6 +93,22 @@ class MongoRunTargetStoreTest {
         assertThat(store.claim(id("t1"), "runner-b", T0.plusSeconds(61), T0.plusSeconds(121), 1))
                 .isInstanceOf(RunTargetStore.Claimed.class);
         assertThat(store.find(id("t1")).orElseThrow().owner()).isEqualTo("runner-b");
+    }
+
+    @Test
+    void aClaimTakenOverFromADeadRunnerCarriesTheChildItRecordedAndAFirstClaimNone() {
+        insert("t1");
+        MongoAdoptionStore adoption = new MongoAdoptionStore(new RunnerDatabase(client, "runner"), store);
+        RunTargetStore.Claimed first = (RunTargetStore.Claimed) store.claim(id("t1"), "runner-dead", T0,
+                T0.plusSeconds(60), 1);
+        ChildProcess child = new ChildProcess(4242, T0.plusSeconds(1), "/tmp/out.log", "/tmp/out.log.exit");
+        adoption.recordChild(id("t1"), child, T0.plusSeconds(1));
+
+        RunTargetStore.Claim again = store.claim(id("t1"), "runner-b", T0.plusSeconds(61), T0.plusSeconds(121), 1);
+
+        assertThat(first.record().child()).isNull();
+        assertThat(again).isInstanceOfSatisfying(RunTargetStore.Claimed.class,
+                c -> assertThat(c.record().child()).isEqualTo(child));
     }
 
     @Test
