@@ -112,6 +112,11 @@ class SsmPatchExecutorTest {
                 null, null);
     }
 
+    static AwsStub.Instance stoppedInstance(String instanceId, String privateIp) {
+        return new AwsStub.Instance(instanceId, "web", "stopped", privateIp, "eu-west-1a", "t3.micro", "x86_64",
+                "Linux/UNIX", Map.of());
+    }
+
     static RunContext run(boolean dryRun, boolean restore) {
         return new RunContext("run-ssm", Instant.parse("2026-11-20T09:00:00Z"), "alice",
                 new PatchSpec("AWS-RunPatchBaseline", "run-ssm", "ssm", null, null, Map.of("rebootOption", "NoReboot")),
@@ -154,8 +159,7 @@ class SsmPatchExecutorTest {
     @Test
     void anInstanceStartedForPatchingIsStoppedAgainWhenTheIntentCannotBeRecorded() throws IOException {
         String id = "i-0a1b2c3d4e5f60110";
-        AwsStub.Instance instance = new AwsStub.Instance(id, "web", "stopped", "10.0.0.6", "eu-west-1a", "t3.micro",
-                "x86_64", "Linux/UNIX", Map.of());
+        AwsStub.Instance instance = stoppedInstance(id, "10.0.0.6");
         aws.powerStates(KEY, instance);
         aws.pingStatuses(KEY, id, "Online");
         aws.command(KEY, id, "cmd-0010", "Success");
@@ -255,8 +259,7 @@ class SsmPatchExecutorTest {
     @Test
     void aStoppedInstanceIsStartedAndSeenOnlineBeforePatching() throws IOException {
         String id = "i-0a1b2c3d4e5f60105";
-        AwsStub.Instance instance = new AwsStub.Instance(id, "web", "stopped", "10.0.0.5", "eu-west-1a", "t3.micro",
-                "x86_64", "Linux/UNIX", Map.of());
+        AwsStub.Instance instance = stoppedInstance(id, "10.0.0.5");
         aws.powerActions(KEY, id);
         aws.instanceStates(KEY, instance, "pending", "running");
         aws.pingStatuses(KEY, id, null, "ConnectionLost", "Online");
