@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * Where a claimed target's child process is recorded ({@code run_targets.child}; a claim reads it back with the
- * target, {@link RunTarget#child()}), and the claims
- * that crash safety and lock waits need beyond {@link RunTargetStore}.
+ * target, {@link RunTarget#child()}), and the claims that crash safety and lock waits need beyond
+ * {@link RunTargetStore}.
  */
 public interface AdoptionStore {
 
