@@ -90,11 +90,8 @@ class PatchflowSystemStateTest {
     @Test
     void upOnADataDirAnotherRunHoldsExitsWithOneLineNamingIt() throws IOException {
         StringWriter err = new StringWriter();
-        int exit;
-        try (DataDirLock running = DataDirLock.acquire(data)) {
-            exit = LauncherMain.commandLine().setErr(new PrintWriter(err))
-                    .execute("up", "--data-dir", data.toString());
-        }
+
+        int exit = whileAnotherRunHoldsTheDataDir(err, "up", "--data-dir", data.toString());
 
         assertThat(exit).isEqualTo(LauncherMain.IN_USE);
         assertThat(err.toString().strip()).startsWith("patchflow: the data dir " + data)
@@ -105,17 +102,21 @@ class PatchflowSystemStateTest {
     @Test
     void demoOnADataDirAnotherRunHoldsWritesNothingThereAndExitsWithOneLine() throws IOException {
         StringWriter err = new StringWriter();
-        int exit;
-        try (DataDirLock running = DataDirLock.acquire(data)) {
-            exit = LauncherMain.commandLine().setErr(new PrintWriter(err))
-                    .execute("demo", "--fresh", "--data-dir", data.toString());
-        }
+
+        int exit = whileAnotherRunHoldsTheDataDir(err, "demo", "--fresh", "--data-dir", data.toString());
 
         assertThat(exit).isEqualTo(LauncherMain.IN_USE);
         assertThat(err.toString().strip()).contains("in use by another Patchflow run").hasLineCount(1);
         try (var written = Files.list(data)) {
             assertThat(written).as("the running one's data dir").extracting(p -> p.getFileName().toString())
                     .containsExactly(DataDirLock.FILE);
+        }
+    }
+
+    /** Runs the launcher with {@code args} while this test holds the data dir's lock, as another run would. */
+    private int whileAnotherRunHoldsTheDataDir(StringWriter err, String... args) throws IOException {
+        try (DataDirLock running = DataDirLock.acquire(data)) {
+            return LauncherMain.commandLine().setErr(new PrintWriter(err)).execute(args);
         }
     }
 }
