@@ -308,12 +308,12 @@ public class SsmPatchExecutor implements AdoptableExecutor {
             return failed;
         }
         Map<String, String> more = new TreeMap<>(failed.details());
-        try {
-            InstancePower.stop(ec2, instanceId, config.startWaitTimeout(), config.pollInterval());
+        Optional<String> notStopped = stopAgain(ec2, instanceId);
+        if (notStopped.isEmpty()) {
             more.put("powerState", "stopped");
             more.put("powerRestored", "true");
-        } catch (SdkException e) {
-            more.put("powerRestored", "false: " + AwsErrors.describe(e));
+        } else {
+            more.put("powerRestored", "false: " + notStopped.get());
         }
         return ExecutionResult.failure(failed.failureReason(), failed.exitCode(), elapsed(started), more);
     }
@@ -323,12 +323,18 @@ public class SsmPatchExecutor implements AdoptableExecutor {
         if (!AwsOptions.restoresPowerOf(request.run(), request.target())) {
             return;
         }
+        stopAgain(ec2, instanceId).ifPresent(why -> LOG.warnf("%s/%s: %s was started for patching and could not be "
+                + "stopped again (%s); it stays running until the target is executed again", request.run().runId(),
+                request.target().id(), instanceId, why));
+    }
+
+    /** Stops an instance this executor started (StopInstances, then the SDK's waiter); why it did not, if not. */
+    private Optional<String> stopAgain(Ec2Client ec2, String instanceId) {
         try {
             InstancePower.stop(ec2, instanceId, config.startWaitTimeout(), config.pollInterval());
-        } catch (SdkException | IllegalStateException e) {
-            LOG.warnf("%s/%s: %s was started for patching and could not be stopped again (%s); it stays running "
-                    + "until the target is executed again", request.run().runId(), request.target().id(), instanceId,
-                    AwsErrors.describe(e));
+            return Optional.empty();
+        } catch (SdkException e) {
+            return Optional.of(AwsErrors.describe(e));
         }
     }
 
