@@ -21,6 +21,8 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -339,6 +341,20 @@ public final class IdLookupBackends {
             MVStore store = getMvStore();
             CursorRegistry cursors = getCursorRegistry();
             return new H2Database(databaseName, store, cursors) {
+
+                /**
+                 * Opens the index's map with {@link UniqueIndexKeyOrder} before the library does: its
+                 * {@code openMap(name)} then gets this map (MVStore keeps one per name), which compares keys as
+                 * H2 would, without serializing both on every comparison.
+                 */
+                @Override
+                protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                        List<IndexKey> keys, boolean sparse) {
+                    // The map name H2Database gives an index (mongo-java-server 1.47).
+                    store.openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
+                            new MVMap.Builder<KeyValue, Object>().keyType(new UniqueIndexKeyOrder()));
+                    return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+                }
 
                 @Override
                 protected MongoCollection<Object> openOrCreateCollection(String collectionName,
