@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 
@@ -133,7 +134,11 @@ public class KubernetesCheck implements HealthCheck {
                         : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         int expected = spec.expectStatus() == null ? DEFAULT_STATUS : spec.expectStatus();
-        HttpClient http = client.getHttpClient();
+        // The answer through the proxy is the workload's own, and a 5xx from it is the check's result. fabric8
+        // retries every 5xx with exponential backoff (10 times, some 20 s, by default), which for a failing
+        // workload only put off the failure; the API server's own requests keep the client's retries.
+        HttpClient http = client.getHttpClient().newBuilder().tag(new RequestConfigBuilder(
+                client.getConfiguration().getRequestConfig()).withRequestRetryBackoffLimit(0).build()).build();
         try {
             HttpResponse<String> response = http.sendAsync(http.newHttpRequestBuilder().uri(proxy).build(),
                     String.class).get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);

@@ -91,11 +91,18 @@ class KubernetesCheckTest {
         assertThat(up.detail()).endsWith("HTTP 200 from http://web-http:8080/q/health/ready through the API server");
 
         cluster.answerServiceProxy("rules", "web-http", 503, "{\"status\":\"DOWN\"}");
+        int asked = proxyRequests();
         CheckResult down = check.run(spec("http://${service}:8080/q/health/ready", 60), target("web", "web-http"),
                 null);
         assertThat(down.passed()).isFalse();
         assertThat(down.detail())
                 .isEqualTo("HTTP 503 from http://web-http:8080/q/health/ready through the API server, expected 200");
+        // the workload's 5xx is the answer: asked once, not retried by the client until its backoff runs out
+        assertThat(proxyRequests() - asked).isEqualTo(1);
+    }
+
+    private int proxyRequests() {
+        return (int) cluster.requests().stream().filter(r -> r.contains("/services/web-http:8080/proxy/")).count();
     }
 
     @Test
