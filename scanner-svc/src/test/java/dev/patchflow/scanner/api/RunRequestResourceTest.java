@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 
+import dev.patchflow.kit.api.VerifiedTokens;
 import dev.patchflow.localstack.LocalAuthTestResource;
 import dev.patchflow.localstack.testing.MongoServerResource;
 import dev.patchflow.scanner.messaging.EventPublisher;
@@ -49,6 +51,10 @@ class RunRequestResourceTest {
     @Inject
     @org.eclipse.microprofile.reactive.messaging.spi.Connector(InMemoryConnector.CONNECTOR)
     InMemoryConnector connector;
+
+    /** What the API's authentication parses bearer tokens with. */
+    @Inject
+    JWTParser parser;
 
     private InMemorySink<byte[]> published;
 
@@ -116,6 +122,20 @@ class RunRequestResourceTest {
                     .statusCode(401).contentType(containsString("application/json")).body("status", equalTo(401))
                     .body("error", startsWith("the bearer token was refused"));
         }
+        assertThat(published.received()).isEmpty();
+    }
+
+    @Test
+    void verifiedTokensAreKeptButATamperedCopyOfOneIsStillRefused() throws Exception {
+        assertThat(parser).isInstanceOf(VerifiedTokens.class);
+        String viewer = LocalAuthTestResource.token("viewer");
+        for (int i = 0; i < 2; i++) { // authenticated (403: a viewer may not request a run), the second time kept
+            given().auth().oauth2(viewer).contentType(ContentType.JSON).body(body("http-5")).post("/api/runs").then()
+                    .statusCode(403);
+        }
+        given().auth().oauth2(viewer.replaceFirst("\\.[^.]+$", ".AAAA")).contentType(ContentType.JSON)
+                .body(body("http-5")).post("/api/runs").then().statusCode(401)
+                .body("error", startsWith("the bearer token was refused"));
         assertThat(published.received()).isEmpty();
     }
 
