@@ -9,12 +9,12 @@ import de.bwaldvogel.mongo.backend.KeyValue;
  * <p>
  * mongo-java-server keeps each unique index (the {@code _id} index of every collection among them) in an H2 map keyed
  * by {@link KeyValue}, which is not {@link Comparable}: H2's {@link ObjectDataType} then orders two keys by their Java
- * serializations, and serializes both again on every comparison, some 17 of them for each lookup or insert in a map
- * of 100,000 keys. That was a fifth of the wire server's CPU in a local run. This type compares the same bytes, so
- * the order, and with it every map already written to a file, stays exactly as it was; it only remembers the bytes
- * of the keys it compared last, by identity: the key looked up (compared with every key on its way down the tree)
- * and the keys of the pages in H2's cache (the upper ones compared on every lookup). Reading and writing keys is
- * left to {@link ObjectDataType}, so the file format does not change either.
+ * serializations, and serializes both again on every comparison, some 17 of them for each lookup or insert in a map of
+ * 100,000 keys: a fifth to a third of the wire server's CPU samples in local runs. This type compares the same bytes,
+ * so the order, and with it every map already written to a file, stays exactly as it was; it only remembers the bytes
+ * of the keys it compared last, by identity: the key looked up (compared with every key on its way down the tree) and
+ * the keys of the pages in H2's cache (the upper ones compared on every lookup). Reading and writing keys is left to
+ * {@link ObjectDataType}, so the file format does not change either.
  */
 final class UniqueIndexKeyOrder extends ObjectDataType {
 

@@ -49,7 +49,7 @@ class UniqueIndexKeyOrderTest {
     }
 
     @Test
-    void everyUniqueIndexOfAFileIsKeptInThatOrder(@TempDir Path dir) {
+    void theIdIndexOfAFileIsKeptInThatOrder(@TempDir Path dir) {
         H2Backend backend = (H2Backend) IdLookupBackends.file(dir.resolve("mongo.mv"));
         try {
             @SuppressWarnings("unchecked")
