@@ -150,6 +150,19 @@ class ReportRendererTest {
         assertThat(html).contains("app-01").contains("app-02").contains("not patched: backup failed: disk full");
     }
 
+    /** The row prints an absent value as nothing (the template has no {@code ?: ''} for them). */
+    @Test
+    void aTargetWithoutKindEnvironmentVersionOrReasonShowsEmptyCells() {
+        TargetView bare = new TargetView("app-04", "app-04", null, null, null, null, false, null, null, null);
+        RunView run = new RunView("r4", RunState.RUNNING, Fixtures.context("r4"), true, false, 0, false, null, 0,
+                null, ViewCounts.of(List.of(bare)), Instant.parse("2026-11-20T09:00:00Z"), null, null);
+        String html = new String(renderer.html(RunRules.report(run, List.of(bare))), StandardCharsets.UTF_8);
+
+        String row = html.substring(html.indexOf("<td><b>app-04</b>"), html.indexOf("</tr>", html.indexOf("app-04")));
+        assertThat(row).contains("<td></td>\n    <td></td>\n    <td class=\"mono\"></td>")
+                .contains("<td class=\"reason\"></td>").doesNotContain("null").doesNotContain("NOT_FOUND");
+    }
+
     /** A dry run (drift audit) of a database cluster whose clone test had failed in an earlier phase. */
     static RunReport clusterReport() {
         List<TargetView> targets = List.of(
