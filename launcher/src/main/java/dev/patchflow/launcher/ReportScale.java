@@ -158,18 +158,22 @@ public final class ReportScale implements AutoCloseable {
         }
     }
 
-    /** The local run's JVM options (quick start: the client compiler only) with the heap limited to {@code maxHeap}. */
+    /**
+     * report-svc's JVM options in the local run (quick start: the client compiler only; the heap starting at its
+     * limit) with that limit {@code maxHeap}.
+     */
     static List<String> localRunJvmOptions(String maxHeap) {
         List<String> options = new ArrayList<>();
         for (String option : ServiceProcess.DEFAULT_JVM_OPTIONS) {
             options.add(option.startsWith("-Xmx") ? "-Xmx" + maxHeap : option);
         }
-        return options;
+        return ServiceProcess.initialHeapAtLimit(options);
     }
 
     /**
      * report-svc as it is deployed (k8s/base/report-svc.yaml sets no compiler option: the JVM's tiered compilation,
-     * C2 included), with the local run's collector and the heap limited to {@code maxHeap}. The local run keeps
+     * C2 included; its heap starts at its limit), with the local run's collector and the heap limited to
+     * {@code maxHeap}. The local run keeps
      * only the client compiler so that five services start quickly on one machine; a deployed report-svc is a
      * long-running JVM whose rendering code is compiled by C2.
      */
