@@ -159,20 +159,20 @@ public final class ReportScale implements AutoCloseable {
     }
 
     /**
-     * report-svc's JVM options in the local run (quick start: the client compiler only; the heap starting at its
-     * limit) with that limit {@code maxHeap}.
+     * report-svc's JVM options in the local run (quick start: the client compiler only; a young generation of a
+     * third of the heap limit) with that limit {@code maxHeap}.
      */
     static List<String> localRunJvmOptions(String maxHeap) {
         List<String> options = new ArrayList<>();
         for (String option : ServiceProcess.DEFAULT_JVM_OPTIONS) {
             options.add(option.startsWith("-Xmx") ? "-Xmx" + maxHeap : option);
         }
-        return ServiceProcess.initialHeapAtLimit(options);
+        return ServiceProcess.youngGenerationOfAThird(options);
     }
 
     /**
      * report-svc as it is deployed (k8s/base/report-svc.yaml sets no compiler option: the JVM's tiered compilation,
-     * C2 included; its heap starts at its limit), with the local run's collector and the heap limited to
+     * C2 included; a young generation of a third of the heap), with the local run's collector and the heap limited to
      * {@code maxHeap}. The local run keeps
      * only the client compiler so that five services start quickly on one machine; a deployed report-svc is a
      * long-running JVM whose rendering code is compiled by C2.

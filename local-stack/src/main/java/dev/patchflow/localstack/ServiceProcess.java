@@ -73,8 +73,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * {@link #DEFAULT_JVM_OPTIONS}; for the runner {@link #RUNNER_LAUNCH_MECHANISM}; report-svc's heap starts at its
-     * limit ({@link #initialHeapAtLimit}).
+     * {@link #DEFAULT_JVM_OPTIONS}; for the runner {@link #RUNNER_LAUNCH_MECHANISM}; for report-svc a young generation
+     * of a third of its heap limit ({@link #youngGenerationOfAThird}).
      */
     public static List<String> jvmOptionsOf(String module) {
         return switch (module) {
@@ -83,33 +83,46 @@ public final class ServiceProcess implements AutoCloseable {
                 options.add(RUNNER_LAUNCH_MECHANISM);
                 yield List.copyOf(options);
             }
-            case "report-svc" -> initialHeapAtLimit(DEFAULT_JVM_OPTIONS);
+            case "report-svc" -> youngGenerationOfAThird(DEFAULT_JVM_OPTIONS);
             default -> DEFAULT_JVM_OPTIONS;
         };
     }
 
     /**
-     * {@code options} with the initial heap ({@code -Xms}) set to the limit ({@code -Xmx}), for report-svc. It
-     * renders reports of up to 100,000 targets a row at a time, and Qute's evaluation of one row of report.html
-     * allocates about 15 KB: 1.5-2 GB of short-lived objects for one report. The serial collector gives the young
-     * generation a third of the heap committed so far, and with {@code -Xms64m} the heap never grew (the old
-     * generation holds little), so the young generation stayed at about 21 MB. Measured with JFR in
+     * {@code options} with a young generation ({@code -Xmn}) of a third of the heap limit (the last {@code -Xmx}),
+     * for report-svc. It renders reports of up to 100,000 targets a row at a time, and Qute's evaluation of one row
+     * of report.html allocates about 15 KB: 1.5-2 GB of short-lived objects for one report. The serial collector
+     * gives the young generation a third of the heap committed so far, and from {@code -Xms64m} the heap never grew
+     * (the old generation holds little), so the young generation stayed at about 21 MB. Measured with JFR in
      * {@code benchmark-reports} (100,000 targets, {@code -Xmx256m}), one running run's report.html: 126 young
-     * collections and 0.37 s of pauses before, about 30 and 0.09 s with the heap starting at its limit (a young
-     * generation of 85 MB). The young generation's pages are touched as it is used, so report-svc's resident size
-     * grows by up to that third; the other services keep the small start.
+     * collections and 0.37 s of pauses with it, about 30 and 0.09 s with a third of the limit. Only the young
+     * generation is sized: the initial heap stays small, so the old generation is committed (and its pages touched)
+     * as it fills. Starting the whole heap at its limit instead gave the same collections but let the old generation
+     * fill with promoted garbage up to the limit before a full collection: report-svc's peak RSS in the pipeline
+     * benchmark went from 305 to 554 MB.
      */
-    public static List<String> initialHeapAtLimit(List<String> options) {
+    public static List<String> youngGenerationOfAThird(List<String> options) {
         String limit = options.stream().filter(option -> option.startsWith("-Xmx")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalArgumentException("no -Xmx in " + options));
-        List<String> result = new ArrayList<>();
-        for (String option : options) {
-            if (!option.startsWith("-Xms")) {
-                result.add(option);
-            }
-        }
-        result.add(0, "-Xms" + limit.substring("-Xmx".length()));
+        List<String> result = new ArrayList<>(options);
+        result.add("-Xmn" + Math.max(1, megabytes(limit) / 3) + "m");
         return List.copyOf(result);
+    }
+
+    /** The size of an {@code -Xmx} option in MB ({@code k}, {@code m} or {@code g}). */
+    private static long megabytes(String option) {
+        String size = option.substring("-Xmx".length()).toLowerCase(java.util.Locale.ROOT);
+        try {
+            long value = Long.parseLong(size.substring(0, size.length() - 1));
+            return switch (size.charAt(size.length() - 1)) {
+                case 'k' -> value / 1024;
+                case 'm' -> value;
+                case 'g' -> value * 1024;
+                default -> throw new IllegalArgumentException("heap limit " + option + " is not in k, m or g");
+            };
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("heap limit " + option + " is not a number of k, m or g", e);
+        }
     }
 
     public ServiceProcess(String module, Path home, Path logDir, int httpPort, Map<String, String> properties,

@@ -11,20 +11,24 @@ import org.junit.jupiter.api.Test;
 class ServiceProcessTest {
 
     @Test
-    void reportSvcStartsItsHeapAtItsLimitAndTheOtherServicesStartSmall() {
-        assertThat(ServiceProcess.jvmOptionsOf("report-svc")).contains("-Xms384m", "-Xmx384m")
-                .doesNotContain("-Xms64m").containsAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    void reportSvcHasAYoungGenerationOfAThirdOfItsHeapAndTheOtherServicesTheDefault() {
+        assertThat(ServiceProcess.jvmOptionsOf("report-svc")).contains("-Xms64m", "-Xmx384m", "-Xmn128m")
+                .containsAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         assertThat(ServiceProcess.jvmOptionsOf("scanner-svc")).isEqualTo(ServiceProcess.DEFAULT_JVM_OPTIONS)
-                .contains("-Xms64m");
+                .noneMatch(option -> option.startsWith("-Xmn"));
         assertThat(ServiceProcess.jvmOptionsOf("patch-runner-svc")).contains("-Xms64m",
                 ServiceProcess.RUNNER_LAUNCH_MECHANISM);
     }
 
     @Test
-    void theInitialHeapFollowsTheLastLimitGiven() {
-        assertThat(ServiceProcess.initialHeapAtLimit(List.of("-Xms64m", "-Xmx384m", "-Xmx256m", "-XX:+UseSerialGC")))
-                .containsExactly("-Xms256m", "-Xmx384m", "-Xmx256m", "-XX:+UseSerialGC");
-        assertThatThrownBy(() -> ServiceProcess.initialHeapAtLimit(List.of("-Xms64m")))
+    void theYoungGenerationIsAThirdOfTheLastLimitGiven() {
+        assertThat(ServiceProcess.youngGenerationOfAThird(List.of("-Xms64m", "-Xmx384m", "-Xmx256m")))
+                .containsExactly("-Xms64m", "-Xmx384m", "-Xmx256m", "-Xmn85m");
+        assertThat(ServiceProcess.youngGenerationOfAThird(List.of("-Xmx96m"))).contains("-Xmn32m");
+        assertThat(ServiceProcess.youngGenerationOfAThird(List.of("-Xmx3g"))).contains("-Xmn1024m");
+        assertThatThrownBy(() -> ServiceProcess.youngGenerationOfAThird(List.of("-Xms64m")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no -Xmx");
+        assertThatThrownBy(() -> ServiceProcess.youngGenerationOfAThird(List.of("-Xmxlots")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-Xmxlots");
     }
 }
