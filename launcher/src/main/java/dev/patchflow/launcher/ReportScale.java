@@ -173,9 +173,8 @@ public final class ReportScale implements AutoCloseable {
     /**
      * report-svc as it is deployed (k8s/base/report-svc.yaml sets no compiler option: the JVM's tiered compilation,
      * C2 included; a young generation of a third of the heap), with the local run's collector and the heap limited to
-     * {@code maxHeap}. The local run keeps
-     * only the client compiler so that five services start quickly on one machine; a deployed report-svc is a
-     * long-running JVM whose rendering code is compiled by C2.
+     * {@code maxHeap}. The local run keeps only the client compiler so that five services start quickly on one
+     * machine; a deployed report-svc is a long-running JVM whose rendering code is compiled by C2.
      */
     static List<String> deployedJvmOptions(String maxHeap) {
         return localRunJvmOptions(maxHeap).stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel"))

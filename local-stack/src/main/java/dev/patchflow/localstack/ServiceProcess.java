@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -111,7 +112,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The size of an {@code -Xmx} option in MB ({@code k}, {@code m} or {@code g}). */
     private static long megabytes(String option) {
-        String size = option.substring("-Xmx".length()).toLowerCase(java.util.Locale.ROOT);
+        String size = option.substring("-Xmx".length()).toLowerCase(Locale.ROOT);
         try {
             long value = Long.parseLong(size.substring(0, size.length() - 1));
             return switch (size.charAt(size.length() - 1)) {
