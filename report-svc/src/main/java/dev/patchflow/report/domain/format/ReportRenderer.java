@@ -44,7 +44,7 @@ import dev.patchflow.schemas.events.ZoneError;
  * run's summary ({@link RunReport} without targets) first, then one target at a time from an iterator (a
  * cursor over the view store), so memory does not grow with the run. The unit of every format is one
  * {@link TargetReport}: {@link CsvRow} for CSV, {@link XmlRun.Target} for XML, the record itself for JSON, the
- * {@code row} fragment of {@code report.html} for HTML.
+ * row {@link HtmlTargetRow} writes as {@code report.html}'s {@code row} fragment would for HTML.
  */
 @ApplicationScoped
 public class ReportRenderer {
@@ -61,10 +61,10 @@ public class ReportRenderer {
 
     /**
      * The HTML page's fragments (report.html): everything before the drift section, its head, one drifted target,
-     * its tail, the head of the target table, one row, everything after.
+     * its tail, the head of the target table, everything after. The rows between them are {@link HtmlTargetRow}'s.
      */
     static final String HEAD = "head", DRIFT_HEAD = "drift_head", DRIFT_ROW = "drift_row", DRIFT_TAIL = "drift_tail",
-            TARGETS_HEAD = "targets_head", ROW = "row", TAIL = "tail";
+            TARGETS_HEAD = "targets_head", TAIL = "tail";
 
     private final ObjectWriter csvWriter;
     /** A {@code --scanner-only} run's CSV: the inventory columns. */
@@ -83,7 +83,6 @@ public class ReportRenderer {
     private final Template.Fragment htmlDriftRow;
     private final Template.Fragment htmlDriftTail;
     private final Template.Fragment htmlTargetsHead;
-    private final Template.Fragment htmlRow;
     private final Template.Fragment htmlTail;
 
     public ReportRenderer(@Location("report.html") Template injected) {
@@ -95,7 +94,6 @@ public class ReportRenderer {
         this.htmlDriftRow = fragment(html, DRIFT_ROW);
         this.htmlDriftTail = fragment(html, DRIFT_TAIL);
         this.htmlTargetsHead = fragment(html, TARGETS_HEAD);
-        this.htmlRow = fragment(html, ROW);
         this.htmlTail = fragment(html, TAIL);
         CsvMapper csv = new CsvMapper();
         // A sequence writer flushes its generator after every value by default: each row went out as a write of its
@@ -291,8 +289,8 @@ public class ReportRenderer {
 
     /**
      * The page's head; the drift section (only when a target drifted) as its head, one {@code drift_row} fragment
-     * per drifted target and its tail; the target table's head, one {@code row} fragment per target, the tail
-     * (which says when there were none).
+     * per drifted target and its tail; the target table's head, one row per target ({@link HtmlTargetRow}: the
+     * {@code row} fragment's markup without Qute's cost per expression), the tail (which says when there were none).
      */
     private void writeHtml(RunReport run, Iterator<RunReport.Drift> drift, Iterator<TargetReport> targets,
             OutputStream out) throws IOException {
@@ -307,24 +305,24 @@ public class ReportRenderer {
         }
         page.write(htmlTargetsHead.data("run", run));
         boolean hasTargets = targets.hasNext();
-        // One instance for every row, its "t" replaced: a new one per row ran the engine's instance initializers and
-        // filled a data map of its own 100,000 times for a large run. Qute renders an instance as often as asked.
-        TemplateInstance row = htmlRow.data("run", run).data("storyLinks", false);
+        StringBuilder row = new StringBuilder(2048);
+        // One builder for every row: emptied, not replaced.
         while (targets.hasNext()) {
-            page.write(row.data("t", targets.next()));
+            row.setLength(0);
+            HtmlTargetRow.write(targets.next(), row);
+            page.write(row.toString());
         }
         page.write(htmlTail.data("run", run).data("hasTargets", hasTargets));
         page.flush();
     }
 
     /**
-     * Hands each part of a fragment to the page as Qute produces it, instead of {@code render()}: that built a
-     * String of every row, in a builder that a row's "—", "→" or "✗" widened to two bytes a character and
-     * {@code toString} copied back (a third of what rendering a 100,000-target page allocated). Each part is
-     * encoded on its own ({@link String#getBytes}: a copy for the ASCII most parts are) into a buffer this page alone
-     * writes to. A {@code BufferedWriter} over an {@code OutputStreamWriter} did the same with a lock taken for each
-     * of a row's forty-odd parts, a copy into its char buffer and an encoder pass over that: a quarter of report-svc's
-     * CPU for a 100,000-target page in a profile.
+     * Hands each part of a fragment to the page as Qute produces it, and each row as {@link HtmlTargetRow} wrote it:
+     * every part is encoded on its own ({@link String#getBytes}: a copy for the ASCII most parts are) into a buffer
+     * this page alone writes to. A fragment rendered to a String first ({@code render()}) was built in a builder that
+     * a "—", "→" or "✗" widened to two bytes a character; a {@code BufferedWriter} over an {@code OutputStreamWriter}
+     * took a lock and made two more copies for each part: a quarter of report-svc's CPU for a 100,000-target page in
+     * a profile, when every row was forty-odd parts from Qute.
      */
     private static final class PageWriter implements Consumer<String> {
 
@@ -350,22 +348,27 @@ public class ReportRenderer {
             }
         }
 
+        /** A part from Qute, which takes no checked exception: a failed write comes back from {@link #write}. */
         @Override
         public void accept(String part) {
-            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             try {
-                if (bytes.length > buffer.length - used) {
-                    flush();
-                    if (bytes.length > buffer.length) {
-                        out.write(bytes);
-                        return;
-                    }
-                }
-                System.arraycopy(bytes, 0, buffer, used, bytes.length);
-                used += bytes.length;
+                write(part);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        void write(String part) throws IOException {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > buffer.length - used) {
+                flush();
+                if (bytes.length > buffer.length) {
+                    out.write(bytes);
+                    return;
+                }
+            }
+            System.arraycopy(bytes, 0, buffer, used, bytes.length);
+            used += bytes.length;
         }
 
         /** Writes what the buffer holds; the stream is flushed by its owner. */

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +27,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
+import dev.patchflow.report.domain.AwsReport;
+import dev.patchflow.report.domain.BackupView;
+import dev.patchflow.report.domain.PatchView;
 import dev.patchflow.report.domain.RunReport;
 import dev.patchflow.report.domain.RunRules;
 import dev.patchflow.report.domain.RunState;
 import dev.patchflow.report.domain.RunView;
+import dev.patchflow.report.domain.TargetPhase;
 import dev.patchflow.report.domain.TargetReport;
+import dev.patchflow.report.domain.TargetStatus;
 import dev.patchflow.report.domain.TargetView;
+import dev.patchflow.report.domain.ValidationView;
 import dev.patchflow.report.domain.ViewCounts;
 import dev.patchflow.report.support.Fixtures;
 import dev.patchflow.report.support.TargetFacts;
 import dev.patchflow.report.support.TestRenderer;
 import dev.patchflow.schemas.EventJson;
+import dev.patchflow.schemas.events.CheckResult;
 import dev.patchflow.schemas.events.RunOutcome;
 
 /**
@@ -143,6 +151,62 @@ class ReportStreamingTest {
                 .render();
 
         assertThat(whole.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(3 * (1 << 16));
+        assertThat(new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8)).isEqualTo(whole);
+    }
+
+    /**
+     * The report's rows are written in Java ({@link HtmlTargetRow}), the dashboard's by Qute from
+     * {@code _target_row.html}: for every optional field absent, empty, zero, plain or full of markup, on directory
+     * targets and EC2 instances, the page is the template's page, byte for byte.
+     */
+    @Test
+    void htmlRowsWithEveryOptionalFieldAbsentEmptyZeroOrMarkupAreTheTemplatesRows() throws Exception {
+        List<String> texts = Arrays.asList(null, "", "plain", "<b class=\"x\">a & 'b'</b> → é");
+        List<Long> numbers = Arrays.asList(null, 0L, 20_480L);
+        List<Boolean> restored = Arrays.asList(null, true, false);
+        List<List<CheckResult>> failed = List.of(List.of(),
+                List.of(new CheckResult("health", "command", false, null)),
+                List.of(new CheckResult("<h>", "command", false, "exit 1: <script>"),
+                        new CheckResult("port", "tcp", false, "")));
+        RunReport every = everyCombination();
+        List<TargetReport> targets = new ArrayList<>();
+        for (int i = 0; i < 96; i++) {
+            int n = i;
+            java.util.function.IntFunction<String> text = k -> texts.get((n / 2 + k) % texts.size());
+            Long number = numbers.get(i % numbers.size());
+            BackupView backup = i % 7 == 0
+                    ? null
+                    : new BackupView(text.apply(1), text.apply(2), text.apply(3), number, text.apply(4), text.apply(5));
+            PatchView patch = i % 11 == 0
+                    ? null
+                    : new PatchView(text.apply(2), i % 5 == 0 ? null : (int) (i % 3), text.apply(6), text.apply(7),
+                            text.apply(8), numbers.get((i / 3) % numbers.size()), Map.of());
+            ValidationView validation = i % 13 == 0
+                    ? null
+                    : new ValidationView(text.apply(3), List.of(), failed.get(i % failed.size()));
+            AwsReport aws = i % 2 == 0
+                    ? null
+                    : new AwsReport(text.apply(0), text.apply(1), text.apply(2), text.apply(3), text.apply(4),
+                            text.apply(5), text.apply(6), text.apply(7), text.apply(8), text.apply(9),
+                            text.apply(10), text.apply(11), text.apply(12), restored.get((i / 2) % restored.size()),
+                            text.apply(13), text.apply(14), text.apply(15), text.apply(16), text.apply(17),
+                            text.apply(18));
+            String id = String.format("t-%03d", i);
+            String name = i % 9 == 0 ? id : text.apply(19);
+            targets.add(new TargetReport(id, name, text.apply(20), text.apply(21), text.apply(22), text.apply(23),
+                    TargetStatus.values()[i % TargetStatus.values().length],
+                    TargetPhase.values()[i % TargetPhase.values().length], text.apply(24), backup, patch, validation,
+                    aws));
+        }
+        RunReport run = new RunReport(every.runId(), every.state(), every.outcome(), every.reason(), every.patch(),
+                every.requestedBy(), every.requestedAt(), every.completedAt(), every.dryRun(), every.expectedTargets(),
+                every.counts(), every.reportLocation(), every.rollout(), every.drift(), targets, every.haltCause(),
+                every.scannerOnly(), every.zoneErrors());
+        String whole = TestRenderer.engine().getTemplate("report.html").data("run", run).data("hasTargets", true)
+                .render();
+
+        assertThat(whole).contains("&lt;b class=&quot;x&quot;&gt;a &amp; &#39;b&#39;&lt;/b&gt;", " (restored)",
+                " (not restored: ", "✗ &lt;h&gt;: exit 1: &lt;script&gt;", "✗ health: failed", "AMI <span");
         assertThat(new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8)).isEqualTo(whole);
     }
 
