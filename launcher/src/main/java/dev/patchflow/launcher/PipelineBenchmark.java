@@ -57,8 +57,10 @@ import picocli.CommandLine.Option;
  * N dry-run targets end to end through the five services, and N records through a bare 5-hop
  * consumer→producer chain on the same broker, written as a competent Kafka engineer would (batched producer,
  * asynchronous sends, a commit per poll, the clock started once every hop has its partitions). Prints the
- * figures, their ratios, the per-target cost at the largest size relative to the one before, the time the
- * runner spent in executor processes and each service's peak RSS; asserts nothing.
+ * figures, their ratios, the per-target cost at the largest size relative to the one before, each process's CPU per
+ * target, what starting one process costs on this machine ({@link ProcessCost}: a dry run starts one executor
+ * process per target), the time the runner spent in executor processes and each service's peak RSS; asserts
+ * nothing.
  */
 @Command(name = "benchmark", description = "Measures end-to-end targets/s against a bare 5-hop Kafka chain.")
 public final class PipelineBenchmark implements Callable<Integer> {
@@ -67,6 +69,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     /** Keys of the bare chain's timed records; the warm-up writes carry {@link #WARM_UP_KEY}. */
     private static final String RECORD_KEY_PREFIX = "k";
     private static final String WARM_UP_KEY = "warm-up";
+    /** Processes started one after the other for the process reference ({@link ProcessCost}). */
+    private static final int REFERENCE_PROCESSES = 500;
 
     @Option(names = "--sizes", split = ",", defaultValue = "1000,10000,100000", description = "Run sizes in dry-run targets, smallest first (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
@@ -125,7 +129,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 figures.add(new Figures(size, run.seconds(), chainSeconds, run.completed().outcome() + " "
                         + run.completed().counts(), cpuOfPipeline));
             }
-            print(figures, system);
+            LauncherMain.say("process reference: " + REFERENCE_PROCESSES + " processes started one after the other");
+            Optional<ProcessCost> processCost = ProcessCost.measure(REFERENCE_PROCESSES);
+            print(figures, processCost, system);
             return 0;
         }
     }
@@ -168,7 +174,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    private void print(List<Figures> figures, PatchflowSystem system) throws Exception {
+    private void print(List<Figures> figures, Optional<ProcessCost> processCost, PatchflowSystem system)
+            throws Exception {
         System.out.printf("%nBENCHMARK: dry-run targets through the five services vs a bare 5-hop Kafka chain "
                 + "(same broker, same run, this machine)%n");
         System.out.printf("  %9s  %12s  %12s  %10s  %12s  %14s%n", "targets", "pipeline s", "targets/s", "chain s",
@@ -199,6 +206,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             .toList()),
                     total, cores * 1000 / Math.max(total, 0.001), cores);
         }
+        // A dry run starts one executor process per target: what a process costs here bounds the rate as well.
+        processCost.ifPresentOrElse(p -> System.out.printf("  process reference: %d processes (fork and exec of "
+                + "true, one after the other) in %.2f s, %.1f ms of CPU each, so one process per target allows at "
+                + "most %.0f targets/s on %d cores%n", p.processes(), p.seconds(), p.cpuMillisEach(),
+                p.targetsPerSecondAtMost(cores), cores),
+                () -> System.out.printf("  process reference: not measured (needs /bin/sh, a true program and "
+                        + "/proc)%n"));
         Optional<double[]> executor = executorTime(system);
         executor.ifPresent(e -> System.out.printf(
                 "  executor processes (runner, every run above): %.0f started, %.1f s in total, %.2f ms each%n", e[0],

@@ -212,11 +212,16 @@ public final class ServiceProcess implements AutoCloseable {
      * there is no /proc (not Linux) or the process is gone. {@link #cpuTime()} leaves it out.
      */
     public java.util.Optional<Duration> childrenCpuTime() {
-        if (process == null) {
-            return java.util.Optional.empty();
-        }
+        return process == null ? java.util.Optional.empty() : endedChildrenCpuTime(process.pid());
+    }
+
+    /**
+     * CPU time the ended (and reaped) child processes of process {@code pid} used, with theirs in turn:
+     * {@code cutime + cstime} of /proc/<pid>/stat at 100 ticks a second; empty without /proc or that process.
+     */
+    public static java.util.Optional<Duration> endedChildrenCpuTime(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // the fields after the command name, which is in parentheses and may hold spaces: cutime is the 14th
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
