@@ -143,12 +143,8 @@ class ReportStreamingTest {
                     t.landingZone(), t.installedVersion(), t.status(), t.phase(), reason, t.backup(), t.patch(),
                     t.validation(), t.aws()));
         }
-        RunReport run = new RunReport(every.runId(), every.state(), every.outcome(), every.reason(), every.patch(),
-                every.requestedBy(), every.requestedAt(), every.completedAt(), every.dryRun(), every.expectedTargets(),
-                every.counts(), every.reportLocation(), every.rollout(), every.drift(), targets, every.haltCause(),
-                every.scannerOnly(), every.zoneErrors());
-        String whole = TestRenderer.engine().getTemplate("report.html").data("run", run).data("hasTargets", true)
-                .render();
+        RunReport run = withTargets(every, targets);
+        String whole = wholePage(run);
 
         assertThat(whole.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(3 * (1 << 16));
         assertThat(new String(streamed(ReportFormat.HTML, run), StandardCharsets.UTF_8)).isEqualTo(whole);
@@ -198,12 +194,8 @@ class ReportStreamingTest {
                     TargetPhase.values()[i % TargetPhase.values().length], text.apply(24), backup, patch, validation,
                     aws));
         }
-        RunReport run = new RunReport(every.runId(), every.state(), every.outcome(), every.reason(), every.patch(),
-                every.requestedBy(), every.requestedAt(), every.completedAt(), every.dryRun(), every.expectedTargets(),
-                every.counts(), every.reportLocation(), every.rollout(), every.drift(), targets, every.haltCause(),
-                every.scannerOnly(), every.zoneErrors());
-        String whole = TestRenderer.engine().getTemplate("report.html").data("run", run).data("hasTargets", true)
-                .render();
+        RunReport run = withTargets(every, targets);
+        String whole = wholePage(run);
 
         assertThat(whole).contains("&lt;b class=&quot;x&quot;&gt;a &amp; &#39;b&#39;&lt;/b&gt;", " (restored)",
                 " (not restored: ", "✗ &lt;h&gt;: exit 1: &lt;script&gt;", "✗ health: failed", "AMI <span");
@@ -343,6 +335,19 @@ class ReportStreamingTest {
                     .hasMessageStartingWith("connection reset by peer");
             assertThat(taken[0]).as(format.name()).isLessThan(total / 2);
         }
+    }
+
+    /** {@code run} with other targets. */
+    private static RunReport withTargets(RunReport run, List<TargetReport> targets) {
+        return new RunReport(run.runId(), run.state(), run.outcome(), run.reason(), run.patch(), run.requestedBy(),
+                run.requestedAt(), run.completedAt(), run.dryRun(), run.expectedTargets(), run.counts(),
+                run.reportLocation(), run.rollout(), run.drift(), targets, run.haltCause(), run.scannerOnly(),
+                run.zoneErrors());
+    }
+
+    /** report.html rendered at once by Qute, rows included: what the streamed page must equal. */
+    private static String wholePage(RunReport run) {
+        return TestRenderer.engine().getTemplate("report.html").data("run", run).data("hasTargets", true).render();
     }
 
     private static List<String> ids(Pattern pattern, String text) {
