@@ -173,6 +173,17 @@ class ReportsAtScaleIT {
         assertThat(rowIds(listener)).containsExactly(ReportScale.targetId(11));
     }
 
+    /** An error is measured as it arrives too: its status, and its body read from the error stream. */
+    @Test
+    @Order(5)
+    void anUnknownRunIsA404ThatNamesTheRun() throws Exception {
+        Timing unknown = scale.get("/api/runs/no-such-run", true);
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/json");
+        assertThat(new String(unknown.body(), StandardCharsets.UTF_8)).contains("unknown run no-such-run");
+    }
+
     // --- reading what was served ------------------------------------------------------------------------------
 
     static final Pattern XML_TARGET = Pattern.compile("<target id=\"([^\"]+)\"");
