@@ -64,15 +64,19 @@ import de.bwaldvogel.mongo.MongoServer;
  * </pre>
  *
  * Arguments: targets (one size N: N and 10 × N; or a comma-separated list of sizes), concurrency, patch ms,
- * warm-up targets (default 10,000, about 25 s idle; 0 for none). The warm-up run goes through the same code and
- * database first and is printed but not counted: a deployed runner is a long-running JVM, so the figures are those
- * of compiled code, not of the interpreter and JIT compiler of its first seconds (idle machine: a cold 1,000-target
- * run measured 2.4× ideal; after 1,000 warm-up targets 1.44×, after 5,000 1.12–1.22×; on a loaded machine a
- * 10,000-target run measured 1.80× after a 2,000-target warm-up and 1.15× right after it).
+ * most warm-up targets (default 30,000; 0 for none). The warm-up runs go through the same code and database
+ * first, in rounds of {@value #WARM_UP_ROUND} targets until the JIT compilers settle, and are printed but not
+ * counted: a deployed runner is a long-running JVM, so the figures are those of compiled code, not of the
+ * interpreter and JIT compilers of its first minute (idle machine: a cold 1,000-target run measured 2.4× ideal;
+ * after 1,000 warm-up targets 1.44×, after 5,000 1.12–1.22×; on a loaded machine a 10,000-target run measured
+ * 1.80× after a 2,000-target warm-up and 1.15× right after it). Each measured run prints the time its JIT
+ * compilers took, so a figure taken while they were still busy shows as such.
  */
 public final class RolloutBenchmark {
 
     private static final int INTAKE_BATCH = 100;
+    private static final int WARM_UP_ROUND = 2_000;
+    private static final double SETTLED_JIT_SHARE = 0.05;
 
     private RolloutBenchmark() {
     }
@@ -98,7 +102,7 @@ public final class RolloutBenchmark {
         List<Integer> sizes = sizes(args.length > 0 ? args[0] : "1000");
         int concurrency = args.length > 1 ? number("concurrency (2nd argument)", args[1], 1) : 50;
         long durationMs = args.length > 2 ? number("simulated patch ms (3rd argument)", args[2], 0) : 100;
-        int warmUp = args.length > 3 ? number("warm-up targets (4th argument)", args[3], 0) : 10_000;
+        int warmUp = args.length > 3 ? number("most warm-up targets (4th argument)", args[3], 0) : 30_000;
         quiet();
 
         MongoServer server = new MongoServer(IdLookupBackends.inMemory());
@@ -108,15 +112,12 @@ public final class RolloutBenchmark {
                 + address.getPort())) {
             RunnerDatabase database = new RunnerDatabase(client, "runner");
             database.ensureIndexes();
-            if (warmUp > 0) {
-                Figures w = run(database, warmUp, concurrency, durationMs);
-                System.out.printf("warm-up (cold JVM, not counted): %d targets in %.2f s, makespan / ideal = %.2f%n%n",
-                        warmUp, w.makespan(), w.ratio());
-            }
+            warmUp(database, warmUp, concurrency, durationMs);
             for (int targets : sizes) {
+                long jitBefore = jitMillis();
                 Figures f = run(database, targets, concurrency, durationMs);
                 all.add(f);
-                print(f);
+                print(f, jitMillis() - jitBefore);
             }
         } finally {
             server.shutdownNow();
@@ -130,6 +131,38 @@ public final class RolloutBenchmark {
                             .overheadMsPerTarget()),
                     first.ratio(), last.ratio());
         }
+    }
+
+    /**
+     * Runs warm-up rounds of {@value #WARM_UP_ROUND} targets, up to {@code maxTargets} in all, until one spends
+     * less than {@value #SETTLED_JIT_SHARE} of its makespan in the JIT compilers: a fixed warm-up left the
+     * compilers busy on a third of a core in the first measured run on one day and idle on another, and the
+     * 1,000-target figure moved with them (1.25× against 1.12× ideal in one JVM). A deployed runner's compilers
+     * settled long before its thousandth run.
+     */
+    private static void warmUp(RunnerDatabase database, int maxTargets, int concurrency, long durationMs)
+            throws Exception {
+        int done = 0;
+        while (done < maxTargets) {
+            int round = Math.min(WARM_UP_ROUND, maxTargets - done);
+            long jitBefore = jitMillis();
+            Figures w = run(database, round, concurrency, durationMs);
+            done += round;
+            double jitShare = (jitMillis() - jitBefore) / 1000.0 / w.makespan();
+            System.out.printf("warm-up (not counted): %d targets in %.2f s, makespan / ideal = %.2f, JIT compilers "
+                    + "busy %.0f%% of it%n", round, w.makespan(), w.ratio(), jitShare * 100);
+            if (jitShare < SETTLED_JIT_SHARE) {
+                break;
+            }
+        }
+        if (done > 0) {
+            System.out.println();
+        }
+    }
+
+    /** Time the JIT compilers spent so far, summed over their threads. */
+    private static long jitMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static List<Integer> sizes(String arg) {
@@ -230,7 +263,7 @@ public final class RolloutBenchmark {
         return new Figures(targets, concurrency, durationMs, makespan, peak.get(), cpu);
     }
 
-    private static void print(Figures f) {
+    private static void print(Figures f, long jitMillis) {
         double sequential = f.targets() * f.durationMs() / 1000.0;
         System.out.printf("targets %d, simulated patch %d ms, max concurrency %d (peak observed %d)%n", f.targets(),
                 f.durationMs(), f.concurrency(), f.peak());
@@ -244,6 +277,7 @@ public final class RolloutBenchmark {
         System.out.printf("CPU (this JVM)      %8.2f s   %.2f ms per target, %.2f of %d cores busy on average%n",
                 f.cpu(), f.cpu() * 1000 / f.targets(), f.cpu() / f.makespan(),
                 Runtime.getRuntime().availableProcessors());
+        System.out.printf("JIT compilers        %8.2f s   during this run%n", jitMillis / 1000.0);
     }
 
     private static long processCpuNanos() {
