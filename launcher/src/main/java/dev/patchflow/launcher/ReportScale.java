@@ -350,7 +350,16 @@ public final class ReportScale implements AutoCloseable {
      * time with it, so this can undercount, never overcount.
      */
     public double reportCompilerCpuSeconds() {
-        Path tasks = Path.of("/proc", Long.toString(report.pid()), "task");
+        return compilerCpuSeconds(report.pid());
+    }
+
+    /** As {@link #reportCompilerCpuSeconds()}, for this JVM: the MongoDB-wire server's and Kafka's compilers. */
+    public double stackCompilerCpuSeconds() {
+        return compilerCpuSeconds(ProcessHandle.current().pid());
+    }
+
+    private static double compilerCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
         double seconds = 0;
         try (Stream<Path> threads = Files.list(tasks)) {
             for (Path thread : threads.toList()) {
