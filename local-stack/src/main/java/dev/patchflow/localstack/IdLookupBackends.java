@@ -1,5 +1,6 @@
 package dev.patchflow.localstack;
 
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -18,6 +20,7 @@ import org.h2.mvstore.MVStore;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -33,6 +36,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
  * mongo-java-server backends that use the {@code _id} index the way MongoDB does.
@@ -54,6 +58,39 @@ public final class IdLookupBackends {
      * service reads it.
      */
     static final boolean TRACKS_DATA_SIZE = false;
+
+    /**
+     * Set while this thread runs an update ({@code update}, {@code findAndModify}) of a collection: its query then
+     * hands out copies of the stored documents. The library rewrites the document an update matched in place and
+     * encodes a query's reply after the collection's lock is released, from the stored objects themselves: a reply
+     * that held a document another client was updating failed to encode ({@code ConcurrentModificationException}),
+     * was never sent, and left its client waiting on the connection (a 10,000-target {@code benchmark} run stalled
+     * for over a minute on one, 2026-12-05). Updating a copy, which then replaces the stored document, leaves every
+     * stored document unchanged once stored: copy-on-write, for one copy per document updated (copying on the
+     * read side instead cost a fifth of a 100,000-view read).
+     */
+    private static final ThreadLocal<Boolean> UPDATING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    /** Runs {@code update} with {@link #UPDATING} set. */
+    static <T> T copyOnWrite(Supplier<T> update) {
+        boolean outer = UPDATING.get();
+        UPDATING.set(Boolean.TRUE);
+        try {
+            return update.get();
+        } finally {
+            UPDATING.set(outer);
+        }
+    }
+
+    /** {@code result} as the caller may change it: copies of its documents while updating, else itself. */
+    static QueryResult forCaller(QueryResult result) {
+        if (!UPDATING.get()) {
+            return result;
+        }
+        List<Document> copies = new ArrayList<>();
+        result.forEach(document -> copies.add(document.cloneDeeply()));
+        return new QueryResult(copies, result.getCursorId());
+    }
 
     private static final String ID = "_id";
     private static final String ID_INDEX = "_id_";
@@ -284,6 +321,21 @@ public final class IdLookupBackends {
         }
     }
 
+    /**
+     * The list {@link MemoryCollection} keeps its documents in, by position: the library has no setter for the
+     * copy-on-write update to replace a document with ({@link #UPDATING}; mongo-java-server 1.47).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Document> storedDocuments(MemoryCollection collection) {
+        try {
+            Field documents = MemoryCollection.class.getDeclaredField("documents");
+            documents.setAccessible(true);
+            return (List<Document>) documents.get(collection);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("mongo-java-server's MemoryCollection no longer keeps 'documents'", e);
+        }
+    }
+
     private static final class Memory extends MemoryBackend {
 
         @Override
@@ -295,15 +347,34 @@ public final class IdLookupBackends {
                     return new MemoryCollection(this, collectionName, options, cursorRegistry) {
 
                         private final OrderedIds<Integer> ids = new OrderedIds<>();
+                        private final List<Document> stored = storedDocuments(this);
 
                         @Override
                         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
                                 int batchSize, Document fieldSelector) {
                             Plan<Integer> plan = ids.plan(getIndexes(), query, orderBy);
-                            return plan == null
+                            return forCaller(plan == null
                                     ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector)
                                     : matchDocuments(plan.query(), plan.positions(), plan.orderBy(), skip, limit,
-                                            batchSize, fieldSelector);
+                                            batchSize, fieldSelector));
+                        }
+
+                        @Override
+                        public synchronized Document updateDocuments(Document selector, Document update,
+                                ArrayFilters arrayFilters, boolean multi, boolean upsert, Oplog oplog) {
+                            return copyOnWrite(() -> super.updateDocuments(selector, update, arrayFilters, multi,
+                                    upsert, oplog));
+                        }
+
+                        @Override
+                        public synchronized Document findAndModify(Document query) {
+                            return copyOnWrite(() -> super.findAndModify(query));
+                        }
+
+                        /** The updated copy replaces the stored document (the library's own is a no-op). */
+                        @Override
+                        protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
+                            stored.set(position, newDocument);
                         }
 
                         @Override
@@ -373,10 +444,23 @@ public final class IdLookupBackends {
                         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
                                 int batchSize, Document fieldSelector) {
                             Plan<Object> plan = ids.plan(getIndexes(), query, orderBy);
-                            return plan == null
+                            return forCaller(plan == null
                                     ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector)
                                     : matchDocuments(plan.query(), plan.positions(), plan.orderBy(), skip, limit,
-                                            batchSize, fieldSelector);
+                                            batchSize, fieldSelector));
+                        }
+
+                        // The library's handleUpdate puts the updated copy in the map, replacing the stored one.
+                        @Override
+                        public synchronized Document updateDocuments(Document selector, Document update,
+                                ArrayFilters arrayFilters, boolean multi, boolean upsert, Oplog oplog) {
+                            return copyOnWrite(() -> super.updateDocuments(selector, update, arrayFilters, multi,
+                                    upsert, oplog));
+                        }
+
+                        @Override
+                        public synchronized Document findAndModify(Document query) {
+                            return copyOnWrite(() -> super.findAndModify(query));
                         }
 
                         @Override

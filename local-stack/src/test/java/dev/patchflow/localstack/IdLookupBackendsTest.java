@@ -220,6 +220,88 @@ class IdLookupBackendsTest {
                 .extracting(d -> d.get("state")).containsExactly("DONE");
     }
 
+    @Test
+    void aReaderGetsEveryDocumentWholeWhileAnotherClientRewritesThem() throws Exception {
+        assertThat(readsWhileRewriting(IdLookupBackends.inMemory())).isEmpty();
+    }
+
+    @Test
+    void aReaderGetsEveryDocumentWholeWhileAnotherClientRewritesThemInAFile(@TempDir Path dir) throws Exception {
+        assertThat(readsWhileRewriting(IdLookupBackends.file(dir.resolve("mongo.mv")))).isEmpty();
+    }
+
+    /**
+     * Two clients rewrite 100 documents over and over (every one of their 20 counters to one new value, a field
+     * added or removed) while another reads them all, through the {@code _id} range and by id, for two seconds.
+     * Returns what the reader saw wrong: an error (the library used to fail encoding a reply that held a document
+     * being rewritten, and never sent it: the socket timeout below turns that wait into an error) or a document
+     * whose counters differ (a reply encoded halfway through a rewrite).
+     */
+    private static List<String> readsWhileRewriting(MongoBackend backend) throws Exception {
+        List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+        int documents = 100;
+        int counters = 20;
+        try (Server server = new Server(backend);
+                MongoClient writer = server.client();
+                MongoClient reader = MongoClients.create("mongodb://" + server.address().getHostString() + ":"
+                        + server.address().getPort() + "/?socketTimeoutMS=5000")) {
+            MongoCollection<Document> written = writer.getDatabase("db").getCollection("views");
+            for (int i = 0; i < documents; i++) {
+                Document d = new Document("_id", String.format("run|t-%03d", i));
+                for (int c = 0; c < counters; c++) {
+                    d.append("c" + c, 0);
+                }
+                written.insertOne(d);
+            }
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> rewriting = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int first = w;
+                rewriting.add(new Thread(() -> {
+                    for (int n = first; !stop.get(); n += 2) {
+                        String id = String.format("run|t-%03d", n % documents);
+                        List<org.bson.conversions.Bson> sets = new ArrayList<>();
+                        for (int c = 0; c < counters; c++) {
+                            sets.add(n % 4 < 2 ? set("c" + c, n) : Updates.inc("c" + c, 1));
+                        }
+                        sets.add(n % 3 == 0 ? set("extra", n) : Updates.unset("extra"));
+                        if (n % 5 == 0) {
+                            written.findOneAndUpdate(eq("_id", id), Updates.combine(sets));
+                        } else {
+                            written.updateOne(eq("_id", id), Updates.combine(sets));
+                        }
+                    }
+                }));
+            }
+            rewriting.forEach(Thread::start);
+            MongoCollection<Document> read = reader.getDatabase("db").getCollection("views");
+            long until = System.nanoTime() + 2_000_000_000L;
+            try {
+                while (System.nanoTime() < until && wrong.size() < 5) {
+                    List<Document> all = read.find(and(gte("_id", "run|"), lt("_id", "run}"))).batchSize(25)
+                            .into(new ArrayList<>());
+                    all.add(read.find(eq("_id", "run|t-007")).first());
+                    for (Document d : all) {
+                        for (int c = 1; c < counters; c++) {
+                            if (!d.get("c" + c).equals(d.get("c0"))) {
+                                wrong.add("torn: " + d.toJson());
+                                break;
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                wrong.add("read failed: " + e);
+            } finally {
+                stop.set(true);
+                for (Thread t : rewriting) {
+                    t.join();
+                }
+            }
+        }
+        return wrong;
+    }
+
     private static List<Object> play(MongoBackend backend) {
         try (Server server = new Server(backend); MongoClient client = server.client()) {
             MongoCollection<Document> targets = client.getDatabase("db").getCollection("targets");
