@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar launcher/target/launcher.jar demo|up|benchmark|benchmark-reports}: Patchflow on one machine. */
-@Command(name = "patchflow", mixinStandardHelpOptions = true, subcommands = {LauncherMain.Demo.class,
+// INHERIT: every subcommand answers --help and --version too (`patchflow benchmark --help` was "Unknown option").
+@Command(name = "patchflow", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, subcommands = {
+        LauncherMain.Demo.class,
         LauncherMain.Up.class, PipelineBenchmark.class,
         ReportBenchmark.class}, description = "Runs Patchflow on this machine.")
 public final class LauncherMain {
