@@ -231,7 +231,7 @@ class IdLookupBackendsTest {
     }
 
     /**
-     * Two clients rewrite 100 documents over and over (every one of their 20 counters to one new value, a field
+     * Three clients rewrite 40 documents over and over (every one of their 20 counters to one new value, a field
      * added or removed) while another reads them all, through the {@code _id} range and by id, for two seconds.
      * Returns what the reader saw wrong: an error (the library used to fail encoding a reply that held a document
      * being rewritten, and never sent it: the socket timeout below turns that wait into an error) or a document
@@ -239,8 +239,9 @@ class IdLookupBackendsTest {
      */
     private static List<String> readsWhileRewriting(MongoBackend backend) throws Exception {
         List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-        int documents = 100;
+        int documents = 40;
         int counters = 20;
+        int writers = 3;
         try (Server server = new Server(backend);
                 MongoClient writer = server.client();
                 MongoClient reader = MongoClients.create("mongodb://" + server.address().getHostString() + ":"
@@ -255,10 +256,10 @@ class IdLookupBackendsTest {
             }
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             List<Thread> rewriting = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < writers; w++) {
                 int first = w;
                 rewriting.add(new Thread(() -> {
-                    for (int n = first; !stop.get(); n += 2) {
+                    for (int n = first; !stop.get(); n += writers) {
                         String id = String.format("run|t-%03d", n % documents);
                         List<org.bson.conversions.Bson> sets = new ArrayList<>();
                         for (int c = 0; c < counters; c++) {
@@ -278,7 +279,7 @@ class IdLookupBackendsTest {
             long until = System.nanoTime() + 2_000_000_000L;
             try {
                 while (System.nanoTime() < until && wrong.size() < 5) {
-                    List<Document> all = read.find(and(gte("_id", "run|"), lt("_id", "run}"))).batchSize(25)
+                    List<Document> all = read.find(and(gte("_id", "run|"), lt("_id", "run}"))).batchSize(10)
                             .into(new ArrayList<>());
                     all.add(read.find(eq("_id", "run|t-007")).first());
                     for (Document d : all) {
