@@ -139,14 +139,13 @@ public final class ReportBenchmark implements Callable<Integer> {
         LauncherMain.say("warming up report-svc's rendering: the running run's four reports served, untimed, until "
                 + "the JIT compilers settle");
         for (int round = 1; round <= MAX_WARM_UP_ROUNDS; round++) {
-            double jitBefore = scale.reportCompilerCpuSeconds() + scale.stackCompilerCpuSeconds();
+            double jitBefore = scale.compilerCpuSeconds();
             long started = System.nanoTime();
             for (String format : List.of("csv", "json", "html", "xml")) {
                 scale.get(api + "/report." + format, false);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            double jitShare = (scale.reportCompilerCpuSeconds() + scale.stackCompilerCpuSeconds() - jitBefore)
-                    / seconds;
+            double jitShare = (scale.compilerCpuSeconds() - jitBefore) / seconds;
             LauncherMain.say(String.format("warm-up round %d: %.2f s, JIT compilers busy %.0f%% of it", round,
                     seconds, jitShare * 100));
             if (jitShare < SETTLED_JIT_SHARE) {

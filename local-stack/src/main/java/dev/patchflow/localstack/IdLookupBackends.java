@@ -328,10 +328,21 @@ public final class IdLookupBackends {
     @SuppressWarnings("unchecked")
     private static List<Document> storedDocuments(MemoryCollection collection) {
         try {
+            return (List<Document>) MEMORY_DOCUMENTS.get(collection);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read mongo-java-server's MemoryCollection.documents", e);
+        }
+    }
+
+    /** Looked up once: {@link #storedDocuments} runs for every collection the in-memory server opens. */
+    private static final Field MEMORY_DOCUMENTS = memoryDocumentsField();
+
+    private static Field memoryDocumentsField() {
+        try {
             Field documents = MemoryCollection.class.getDeclaredField("documents");
             documents.setAccessible(true);
-            return (List<Document>) documents.get(collection);
-        } catch (ReflectiveOperationException e) {
+            return documents;
+        } catch (NoSuchFieldException e) {
             throw new IllegalStateException("mongo-java-server's MemoryCollection no longer keeps 'documents'", e);
         }
     }

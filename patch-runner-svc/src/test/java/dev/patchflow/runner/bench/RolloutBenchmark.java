@@ -135,10 +135,9 @@ public final class RolloutBenchmark {
 
     /**
      * Runs warm-up rounds of {@value #WARM_UP_ROUND} targets, up to {@code maxTargets} in all, until one spends
-     * less than {@value #SETTLED_JIT_SHARE} of its makespan in the JIT compilers: a fixed warm-up left the
-     * compilers busy on a third of a core in the first measured run on one day and idle on another, and the
-     * 1,000-target figure moved with them (1.25× against 1.12× ideal in one JVM). A deployed runner's compilers
-     * settled long before its thousandth run.
+     * less than {@value #SETTLED_JIT_SHARE} of its makespan in the JIT compilers: after the fixed 10,000-target
+     * warm-up C2 was still busy on most of a core (JFR), and four 1,000-target runs in that JVM measured 1.25, 1.26,
+     * 1.15 and 1.12× ideal as it finished. A deployed runner's compilers settled long before its thousandth run.
      */
     private static void warmUp(RunnerDatabase database, int maxTargets, int concurrency, long durationMs)
             throws Exception {
