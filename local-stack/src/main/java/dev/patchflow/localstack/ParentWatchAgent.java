@@ -16,8 +16,9 @@ import java.util.jar.Manifest;
 import java.util.zip.CRC32;
 
 /**
- * A {@code -javaagent} that {@link ServiceProcess} puts on every service JVM it starts: the service exits as soon as
- * the process that started it is gone, even when that process was killed with {@code kill -9} and could not stop it.
+ * A {@code -javaagent} that {@link ServiceProcess} puts on every service JVM it starts, and the launcher on the
+ * {@code patchctl} it runs: the child exits as soon as the process that started it is gone, even when that process was
+ * killed with {@code kill -9} and could not stop it.
  * The same two signals as {@link S3ProxyChild}: the end of stdin (the parent holds the write end of the pipe; the
  * kernel closes it when the parent dies, however it dies) and the exit of the parent's pid, passed as the agent
  * argument (a child re-parented to init before the agent ran sees a dead pid at once).
@@ -64,7 +65,7 @@ public final class ParentWatchAgent {
     }
 
     private static void exit(String why) {
-        System.err.println("[parent-watch] " + why + ": the process that started this service is gone, exiting");
+        System.err.println("[parent-watch] " + why + ": the process that started this one is gone, exiting");
         Thread halt = new Thread(() -> {
             try {
                 TimeUnit.SECONDS.sleep(HALT_AFTER_SECONDS);
@@ -78,6 +79,15 @@ public final class ParentWatchAgent {
         // Not on the watching thread: System.exit blocks until the shutdown hooks ran.
         Thread exit = new Thread(() -> System.exit(0), "parent-watch-exit");
         exit.start();
+    }
+
+    /**
+     * The JVM option that puts the agent on a child of this JVM: {@code -javaagent:<jar>=<this JVM's pid>}. The child
+     * must also get its stdin as a pipe that this JVM holds ({@link ProcessBuilder.Redirect#PIPE}), the first of the
+     * two signals.
+     */
+    public static String javaAgentOption() throws IOException {
+        return "-javaagent:" + jar() + "=" + ProcessHandle.current().pid();
     }
 
     /**

@@ -275,7 +275,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         // The service exits when this JVM does, however it ends (kill -9 included): see ParentWatchAgent.
-        command.add("-javaagent:" + ParentWatchAgent.jar() + "=" + ProcessHandle.current().pid());
+        command.add(ParentWatchAgent.javaAgentOption());
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
