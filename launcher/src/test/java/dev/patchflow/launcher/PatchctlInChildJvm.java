@@ -14,7 +14,8 @@ public final class PatchctlInChildJvm {
 
     /** {@code <report-svc url> <unreachable timeout>}. */
     public static void main(String[] args) throws Exception {
-        // As the demo's hook that stops the stack and the services: it can take seconds, long enough for patchctl to end before it.
+        // As the demo's hook that stops the stack and the services: it can take seconds, long enough for patchctl
+        // to end before it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Thread.sleep(10_000);
